@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Checks the compiled GEMM tile loops: their inner loop must use packed FMA on the intended registers and
+must not touch the stack (a spill there halves the speed).
+
+    python3 .ci/check_tile_assembly.py .build/release
+"""
+
+import glob
+import os
+import re
+import subprocess
+import sys
+
+# function name -> register class its FMAs must use
+TILES = {
+    "lepton_sgemm_tile_avx512_12x32": "zmm",
+    "lepton_sgemm_tile_avx2_6x16": "ymm",
+}
+
+
+def disassemble(build_dir, function):
+    objects = glob.glob(os.path.join(build_dir, "CLeptonKernels.build", "*.o"))
+    for path in objects:
+        text = subprocess.run(["objdump", "-d", "--no-show-raw-insn", path], capture_output=True, text=True,
+                              check=True).stdout
+        match = re.search(rf"<{function}>:\n(.*?)(?:\n\n|\Z)", text, re.S)
+        if match:
+            lines = []
+            for line in match.group(1).splitlines():
+                parts = line.strip().split(":", 1)
+                if len(parts) == 2:
+                    lines.append((int(parts[0], 16), parts[1].strip()))
+            return lines
+    return None
+
+
+def inner_loop(lines):
+    """The instructions of the first backward branch's body that contains vfmadd instructions."""
+    for address, instruction in lines:
+        branch = re.match(r"j\w+\s+([0-9a-f]+)", instruction)
+        if branch:
+            target = int(branch.group(1), 16)
+            if target < address:
+                body = [ins for addr, ins in lines if target <= addr <= address]
+                if any(ins.startswith("vfmadd") for ins in body):
+                    return body
+    return None
+
+
+def main():
+    build_dir = sys.argv[1] if len(sys.argv) > 1 else ".build/release"
+    failures = []
+    for function, register in TILES.items():
+        lines = disassemble(build_dir, function)
+        if lines is None:
+            failures.append(f"{function}: not found in the objects under {build_dir}")
+            continue
+        body = inner_loop(lines)
+        if body is None:
+            failures.append(f"{function}: no loop with vfmadd instructions")
+            continue
+        fmas = [ins for ins in body if ins.startswith("vfmadd")]
+        wrong = [ins for ins in fmas if f"%{register}" not in ins]
+        spills = [ins for ins in body if "(%rsp)" in ins or "(%rbp)" in ins]
+        print(f"{function}: inner loop {len(body)} instructions, {len(fmas)} FMAs on {register}, "
+              f"{len(spills)} stack accesses")
+        if not fmas or wrong:
+            failures.append(f"{function}: FMAs not on {register}: {wrong[:3]}")
+        if spills:
+            failures.append(f"{function}: stack accesses in the inner loop: {spills[:3]}")
+    for failure in failures:
+        print("FAIL:", failure)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+// Lepton: machine learning from the lab to production, in one dependency-free Swift package.
+
+import PackageDescription
+
+/// Library targets in dependency order: each depends only on those before it (see Documentation/Architecture.md).
+let package = Package(
+    name: "Lepton",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Lepton", targets: ["Lepton"]),
+        .library(name: "LeptonKernels", targets: ["LeptonKernels"]),
+        .library(name: "LeptonTensor", targets: ["LeptonTensor"]),
+        .library(name: "LeptonLayers", targets: ["LeptonLayers"]),
+        .library(name: "LeptonData", targets: ["LeptonData"]),
+        .library(name: "LeptonTrain", targets: ["LeptonTrain"]),
+        .library(name: "LeptonDeploy", targets: ["LeptonDeploy"]),
+        .executable(name: "lepton-bench", targets: ["LeptonBench"]),
+    ],
+    targets: [
+        // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
+        .target(name: "CLeptonKernels"),
+        .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
+        .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
+        .target(name: "LeptonLayers", dependencies: ["LeptonTensor"]),
+        .target(name: "LeptonData", dependencies: ["LeptonTensor"]),
+        .target(name: "LeptonTrain", dependencies: ["LeptonLayers", "LeptonData"]),
+        .target(name: "LeptonDeploy", dependencies: ["LeptonTrain"]),
+        .target(
+            name: "Lepton",
+            dependencies: [
+                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
+            ]
+        ),
+        .executableTarget(name: "LeptonBench", dependencies: ["LeptonKernels"], path: "Benchmarks/LeptonBench"),
+        .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
+        .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+// Run-time detection of the instruction sets the tile loops need.
+
+#include "CLeptonKernels.h"
+
+LeptonCPUFeatures lepton_cpu_features(void) {
+    LeptonCPUFeatures features = {0, 0};
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    features.avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    features.avx512f = features.avx2_fma && __builtin_cpu_supports("avx512f");
+#endif
+    return features;
+}

@@ -1,0 +1,59 @@
+// Register-tile loops for single-precision GEMM, one per instruction set.
+//
+// Everything else about GEMM (packing, cache blocking, threading, edge planning) lives in Swift, in
+// LeptonKernels. The loops here exist in C only because Swift has no way to compile one function for
+// AVX2 or AVX-512 without changing the flags of the whole package: `__attribute__((target(...)))` does
+// that per function, and `lepton_cpu_features` picks the right loop at run time.
+
+#ifndef CLEPTON_KERNELS_H
+#define CLEPTON_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set features of the running CPU that the tile loops can use.
+typedef struct {
+    /// AVX2 and FMA3 (x86-64-v3).
+    int avx2_fma;
+    /// AVX-512 Foundation (with the OS saving the ZMM state).
+    int avx512f;
+} LeptonCPUFeatures;
+
+/// Reads the running CPU's features (cheap; callers may cache the result).
+LeptonCPUFeatures lepton_cpu_features(void);
+
+/// What a tile loop does with its accumulated sum before it stores it.
+///
+/// The tile computes `acc = sum_p A[i,p] * B[p,j]` and then stores
+/// `C[i,j] = alpha * acc + beta * C[i,j] + row_bias[i] + col_bias[j]`, followed by `max(0, .)` when `relu`
+/// is non-zero. When `beta == 0` the old value of C is not read (so NaN in uninitialised C never leaks).
+typedef struct {
+    float alpha;
+    float beta;
+    /// One value per tile row, or NULL.
+    const float *row_bias;
+    /// One value per tile column, or NULL.
+    const float *col_bias;
+    int relu;
+} LeptonTileEpilogue;
+
+/// AVX-512 tile: 12 rows by 32 columns.
+///
+/// - `a`: packed A, `kc` groups of 12 floats (one per tile row), zero-padded past `mr` rows.
+/// - `b`: B rows, 32 floats each (the first `nr` meaningful; the rest must be readable), `b_stride` floats apart.
+/// - `c`: the tile's top-left element, rows `ldc` floats apart; only `mr` x `nr` elements are touched.
+void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+                                    long mr, long nr, const LeptonTileEpilogue *epilogue);
+
+/// AVX2 + FMA tile: 6 rows by 16 columns; arguments as for the AVX-512 tile.
+void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+                                 long mr, long nr, const LeptonTileEpilogue *epilogue);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,115 @@
+import CLeptonKernels
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A register-tile loop and the cache blocking that suits it.
+///
+/// The tile loop multiplies a packed `mr`×`kc` sliver of A by a `kc`×`nr` sliver of B and stores the
+/// `mr`×`nr` result with an epilogue. One exists per instruction set; ``TileKernel/best`` is the fastest one
+/// the running CPU supports.
+struct TileKernel: Sendable {
+    typealias Loop =
+        @convention(c) (
+            Int, UnsafePointer<Float>?, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int, Int,
+            UnsafePointer<LeptonTileEpilogue>?
+        ) -> Void
+
+    /// A name for reports and tests ("avx512", "avx2", "portable").
+    let name: String
+    /// Rows of C per tile.
+    let mr: Int
+    /// Columns of C per tile.
+    let nr: Int
+    /// Depth of one packed block.
+    let kc: Int
+    /// Rows of A packed at once (a multiple of `mr`); the `mc`×`kc` block lives in L3 or L2.
+    let mc: Int
+    /// Columns of B packed at once (a multiple of `nr`); the `kc`×`nc` block lives in L2.
+    let nc: Int
+    let loop: Loop
+
+    static let avx512 = TileKernel(
+        name: "avx512", mr: 12, nr: 32, kc: 256, mc: 2400, nc: 512, loop: lepton_sgemm_tile_avx512_12x32)
+    static let avx2 = TileKernel(
+        name: "avx2", mr: 6, nr: 16, kc: 256, mc: 1200, nc: 384, loop: lepton_sgemm_tile_avx2_6x16)
+    static let portable = TileKernel(
+        name: "portable", mr: 4, nr: 8, kc: 256, mc: 512, nc: 256, loop: portableTile4x8)
+
+    /// Every tile loop the running CPU can execute, fastest first.
+    static let supported: [TileKernel] = {
+        let features = lepton_cpu_features()
+        var kernels: [TileKernel] = []
+        if features.avx512f != 0 { kernels.append(.avx512) }
+        if features.avx2_fma != 0 { kernels.append(.avx2) }
+        kernels.append(.portable)
+        return kernels
+    }()
+
+    /// The tile loop SGEMM uses: the fastest one the running CPU supports, unless the environment variable
+    /// `LEPTON_SGEMM_KERNEL` names another supported one (`avx2` or `portable`), which benchmarks use to show
+    /// what older CPUs get.
+    static let best: TileKernel = {
+        if let requested = getenv("LEPTON_SGEMM_KERNEL").map({ String(cString: $0) }),
+            let kernel = supported.first(where: { $0.name == requested })
+        {
+            return kernel
+        }
+        return supported[0]
+    }()
+}
+
+/// The tile loop for CPUs without AVX2: a 4×8 tile in Swift `SIMD8<Float>` registers.
+///
+/// On x86-64 without `-mfma`, `addingProduct` becomes a call to `fmaf` per lane, so the loop multiplies and
+/// adds separately there; on arm64 the fused form is a single NEON instruction.
+private func portableTile4x8(
+    _ kc: Int, _ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ bStride: Int,
+    _ c: UnsafeMutablePointer<Float>?, _ ldc: Int, _ mr: Int, _ nr: Int,
+    _ epilogue: UnsafePointer<LeptonTileEpilogue>?
+) {
+    guard var a, var b, let c, let epilogue else { return }
+    var acc0 = SIMD8<Float>()
+    var acc1 = SIMD8<Float>()
+    var acc2 = SIMD8<Float>()
+    var acc3 = SIMD8<Float>()
+    for _ in 0..<kc {
+        let row = UnsafeRawPointer(b).loadUnaligned(as: SIMD8<Float>.self)
+        #if arch(arm64)
+            acc0.addProduct(SIMD8(repeating: a[0]), row)
+            acc1.addProduct(SIMD8(repeating: a[1]), row)
+            acc2.addProduct(SIMD8(repeating: a[2]), row)
+            acc3.addProduct(SIMD8(repeating: a[3]), row)
+        #else
+            acc0 += SIMD8(repeating: a[0]) * row
+            acc1 += SIMD8(repeating: a[1]) * row
+            acc2 += SIMD8(repeating: a[2]) * row
+            acc3 += SIMD8(repeating: a[3]) * row
+        #endif
+        a += 4
+        b += bStride
+    }
+    let settings = epilogue.pointee
+    var columnBias = SIMD8<Float>()
+    if let bias = settings.col_bias {
+        for j in 0..<nr { columnBias[j] = bias[j] }
+    }
+    func store(_ acc: SIMD8<Float>, row i: Int) {
+        guard i < mr else { return }
+        let row = c + i * ldc
+        var value = acc * settings.alpha + columnBias
+        if let bias = settings.row_bias { value += SIMD8(repeating: bias[i]) }
+        for j in 0..<nr {
+            var element = value[j]
+            if settings.beta != 0 { element += settings.beta * row[j] }
+            row[j] = settings.relu != 0 ? max(element, 0) : element
+        }
+    }
+    store(acc0, row: 0)
+    store(acc1, row: 1)
+    store(acc2, row: 2)
+    store(acc3, row: 3)
+}
