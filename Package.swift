@@ -34,6 +34,8 @@ let package = Package(
         ),
         .executableTarget(name: "LeptonBench", dependencies: ["LeptonKernels"], path: "Benchmarks/LeptonBench"),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
+        .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],
     swiftLanguageModes: [.v6]
