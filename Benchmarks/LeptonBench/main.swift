@@ -9,6 +9,7 @@ import LeptonKernels
 let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "gemm": runGEMMBenchmark,
     "conv": runConvolutionBenchmark,
+    "elementwise": runElementwiseBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -184,11 +184,13 @@ struct ConvolutionTests {
 
     @Test("several im2col blocks per call, and threads splitting pixels and images")
     func blocksAndThreads() {
-        // K = 3·3·64 = 576 gives 227 rows per block: 484 output rows need three blocks, cut mid-line.
+        // K = 3·3·64 = 576 gives 113 rows per block: 484 output rows need five blocks, cut mid-line.
         let wide = ConvCase(batch: 1, height: 24, width: 24, inChannels: 64, outChannels: 4, kernel: (3, 3))
         let split = ConvCase(
             batch: 3, height: 16, width: 16, inChannels: 3, outChannels: 16, kernel: (3, 3), padding: .same)
-        for (index, spec) in [wide, split].enumerated() {
+        // One channel: transposed blocks of 7281 rows, so 10800 rows take two.
+        let tall = ConvCase(batch: 3, height: 62, width: 62, inChannels: 1, outChannels: 2, kernel: (3, 3))
+        for (index, spec) in [wide, split, tall].enumerated() {
             let g = spec.geometry
             let data = ConvData(g, seed: 5000 + UInt64(index))
             let zeros = [Float](repeating: 0, count: g.weightCount)

@@ -119,6 +119,10 @@ public struct Conv2DGeometry: Sendable, Hashable {
     /// Output pixels over the whole batch: the rows of the GEMM.
     var outputPixels: Int { batch * outHeight * outWidth }
 
+    /// Whether im2col matrices are better built transposed (`[K, pixels]`): with few input channels, where
+    /// the gather copies runs of pixels and GEMM packs the operand without one short copy per pixel.
+    var prefersTransposedColumns: Bool { inChannels < 8 }
+
     /// Whether the convolution is a plain matrix product of the input: a 1×1 kernel, stride 1, no padding.
     var isPointwise: Bool {
         kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0

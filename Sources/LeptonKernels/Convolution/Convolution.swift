@@ -10,7 +10,7 @@
 /// of pixels per thread, each gathering and multiplying its own blocks; small ones stay on one thread.
 public enum Convolution {
     /// The most floats one im2col block holds.
-    static let blockFloats = 1 << 17
+    static let blockFloats = 1 << 16
     /// Output pixels per thread below which a problem is not split by pixels.
     static let minimumRowsPerThread = 256
 
@@ -76,10 +76,17 @@ public enum Convolution {
             rows: rows, rowLength: k, flopsPerRow: 2 * k * n, minimumPerThread: minimumRowsPerThread, pool: pool)
         plan.forEachBlock(pool: pool) { _, block in
             ScratchPool.withBuffer(atLeast: block.count * k) { columns in
-                Im2Col.gather(input, geometry: geometry, rows: block, into: columns)
-                sgemm(
-                    .none, .none, m: block.count, n: n, k: k, a: columns, lda: k, b: weights, ldb: n,
-                    c: output + block.lowerBound * n, ldc: n, epilogue: epilogue, pool: pool)
+                if geometry.prefersTransposedColumns {
+                    Im2Col.gatherTransposed(input, geometry: geometry, rows: block, into: columns)
+                    sgemm(
+                        .transposed, .none, m: block.count, n: n, k: k, a: columns, lda: block.count, b: weights,
+                        ldb: n, c: output + block.lowerBound * n, ldc: n, epilogue: epilogue, pool: pool)
+                } else {
+                    Im2Col.gather(input, geometry: geometry, rows: block, into: columns)
+                    sgemm(
+                        .none, .none, m: block.count, n: n, k: k, a: columns, lda: k, b: weights, ldb: n,
+                        c: output + block.lowerBound * n, ldc: n, epilogue: epilogue, pool: pool)
+                }
             }
         }
     }

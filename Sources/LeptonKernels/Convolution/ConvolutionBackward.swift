@@ -76,8 +76,15 @@ extension Convolution {
         let rows = geometry.outputPixels
         let plan = Plan(
             rows: rows, rowLength: k, flopsPerRow: 2 * k * n, minimumPerThread: minimumRowsPerThread, pool: pool)
-        let partialFloats = k * n + n
-        // One partial per range: [K·N weight gradient, N bias gradient].
+        // With transposed im2col blocks, the K rows of the GEMM are padded with zero rows to a multiple of the
+        // tile height: GEMM then packs whole panels (a ragged panel costs a short fill per depth step).
+        let paddedK =
+            geometry.prefersTransposedColumns && !geometry.isPointwise ? roundUp(k, TileKernel.best.mr) : k
+        // A spare padding row filled with ones makes the GEMM sum the output gradient too: the bias gradient.
+        let biasRow: Int? = biasGradient != nil && paddedK > k ? k : nil
+        let partialFloats = paddedK * n + n
+        let biasOffset = biasRow.map { $0 * n } ?? paddedK * n
+        // One partial per range: [paddedK·N weight gradient, N bias gradient].
         ScratchPool.withBuffer(atLeast: plan.ranges.count * partialFloats) { partials in
             pool.parallelFor(plan.ranges.count) { piece in
                 let range = plan.ranges[piece]
@@ -87,13 +94,13 @@ extension Convolution {
                     let block = start..<min(start + plan.rowsPerBlock, range.upperBound)
                     let gradientRows = outputGradient + block.lowerBound * n
                     accumulateWeightGradient(
-                        input: input, gradientRows: gradientRows, block: block, geometry: geometry, into: partial,
-                        pool: pool)
+                        input: input, gradientRows: gradientRows, block: block, geometry: geometry,
+                        paddedK: paddedK, onesRow: biasRow, into: partial, pool: pool)
                 }
-                if biasGradient != nil && !range.isEmpty {
+                if biasGradient != nil && biasRow == nil && !range.isEmpty {
                     ColumnReduction.sum(
                         outputGradient + range.lowerBound * n, rows: range.count, stride: n, width: n,
-                        into: partial + k * n)
+                        into: partial + biasOffset)
                 }
             }
             for piece in 1..<max(plan.ranges.count, 1) {
@@ -107,18 +114,19 @@ extension Convolution {
             }
             if let biasGradient {
                 if accumulate {
-                    VectorLoop.map(biasGradient, partials + k * n, biasGradient, 0..<n) { $0 + $1 }
+                    VectorLoop.map(biasGradient, partials + biasOffset, biasGradient, 0..<n) { $0 + $1 }
                 } else {
-                    biasGradient.update(from: partials + k * n, count: n)
+                    biasGradient.update(from: partials + biasOffset, count: n)
                 }
             }
         }
     }
 
-    /// `partial += im2col(block)ᵀ · gradientRows`.
+    /// `partial += im2col(block)ᵀ · gradientRows`, with `partial` holding `paddedK` rows: those past K
+    /// receive zeros, except `onesRow`, which receives the column sums of `gradientRows`.
     private static func accumulateWeightGradient(
         input: UnsafePointer<Float>, gradientRows: UnsafePointer<Float>, block: Range<Int>, geometry: Conv2DGeometry,
-        into partial: UnsafeMutablePointer<Float>, pool: ThreadPool
+        paddedK: Int, onesRow: Int?, into partial: UnsafeMutablePointer<Float>, pool: ThreadPool
     ) {
         let k = geometry.patchLength
         let n = geometry.outChannels
@@ -128,11 +136,21 @@ extension Convolution {
                 b: gradientRows, ldb: n, beta: 1, c: partial, ldc: n, pool: pool)
             return
         }
-        ScratchPool.withBuffer(atLeast: block.count * k) { columns in
-            Im2Col.gather(input, geometry: geometry, rows: block, into: columns)
-            sgemm(
-                .transposed, .none, m: k, n: n, k: block.count, a: columns, lda: k, b: gradientRows, ldb: n,
-                beta: 1, c: partial, ldc: n, pool: pool)
+        ScratchPool.withBuffer(atLeast: block.count * paddedK) { columns in
+            if geometry.prefersTransposedColumns {
+                Im2Col.gatherTransposed(input, geometry: geometry, rows: block, into: columns)
+                (columns + k * block.count).update(repeating: 0, count: (paddedK - k) * block.count)
+                if let onesRow { (columns + onesRow * block.count).update(repeating: 1, count: block.count) }
+                sgemm(
+                    .none, .none, m: paddedK, n: n, k: block.count, a: columns, lda: block.count, b: gradientRows,
+                    ldb: n,
+                    beta: 1, c: partial, ldc: n, pool: pool)
+            } else {
+                Im2Col.gather(input, geometry: geometry, rows: block, into: columns)
+                sgemm(
+                    .transposed, .none, m: k, n: n, k: block.count, a: columns, lda: k, b: gradientRows, ldb: n,
+                    beta: 1, c: partial, ldc: n, pool: pool)
+            }
         }
     }
 }

@@ -82,6 +82,50 @@ enum Im2Col {
         }
     }
 
+    /// Fills `columns` with the transpose of the im2col rows `rows`: element `k` of row `r` goes to
+    /// `columns[k·rows.count + (r - rows.lowerBound)]`.
+    ///
+    /// With few input channels this layout is cheaper on both sides: the gather copies runs of neighbouring
+    /// pixels (contiguous for one channel and stride 1), and GEMM packs the `[K, rows]` operand with plain
+    /// loads instead of one short copy per row.
+    static func gatherTransposed(
+        _ input: UnsafePointer<Float>, geometry g: Conv2DGeometry, rows: Range<Int>,
+        into columns: UnsafeMutablePointer<Float>
+    ) {
+        let leadingDimension = rows.count
+        let channels = g.inChannels
+        forEachLineSegment(geometry: g, rows: rows) { image, outRow, outColumns, lineStart in
+            // Column `ow` of this line lands at `line + ow` in every row of the transposed matrix.
+            let line = columns + (lineStart - rows.lowerBound) - outColumns.lowerBound
+            for kh in 0..<g.kernelHeight {
+                let inRow = outRow * g.strideHeight - g.padTop + kh * g.dilationHeight
+                let inside = inRow >= 0 && inRow < g.height
+                let inputLine = input + (image * g.height + max(inRow, 0)) * g.width * channels
+                for kw in 0..<g.kernelWidth {
+                    let valid =
+                        inside
+                        ? validColumns(geometry: g, kw: kw, within: outColumns)
+                        : outColumns.lowerBound..<outColumns.lowerBound
+                    let offset = kw * g.dilationWidth - g.padLeft
+                    for channel in 0..<channels {
+                        let target = line + ((kh * g.kernelWidth + kw) * channels + channel) * leadingDimension
+                        (target + outColumns.lowerBound).update(
+                            repeating: 0, count: valid.lowerBound - outColumns.lowerBound)
+                        (target + valid.upperBound).update(
+                            repeating: 0, count: outColumns.upperBound - valid.upperBound)
+                        let source = inputLine + offset * channels + channel
+                        let step = g.strideWidth * channels
+                        if step == 1 {
+                            (target + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+                        } else {
+                            for column in valid { target[column] = source[column * step] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Calls `body(image, outRow, outColumns, firstRow)` for each piece of an output line covered by
     /// `rows`, where `firstRow` is the im2col row of `outColumns.lowerBound`.
     @inline(__always)
