@@ -74,6 +74,24 @@ struct GradientTests {
         expectGradientsMatchFiniteDifferences([data.tensor([5]), shared]) { matmul($0[0], $0[1]) }
     }
 
+    @Test("fused linear layer, with and without relu")
+    func linearLayer() {
+        var data = TestData(seed: 12)
+        let x = data.tensor([2, 3, 5])
+        let weight = data.tensor([5, 4])
+        let bias = data.tensor([4])
+        expectGradientsMatchFiniteDifferences([x, weight, bias]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+        // Shift the bias so that no pre-activation sits within the finite-difference step of the relu kink.
+        let preActivation = linear(x, weight: weight, bias: bias)
+        let nearKink = preActivation.abs().min().scalar
+        let safeBias = nearKink > 0.05 ? bias : bias + 0.07
+        #expect(linear(x, weight: weight, bias: safeBias).abs().min().scalar > 0.01)
+        expectGradientsMatchFiniteDifferences([x, weight, safeBias], step: 1e-3) {
+            linear($0[0], weight: $0[1], bias: $0[2], activation: .relu)
+        }
+        expectGradientsMatchFiniteDifferences([x, weight]) { linear($0[0], weight: $0[1]) }
+    }
+
     @Test("reductions over axes")
     func reductions() {
         var data = TestData(seed: 5)
