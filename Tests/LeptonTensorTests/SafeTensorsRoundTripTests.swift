@@ -130,7 +130,21 @@ import Testing
             return
         }
         #expect(step.hasPrefix("create"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["weights.safetensors"])
+
+        // Renaming a file over a non-empty directory fails after the temporary file was written.
+        let occupied = directory.appendingPathComponent("occupied")
+        try FileManager.default.createDirectory(
+            at: occupied.appendingPathComponent("child"), withIntermediateDirectories: true)
+        let renameError = try #require(throws: SafeTensorsError.self) { try writer.write(to: occupied) }
+        guard case .writeFailed(let renameStep, _) = renameError.kind else {
+            Issue.record("expected writeFailed, got \(renameError.kind)")
+            return
+        }
+        #expect(renameStep.hasPrefix("rename"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [
+                "occupied", "weights.safetensors",
+            ])
     }
 
     /// 2^20 floats: the F32 read is one copy, and a mapped file is read without loading it whole.

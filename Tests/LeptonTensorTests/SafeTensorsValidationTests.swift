@@ -261,6 +261,13 @@ import Testing
             #expect(error.description.contains(url.path))
             #expect(error.description.contains("'w' ends at byte 4, past the end of the 2-byte data buffer"))
         }
+        let empty = directory.appendingPathComponent("empty.safetensors")
+        try Data().write(to: empty)
+        for memoryMapped in [true, false] {
+            #expect(throws: SafeTensorsError(.fileTooShort(byteCount: 0), file: empty)) {
+                try SafeTensorsFile(contentsOf: empty, memoryMapped: memoryMapped)
+            }
+        }
         let missing = directory.appendingPathComponent("missing.safetensors")
         let error = try #require(throws: SafeTensorsError.self) { try SafeTensorsFile(contentsOf: missing) }
         #expect(error.file == missing)

@@ -27,13 +27,13 @@ enum SafeTensorsAtomicFile {
         do {
             for chunk in chunks { try writeAll(chunk, to: descriptor, failure: failure) }
             guard fsync(descriptor) == 0 else { throw failure("fsync") }
-            guard close(descriptor) == 0 else {
-                let error = failure("close")
-                unlink(temporary.path)
-                throw error
-            }
         } catch {
             close(descriptor)
+            unlink(temporary.path)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let error = failure("close")
             unlink(temporary.path)
             throw error
         }
