@@ -18,7 +18,8 @@ public final class ForwardContext {
     ///   - isTraining: Training behaviour of dropout and normalisation layers.
     ///   - recordsGradients: Whether to record the gradient graph (by default, when training).
     ///   - generator: The random stream for stochastic layers.
-    public init(isTraining: Bool, recordsGradients: Bool? = nil, generator: RandomGenerator = RandomGenerator(seed: 0)) {
+    public init(isTraining: Bool, recordsGradients: Bool? = nil, generator: RandomGenerator = RandomGenerator(seed: 0))
+    {
         self.isTraining = isTraining
         self.recordsGradients = recordsGradients ?? isTraining
         self.generator = generator
@@ -41,6 +42,7 @@ public final class ForwardContext {
     /// - Parameter parameter: The parameter to read.
     /// - Returns: Its value.
     public func read(_ parameter: Parameter) -> Tensor {
-        recordsGradients && parameter.isTrainable ? parameter.value.requiringGradient(id: parameter.id) : parameter.value
+        recordsGradients && parameter.isTrainable
+            ? parameter.value.requiringGradient(id: parameter.id) : parameter.value
     }
 }

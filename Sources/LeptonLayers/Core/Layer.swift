@@ -54,7 +54,8 @@ extension Layer {
     func buildIfNeeded(for input: Tensor) {
         guard !isBuilt else { return }
         precondition(input.rank >= 1, "\(Self.typeName): input must have a batch axis, shape is \(input.shape)")
-        var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: Self.typeName.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+        var generator = RandomGenerator(
+            seed: UInt64(truncatingIfNeeded: Self.typeName.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
         build(inputShape: Shape(Array(input.shape.dimensions.dropFirst())), generator: &generator)
     }
 }

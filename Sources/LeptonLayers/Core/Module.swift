@@ -99,7 +99,9 @@ enum ParameterReflection {
         case let parameter as Parameter:
             found.append(NamedParameter(path: path, parameter: parameter))
         case let module as Module:
-            found += module.namedParameters().map { NamedParameter(path: path + "." + $0.path, parameter: $0.parameter) }
+            found += module.namedParameters().map {
+                NamedParameter(path: path + "." + $0.path, parameter: $0.parameter)
+            }
         case let array as [Any]:
             for (index, element) in array.enumerated() { collect(element, path: "\(path).\(index)", into: &found) }
         default:

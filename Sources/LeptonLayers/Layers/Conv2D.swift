@@ -15,7 +15,8 @@ public enum PaddingMode: Codable, Sendable, Hashable {
         switch self {
         case .valid: return .valid
         case .same: return .same
-        case .explicit(let top, let bottom, let left, let right): return .explicit(top: top, bottom: bottom, left: left, right: right)
+        case .explicit(let top, let bottom, let left, let right):
+            return .explicit(top: top, bottom: bottom, left: left, right: right)
         }
     }
 }
@@ -94,7 +95,8 @@ public final class Conv2D: Layer {
     public init(configuration: Configuration) {
         precondition(configuration.filters > 0, "Conv2D: filters must be positive, got \(configuration.filters)")
         precondition(
-            configuration.kernelSize.count == 2 && configuration.strides.count == 2 && configuration.dilation.count == 2,
+            configuration.kernelSize.count == 2 && configuration.strides.count == 2
+                && configuration.dilation.count == 2,
             "Conv2D: kernelSize, strides and dilation need two values each")
         self.configuration = configuration
     }
@@ -105,7 +107,8 @@ public final class Conv2D: Layer {
     /// Creates `weight` (Glorot uniform) and `bias` (zeros) for inputs of `[height, width, channels]`.
     public func build(inputShape: Shape, generator: inout RandomGenerator) {
         guard !isBuilt else { return }
-        precondition(inputShape.rank == 3, "Conv2D: per-sample input must be [height, width, channels], got \(inputShape)")
+        precondition(
+            inputShape.rank == 3, "Conv2D: per-sample input must be [height, width, channels], got \(inputShape)")
         let channels = inputShape[2]
         configuration.inputChannels = channels
         let shape: Shape = [configuration.kernelSize[0], configuration.kernelSize[1], channels, configuration.filters]

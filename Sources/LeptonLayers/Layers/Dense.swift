@@ -35,8 +35,11 @@ public final class Dense: Layer {
     ///   - useBias: Whether to add a bias.
     ///   - inputSize: Input features, to build immediately; otherwise inferred from the first input.
     ///   - seed: The seed for the initial weights when `inputSize` is given.
-    public convenience init(units: Int, activation: Activation = .linear, useBias: Bool = true, inputSize: Int? = nil, seed: UInt64 = 0) {
-        self.init(configuration: Configuration(units: units, activation: activation, useBias: useBias, inputSize: inputSize))
+    public convenience init(
+        units: Int, activation: Activation = .linear, useBias: Bool = true, inputSize: Int? = nil, seed: UInt64 = 0
+    ) {
+        self.init(
+            configuration: Configuration(units: units, activation: activation, useBias: useBias, inputSize: inputSize))
         if let inputSize {
             var generator = RandomGenerator(seed: seed)
             build(inputShape: [inputSize], generator: &generator)

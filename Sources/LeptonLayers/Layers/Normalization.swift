@@ -40,7 +40,8 @@ public final class BatchNorm: Layer {
 
     /// Creates an unbuilt layer from settings.
     public init(configuration: Configuration) {
-        precondition(configuration.momentum >= 0 && configuration.momentum <= 1, "BatchNorm: momentum must be in [0, 1]")
+        precondition(
+            configuration.momentum >= 0 && configuration.momentum <= 1, "BatchNorm: momentum must be in [0, 1]")
         self.configuration = configuration
     }
 
@@ -64,7 +65,9 @@ public final class BatchNorm: Layer {
     /// Normalises with batch statistics (training, updating the running ones) or running statistics (inference).
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         buildIfNeeded(for: input)
-        guard let scale, let offset, let runningMean, let runningVariance else { preconditionFailure("BatchNorm: not built") }
+        guard let scale, let offset, let runningMean, let runningVariance else {
+            preconditionFailure("BatchNorm: not built")
+        }
         let axes = Array(0..<(input.rank - 1))
         let mean: Tensor
         let variance: Tensor

@@ -11,7 +11,8 @@ public struct PoolingConfiguration: Codable, Sendable, Hashable {
     public var padding: PaddingMode
 
     func outputShape(for inputShape: Shape) -> Shape {
-        precondition(inputShape.rank == 3, "pooling: per-sample input must be [height, width, channels], got \(inputShape)")
+        precondition(
+            inputShape.rank == 3, "pooling: per-sample input must be [height, width, channels], got \(inputShape)")
         let geometry = Pool2DGeometry(
             batch: 1, height: inputShape[0], width: inputShape[1], channels: inputShape[2], windowHeight: poolSize[0],
             windowWidth: poolSize[1], strideHeight: strides[0], strideWidth: strides[1], padding: padding.padding)

@@ -77,7 +77,9 @@ public final class ActivationLayer: Layer {
     /// Creates the layer.
     ///
     /// - Parameter activation: The activation.
-    public convenience init(_ activation: Activation) { self.init(configuration: Configuration(activation: activation)) }
+    public convenience init(_ activation: Activation) {
+        self.init(configuration: Configuration(activation: activation))
+    }
 
     /// Creates the layer from settings.
     public init(configuration: Configuration) { self.configuration = configuration }
@@ -90,4 +92,3 @@ public final class ActivationLayer: Layer {
         configuration.activation.apply(input)
     }
 }
-

@@ -5,7 +5,9 @@ extension Sequential {
     public var summary: String {
         var rows: [(String, String, String)] = [("Layer (type)", "Output Shape", "Param #")]
         for (index, layer) in layers.enumerated() {
-            let shape = index < outputShapes.count ? "(None, " + outputShapes[index].dimensions.map(String.init).joined(separator: ", ") + ")" : "?"
+            let shape =
+                index < outputShapes.count
+                ? "(None, " + outputShapes[index].dimensions.map(String.init).joined(separator: ", ") + ")" : "?"
             let count = layer.namedParameters().reduce(0) { $0 + $1.parameter.value.elementCount }
             rows.append(("\(index) \(layer.typeName)", shape, Self.grouped(count)))
         }

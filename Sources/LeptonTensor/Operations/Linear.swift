@@ -16,7 +16,8 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, activat
     let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
     precondition(
         input.shape[input.rank - 1] == inFeatures,
-        "linear: input \(input.shape) has \(input.shape[input.rank - 1]) features, weight \(weight.shape) expects \(inFeatures)")
+        "linear: input \(input.shape) has \(input.shape[input.rank - 1]) features, weight \(weight.shape) expects \(inFeatures)"
+    )
     if let bias {
         precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) should be [\(outFeatures)]")
     }
@@ -26,7 +27,8 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, activat
     let result = Tensor(shape: Shape(outputDimensions)) { out in
         let epilogue = GEMMEpilogue(bias: bias?.storage.pointer, biasAxis: .perColumn, activation: activation)
         sgemm(
-            .none, .none, m: rows, n: outFeatures, k: inFeatures, a: input.storage.pointer, lda: Swift.max(inFeatures, 1),
+            .none, .none, m: rows, n: outFeatures, k: inFeatures, a: input.storage.pointer,
+            lda: Swift.max(inFeatures, 1),
             b: weight.storage.pointer, ldb: Swift.max(outFeatures, 1), c: out, ldc: Swift.max(outFeatures, 1),
             epilogue: epilogue)
     }
