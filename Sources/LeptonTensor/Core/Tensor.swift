@@ -150,6 +150,20 @@ public struct Tensor: Sendable {
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }
 
+    /// The address of this tensor's elements after making its storage its own, for kernels inside the package.
+    ///
+    /// The storage is a manually allocated buffer whose address never changes, so the pointer stays valid while
+    /// this tensor value (or a copy that is not written) is alive; writing through it after the tensor was
+    /// copied would change the copy too, so callers use it immediately.
+    package mutating func uniqueElementPointer() -> UnsafeMutablePointer<Float> {
+        makeUnique()
+        return storage.pointer
+    }
+
+    /// The address of this tensor's elements for reading, for kernels inside the package (valid while the tensor is
+    /// alive).
+    package var elementPointer: UnsafePointer<Float> { UnsafePointer(storage.pointer) }
+
     /// Gives this tensor storage of its own if others share it (copy-on-write).
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
