@@ -1,0 +1,91 @@
+extension Pooling {
+    /// Max pooling: each output is the largest input under its window (NaN if one is NaN).
+    ///
+    /// - Parameters:
+    ///   - input: NHWC input, `geometry.inputCount` floats.
+    ///   - output: NHWC output, `geometry.outputCount` floats.
+    ///   - argmax: For every output element, the flat index into `input` of the element that won (the first
+    ///     one on ties), for ``maxBackward(outputGradient:argmax:inputGradient:geometry:accumulate:pool:)``;
+    ///     `nil` in inference. The input must have fewer than 2³¹ elements.
+    ///   - geometry: The window, strides and padding.
+    ///   - pool: The threads to use.
+    public static func maxForward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
+        geometry g: Pool2DGeometry, pool: ThreadPool = .shared
+    ) {
+        precondition(g.inputCount <= Int(Int32.max), "Pooling.maxForward: \(g.inputCount) inputs overflow Int32")
+        let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
+        g.forEachImage(pool: pool) { image in
+            for outRow in 0..<g.outHeight {
+                let rows = g.windowRows(outRow)
+                for outColumn in 0..<g.outWidth {
+                    let columns = g.windowColumns(outColumn)
+                    let outputOffset = ((image * g.outHeight + outRow) * g.outWidth + outColumn) * g.channels
+                    for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
+                        let count = min(vectorWidth, g.channels - channel)
+                        func load(_ offset: Int) -> FloatVector {
+                            count == vectorWidth
+                                ? input.vector(at: offset) : input.partialVector(at: offset, count: count)
+                        }
+                        let first = ((image * g.height + rows.lowerBound) * g.width + columns.lowerBound) * g.channels
+                        var best = load(first + channel)
+                        var bestIndex = IntVector(repeating: Int32(first + channel)) &+ lanes
+                        for row in rows {
+                            for column in columns {
+                                let offset = ((image * g.height + row) * g.width + column) * g.channels + channel
+                                let candidate = load(offset)
+                                let wins = (candidate .> best) .| ((candidate .!= candidate) .& (best .== best))
+                                best = best.replacing(with: candidate, where: wins)
+                                if argmax != nil {
+                                    bestIndex = bestIndex.replacing(
+                                        with: IntVector(repeating: Int32(offset)) &+ lanes, where: wins)
+                                }
+                            }
+                        }
+                        let target = outputOffset + channel
+                        if count == vectorWidth {
+                            output.store(best, at: target)
+                        } else {
+                            output.storePartial(best, at: target, count: count)
+                        }
+                        if let argmax {
+                            for lane in 0..<count { argmax[target + lane] = bestIndex[lane] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The gradient of max pooling: each output gradient goes to the input element that won its window.
+    ///
+    /// - Parameters:
+    ///   - outputGradient: NHWC gradient of the output, `geometry.outputCount` floats.
+    ///   - argmax: The winners recorded by
+    ///     ``maxForward(input:output:argmax:geometry:pool:)``.
+    ///   - inputGradient: NHWC gradient of the input, `geometry.inputCount` floats; overwritten, or added
+    ///     to when `accumulate`.
+    ///   - geometry: The window, strides and padding.
+    ///   - accumulate: Whether to add into `inputGradient` instead of overwriting it.
+    ///   - pool: The threads to use (images are independent: each winner lies in its own image).
+    public static func maxBackward(
+        outputGradient: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, inputGradient: UnsafeMutablePointer<Float>,
+        geometry g: Pool2DGeometry, accumulate: Bool = false, pool: ThreadPool = .shared
+    ) {
+        let inputsPerImage = g.height * g.width * g.channels
+        let outputsPerImage = g.outHeight * g.outWidth * g.channels
+        g.forEachImage(pool: pool) { image in
+            if !accumulate {
+                (inputGradient + image * inputsPerImage).update(repeating: 0, count: inputsPerImage)
+            }
+            let imageStart = image * inputsPerImage
+            for index in (image * outputsPerImage)..<((image + 1) * outputsPerImage) {
+                let winner = Int(argmax[index])
+                precondition(
+                    winner >= imageStart && winner < imageStart + inputsPerImage,
+                    "Pooling.maxBackward: argmax[\(index)] = \(winner) lies outside image \(image)")
+                inputGradient[winner] += outputGradient[index]
+            }
+        }
+    }
+}
