@@ -7,16 +7,19 @@ import Synchronization
 /// Built-in layers are registered already; register a custom ``Layer`` once with ``register(_:)`` before
 /// loading models that use it.
 public enum LayerRegistry {
-    private typealias Factory = @Sendable (Decoder) throws -> any Layer
+    private typealias Factory = (Decoder) throws -> any Layer
 
-    private static let factories = Mutex<[String: Factory]>(
-        [
-            Dense.typeName: factory(Dense.self), Conv2D.typeName: factory(Conv2D.self),
-            MaxPool2D.typeName: factory(MaxPool2D.self), AvgPool2D.typeName: factory(AvgPool2D.self),
-            GlobalAvgPool2D.typeName: factory(GlobalAvgPool2D.self), Flatten.typeName: factory(Flatten.self),
-            Dropout.typeName: factory(Dropout.self), ActivationLayer.typeName: factory(ActivationLayer.self),
-            BatchNorm.typeName: factory(BatchNorm.self), LayerNorm.typeName: factory(LayerNorm.self),
-        ])
+    /// Factories by type name. `nonisolated(unsafe)` because a factory closure captures its layer's metatype,
+    /// which Swift 6.2+ does not consider `Sendable`; every access goes through `lock`, and a factory is a pure
+    /// function of its decoder, so calling one from any thread is safe.
+    private nonisolated(unsafe) static var factories: [String: Factory] = [
+        Dense.typeName: factory(Dense.self), Conv2D.typeName: factory(Conv2D.self),
+        MaxPool2D.typeName: factory(MaxPool2D.self), AvgPool2D.typeName: factory(AvgPool2D.self),
+        GlobalAvgPool2D.typeName: factory(GlobalAvgPool2D.self), Flatten.typeName: factory(Flatten.self),
+        Dropout.typeName: factory(Dropout.self), ActivationLayer.typeName: factory(ActivationLayer.self),
+        BatchNorm.typeName: factory(BatchNorm.self), LayerNorm.typeName: factory(LayerNorm.self),
+    ]
+    private static let lock = Mutex(())
 
     private static func factory<L: Layer>(_ type: L.Type) -> Factory {
         { decoder in L(configuration: try L.Configuration(from: decoder)) }
@@ -26,16 +29,16 @@ public enum LayerRegistry {
     ///
     /// - Parameter type: The layer type.
     public static func register<L: Layer>(_ type: L.Type) {
-        factories.withLock { $0[L.typeName] = factory(type) }
+        lock.withLock { _ in factories[L.typeName] = factory(type) }
     }
 
     /// The registered type names, sorted.
     public static var typeNames: [String] {
-        factories.withLock { $0.keys.sorted() }
+        lock.withLock { _ in factories.keys.sorted() }
     }
 
     static func make(typeName: String, from decoder: Decoder) throws -> any Layer {
-        guard let factory = factories.withLock({ $0[typeName] }) else {
+        guard let factory = lock.withLock({ _ in factories[typeName] }) else {
             throw ModelFileError.unknownLayerType(typeName, known: typeNames)
         }
         return try factory(decoder)
