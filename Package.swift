@@ -35,7 +35,9 @@ let package = Package(
         .executableTarget(name: "LeptonBench", dependencies: ["LeptonKernels"], path: "Benchmarks/LeptonBench"),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),
         .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonTrainTests", dependencies: ["LeptonTrain"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],
     swiftLanguageModes: [.v6]

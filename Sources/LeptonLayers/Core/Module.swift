@@ -1,0 +1,121 @@
+import LeptonTensor
+
+/// A named parameter of a module, with its dotted path such as `conv1.weight` or `0.bias`.
+public struct NamedParameter {
+    /// The dotted path from the root module.
+    public let path: String
+    /// The parameter.
+    public let parameter: Parameter
+}
+
+/// A differentiable computation with parameters: a layer, a block of layers, a whole model.
+///
+/// Implement ``callAsFunction(_:context:)``. Parameters are found by reflection over stored properties — a
+/// ``Parameter``, a nested `Module`, or an array or optional of either — and named by property path
+/// (`encoder.layers.0.weight`); override ``namedParameters()`` to name them differently.
+public protocol Module: AnyObject {
+    /// Applies the module to `input`.
+    ///
+    /// - Parameters:
+    ///   - input: The input batch.
+    ///   - context: Training or inference, gradient recording and randomness.
+    /// - Returns: The output batch.
+    func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor
+
+    /// Every parameter and buffer of the module and its children, with dotted paths, in a stable order.
+    func namedParameters() -> [NamedParameter]
+}
+
+extension Module {
+    /// Applies the module for inference: no dropout, running statistics, no gradient recording.
+    ///
+    /// - Parameter input: The input batch.
+    /// - Returns: The output batch.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        callAsFunction(input, context: .inference)
+    }
+
+    /// Parameters found by reflection over stored properties (see ``Module``).
+    public func namedParameters() -> [NamedParameter] {
+        ParameterReflection.parameters(of: self, prefix: "")
+    }
+
+    /// The parameters an optimizer may change.
+    public var trainableParameters: [NamedParameter] {
+        namedParameters().filter { $0.parameter.isTrainable }
+    }
+
+    /// The number of scalar values in trainable parameters and in the rest (frozen weights and buffers).
+    public var parameterCounts: (trainable: Int, nonTrainable: Int) {
+        namedParameters().reduce(into: (0, 0)) { counts, named in
+            if named.parameter.isTrainable {
+                counts.0 += named.parameter.value.elementCount
+            } else {
+                counts.1 += named.parameter.value.elementCount
+            }
+        }
+    }
+
+    /// Stops every weight of this module from training (transfer learning); buffers are unaffected.
+    public func freeze() {
+        for named in namedParameters() { named.parameter.isTrainable = false }
+    }
+
+    /// Lets every weight of this module train again.
+    public func unfreeze() {
+        for named in namedParameters() { named.parameter.isTrainable = true }
+    }
+
+    /// The parameter at a dotted path, or `nil`.
+    ///
+    /// - Parameter path: A path such as `conv1.weight`.
+    /// - Returns: The parameter.
+    public func parameter(at path: String) -> Parameter? {
+        namedParameters().first { $0.path == path }?.parameter
+    }
+}
+
+/// Finds parameters through `Mirror`.
+enum ParameterReflection {
+    static func parameters(of module: Module, prefix: String) -> [NamedParameter] {
+        var found: [NamedParameter] = []
+        var mirror: Mirror? = Mirror(reflecting: module)
+        var mirrors: [Mirror] = []
+        while let current = mirror {
+            mirrors.insert(current, at: 0)
+            mirror = current.superclassMirror
+        }
+        for current in mirrors {
+            for child in current.children {
+                guard let label = child.label else { continue }
+                collect(child.value, path: prefix + cleaned(label), into: &found)
+            }
+        }
+        return found
+    }
+
+    private static func collect(_ value: Any, path: String, into found: inout [NamedParameter]) {
+        switch value {
+        case let parameter as Parameter:
+            found.append(NamedParameter(path: path, parameter: parameter))
+        case let module as Module:
+            found += module.namedParameters().map {
+                NamedParameter(path: path + "." + $0.path, parameter: $0.parameter)
+            }
+        case let array as [Any]:
+            for (index, element) in array.enumerated() { collect(element, path: "\(path).\(index)", into: &found) }
+        default:
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional, let wrapped = mirror.children.first {
+                collect(wrapped.value, path: path, into: &found)
+            }
+        }
+    }
+
+    /// Property wrappers and lazy properties appear with a leading underscore or `$__lazy_storage_$_`.
+    private static func cleaned(_ label: String) -> String {
+        if label.hasPrefix("$__lazy_storage_$_") { return String(label.dropFirst("$__lazy_storage_$_".count)) }
+        if label.hasPrefix("_") { return String(label.dropFirst()) }
+        return label
+    }
+}

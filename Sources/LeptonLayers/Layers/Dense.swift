@@ -1,0 +1,89 @@
+import LeptonKernels
+import LeptonTensor
+
+/// A fully connected layer: `activation(x · weight + bias)` over the last axis.
+///
+/// `weight` is `[inputSize, units]` (Keras' kernel layout). The input size is taken from the first input (or
+/// from ``Sequential``'s shape inference) unless given.
+public final class Dense: Layer {
+    /// Settings of a ``Dense`` layer.
+    public struct Configuration: Codable, Sendable, Hashable {
+        /// Output features.
+        public var units: Int
+        /// The activation after the affine map.
+        public var activation: Activation
+        /// Whether there is a bias.
+        public var useBias: Bool
+        /// Input features, when known in advance.
+        public var inputSize: Int?
+    }
+
+    /// The registered type name.
+    public static let typeName = "Dense"
+    /// The settings.
+    public private(set) var configuration: Configuration
+    /// `[inputSize, units]`, once built.
+    public private(set) var weight: Parameter?
+    /// `[units]`, once built (if the layer has a bias).
+    public private(set) var bias: Parameter?
+
+    /// Creates a dense layer.
+    ///
+    /// - Parameters:
+    ///   - units: Output features.
+    ///   - activation: The activation (default: none).
+    ///   - useBias: Whether to add a bias.
+    ///   - inputSize: Input features, to build immediately; otherwise inferred from the first input.
+    ///   - seed: The seed for the initial weights when `inputSize` is given.
+    public convenience init(
+        units: Int, activation: Activation = .linear, useBias: Bool = true, inputSize: Int? = nil, seed: UInt64 = 0
+    ) {
+        self.init(
+            configuration: Configuration(units: units, activation: activation, useBias: useBias, inputSize: inputSize))
+        if let inputSize {
+            var generator = RandomGenerator(seed: seed)
+            build(inputShape: [inputSize], generator: &generator)
+        }
+    }
+
+    /// Creates an unbuilt layer from settings.
+    public init(configuration: Configuration) {
+        precondition(configuration.units > 0, "Dense: units must be positive, got \(configuration.units)")
+        self.configuration = configuration
+    }
+
+    /// Whether the weight exists.
+    public var isBuilt: Bool { weight != nil }
+
+    /// Creates `weight` (Glorot uniform) and `bias` (zeros) for inputs of `[…, inputSize]`.
+    public func build(inputShape: Shape, generator: inout RandomGenerator) {
+        guard !isBuilt else { return }
+        precondition(inputShape.rank >= 1, "Dense: input shape \(inputShape) needs a feature axis")
+        let inputSize = inputShape[inputShape.rank - 1]
+        configuration.inputSize = inputSize
+        weight = Parameter(Tensor.glorotUniform([inputSize, configuration.units], using: &generator))
+        if configuration.useBias { bias = Parameter(Tensor.zeros([configuration.units])) }
+    }
+
+    /// `[…, units]`.
+    public func outputShape(for inputShape: Shape) -> Shape {
+        var dimensions = inputShape.dimensions
+        dimensions[dimensions.count - 1] = configuration.units
+        return Shape(dimensions)
+    }
+
+    /// Applies the layer; relu is fused into the matrix product.
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        buildIfNeeded(for: input)
+        guard let weight else { preconditionFailure("Dense: not built") }
+        let fused: EpilogueActivation? =
+            switch configuration.activation {
+            case .relu: .relu
+            case .linear: .identity
+            default: nil
+            }
+        let product = linear(
+            input, weight: context.read(weight), bias: bias.map(context.read), activation: fused ?? .identity)
+        return fused == nil ? configuration.activation.apply(product) : product
+    }
+}

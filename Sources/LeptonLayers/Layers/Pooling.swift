@@ -1,0 +1,120 @@
+import LeptonKernels
+import LeptonTensor
+
+/// Settings shared by the pooling layers.
+public struct PoolingConfiguration: Codable, Sendable, Hashable {
+    /// Window height and width.
+    public var poolSize: [Int]
+    /// Step along height and width (by default the window size).
+    public var strides: [Int]
+    /// Border treatment.
+    public var padding: PaddingMode
+
+    func outputShape(for inputShape: Shape) -> Shape {
+        precondition(
+            inputShape.rank == 3, "pooling: per-sample input must be [height, width, channels], got \(inputShape)")
+        let geometry = Pool2DGeometry(
+            batch: 1, height: inputShape[0], width: inputShape[1], channels: inputShape[2], windowHeight: poolSize[0],
+            windowWidth: poolSize[1], strideHeight: strides[0], strideWidth: strides[1], padding: padding.padding)
+        return [geometry.outHeight, geometry.outWidth, inputShape[2]]
+    }
+
+    init(poolSize: (Int, Int), strides: (Int, Int)?, padding: PaddingMode) {
+        self.poolSize = [poolSize.0, poolSize.1]
+        let step = strides ?? poolSize
+        self.strides = [step.0, step.1]
+        self.padding = padding
+    }
+}
+
+/// Max pooling over NHWC images.
+public final class MaxPool2D: Layer {
+    /// The registered type name.
+    public static let typeName = "MaxPool2D"
+    /// The settings.
+    public let configuration: PoolingConfiguration
+
+    /// Creates a max-pooling layer with a square window.
+    ///
+    /// - Parameters:
+    ///   - poolSize: Window size (default 2).
+    ///   - strides: Step; by default the window size.
+    ///   - padding: Border treatment.
+    public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: PaddingMode = .valid) {
+        self.init(
+            configuration: PoolingConfiguration(
+                poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding))
+    }
+
+    /// Creates the layer from settings.
+    public init(configuration: PoolingConfiguration) { self.configuration = configuration }
+
+    /// The pooled shape.
+    public func outputShape(for inputShape: Shape) -> Shape { configuration.outputShape(for: inputShape) }
+
+    /// Applies the pooling.
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        maxPool2d(
+            input, poolSize: (configuration.poolSize[0], configuration.poolSize[1]),
+            strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding)
+    }
+}
+
+/// Average pooling over NHWC images (padded cells are not counted).
+public final class AvgPool2D: Layer {
+    /// The registered type name.
+    public static let typeName = "AvgPool2D"
+    /// The settings.
+    public let configuration: PoolingConfiguration
+
+    /// Creates an average-pooling layer with a square window.
+    ///
+    /// - Parameters:
+    ///   - poolSize: Window size (default 2).
+    ///   - strides: Step; by default the window size.
+    ///   - padding: Border treatment.
+    public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: PaddingMode = .valid) {
+        self.init(
+            configuration: PoolingConfiguration(
+                poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding))
+    }
+
+    /// Creates the layer from settings.
+    public init(configuration: PoolingConfiguration) { self.configuration = configuration }
+
+    /// The pooled shape.
+    public func outputShape(for inputShape: Shape) -> Shape { configuration.outputShape(for: inputShape) }
+
+    /// Applies the pooling.
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        avgPool2d(
+            input, poolSize: (configuration.poolSize[0], configuration.poolSize[1]),
+            strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding)
+    }
+}
+
+/// The mean over height and width of NHWC images: `[batch, h, w, c]` → `[batch, c]`.
+public final class GlobalAvgPool2D: Layer {
+    /// Settings (none).
+    public struct Configuration: Codable, Sendable, Hashable {}
+
+    /// The registered type name.
+    public static let typeName = "GlobalAvgPool2D"
+    /// The settings.
+    public let configuration = Configuration()
+
+    /// Creates the layer.
+    public init() {}
+
+    /// Creates the layer from settings.
+    public init(configuration: Configuration) {}
+
+    /// `[channels]`.
+    public func outputShape(for inputShape: Shape) -> Shape { [inputShape[inputShape.rank - 1]] }
+
+    /// Averages over the spatial axes.
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        precondition(input.rank == 4, "GlobalAvgPool2D: input must be NHWC, shape is \(input.shape)")
+        return input.mean(axes: [1, 2])
+    }
+}

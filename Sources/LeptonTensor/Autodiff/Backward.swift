@@ -1,0 +1,114 @@
+/// Gradients of a differentiated computation, keyed by the identities of the tensors that asked for them.
+public struct Gradients: Sendable {
+    private var values: [GradientID: Tensor]
+
+    init(_ values: [GradientID: Tensor]) {
+        self.values = values
+    }
+
+    /// The gradient for the tensor or parameter with identity `id`, or `nil` if the result did not depend on it.
+    public subscript(id: GradientID) -> Tensor? {
+        values[id]
+    }
+
+    /// The gradient for `tensor` (which must have taken part in differentiation), or `nil` if the result did
+    /// not depend on it.
+    public subscript(tensor: Tensor) -> Tensor? {
+        guard let id = tensor.gradientID else { return nil }
+        return values[id]
+    }
+
+    /// The identities that have a gradient.
+    public var ids: Dictionary<GradientID, Tensor>.Keys { values.keys }
+
+    /// The number of gradients.
+    public var count: Int { values.count }
+}
+
+extension Tensor {
+    /// Back-propagates from this tensor and returns the gradient of every leaf it depends on.
+    ///
+    /// - Parameter seed: The gradient of the final objective with respect to this tensor; by default ones, which
+    ///   requires this tensor to hold a single element (a loss).
+    /// - Returns: The gradients of the leaves (tensors marked with ``requiringGradient(id:)``), keyed by identity.
+    public func backward(seed: Tensor? = nil) -> Gradients {
+        Gradients(propagate(seed: seed, keep: nil))
+    }
+
+    /// The gradients of this single-element tensor with respect to `inputs`, in order.
+    ///
+    /// An input the result does not depend on gets a zero gradient.
+    ///
+    /// - Parameter inputs: Tensors that took part in computing this one (leaves or intermediate results).
+    /// - Returns: One gradient per input, each with the input's shape.
+    public func gradients(withRespectTo inputs: [Tensor]) -> [Tensor] {
+        let wanted = Set(inputs.compactMap(\.gradientID))
+        let found = propagate(seed: nil, keep: wanted)
+        return inputs.map { input in
+            input.gradientID.flatMap { found[$0] } ?? Tensor(repeating: 0, shape: input.shape)
+        }
+    }
+
+    /// Runs the pullbacks in reverse topological order; returns the gradients of leaves and of `keep`.
+    private func propagate(seed: Tensor?, keep: Set<GradientID>?) -> [GradientID: Tensor] {
+        guard let root = gradientNode else { return [:] }
+        let seedGradient: Tensor
+        if let seed {
+            precondition(seed.shape == shape, "backward: seed shape \(seed.shape) differs from tensor shape \(shape)")
+            seedGradient = seed.detached
+        } else {
+            precondition(
+                elementCount == 1,
+                "backward: a seed is needed for a tensor of shape \(shape) (only one-element tensors default to 1)")
+            seedGradient = Tensor(repeating: 1, shape: shape)
+        }
+        return withoutGradients {
+            let order = Self.topologicalOrder(from: root)
+            var pending: [GradientID: Tensor] = [root.id: seedGradient]
+            var result: [GradientID: Tensor] = [:]
+            for node in order.reversed() {
+                guard let gradient = pending.removeValue(forKey: node.id) else { continue }
+                let isLeaf = node.pullback == nil
+                if isLeaf || keep?.contains(node.id) == true {
+                    result[node.id] = gradient
+                }
+                guard let pullback = node.pullback else { continue }
+                let needs = node.inputs.map { $0 != nil }
+                let inputGradients = pullback(gradient, needs)
+                for (input, inputGradient) in zip(node.inputs, inputGradients) {
+                    guard let input, let inputGradient else { continue }
+                    precondition(
+                        inputGradient.shape == input.shape,
+                        "backward: \(node.operation) returned a gradient of shape \(inputGradient.shape) for an input of shape \(input.shape)"
+                    )
+                    if let existing = pending[input.id] {
+                        pending[input.id] = existing.adding(inputGradient)
+                    } else {
+                        pending[input.id] = inputGradient
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    /// Nodes reachable from `root`, each after all of its inputs (iterative depth-first search).
+    private static func topologicalOrder(from root: GradientNode) -> [GradientNode] {
+        var order: [GradientNode] = []
+        var visited: Set<GradientID> = [root.id]
+        var stack: [(node: GradientNode, nextInput: Int)] = [(root, 0)]
+        while !stack.isEmpty {
+            let (node, nextInput) = stack[stack.count - 1]
+            if nextInput < node.inputs.count {
+                stack[stack.count - 1].nextInput += 1
+                if let input = node.inputs[nextInput], visited.insert(input.id).inserted {
+                    stack.append((input, 0))
+                }
+            } else {
+                order.append(node)
+                stack.removeLast()
+            }
+        }
+        return order
+    }
+}

@@ -1,0 +1,59 @@
+import LeptonLayers
+import LeptonTensor
+import Testing
+
+@Suite("Normalisation layers against PyTorch")
+struct NormalizationTests {
+    @Test("BatchNorm in training: output, gradients and running statistics")
+    func batchNorm() throws {
+        let f = try Fixtures.load("batchnorm2d_train")
+        // PyTorch momentum 0.1 means Keras-style momentum 0.9.
+        let layer = BatchNorm(momentum: 0.9, epsilon: 1e-5)
+        let x = try #require(f["x.nhwc"])
+        var generator = RandomGenerator(seed: 0)
+        layer.build(inputShape: Shape(Array(x.shape.dimensions.dropFirst())), generator: &generator)
+        let scale = try #require(layer.scale)
+        let offset = try #require(layer.offset)
+        scale.value = try #require(f["gamma"])
+        offset.value = try #require(f["beta"])
+        let input = x.requiringGradient()
+        let y = layer(input, context: .training(generator: generator))
+        Fixtures.expectClose(y, f["y.nhwc"], "y")
+        let loss = (y * (try #require(f["gy.nhwc"]))).sum()
+        let gradients = loss.backward()
+        Fixtures.expectClose(gradients[input], f["grad.x.nhwc"], "grad.x")
+        Fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
+        Fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
+        Fixtures.expectClose(layer.runningMean?.value, f["running_mean.after"], "running mean")
+        Fixtures.expectClose(layer.runningVariance?.value, f["running_var.after"], "running variance")
+        // Inference uses the running statistics: (x − mean) / sqrt(var + ε) · γ + β.
+        let inference = layer(x)
+        let expected =
+            (x - layer.runningMean!.value) / (layer.runningVariance!.value + 1e-5).sqrt() * scale.value + offset.value
+        #expect(maxDifference(inference, expected) < 1e-5)
+    }
+
+    @Test("LayerNorm: output and gradients")
+    func layerNorm() throws {
+        let f = try Fixtures.load("layernorm")
+        let layer = LayerNorm(epsilon: 1e-5)
+        let x = try #require(f["x"])
+        var generator = RandomGenerator(seed: 0)
+        layer.build(inputShape: [6, 8], generator: &generator)
+        let scale = try #require(layer.scale)
+        let offset = try #require(layer.offset)
+        scale.value = try #require(f["gamma"])
+        offset.value = try #require(f["beta"])
+        let input = x.requiringGradient()
+        let y = layer(input, context: ForwardContext(isTraining: true))
+        Fixtures.expectClose(y, f["y"], "y")
+        let gradients = (y * (try #require(f["gy"]))).sum().backward()
+        Fixtures.expectClose(gradients[input], f["grad.x"], "grad.x")
+        Fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
+        Fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
+    }
+}
+
+func maxDifference(_ x: Tensor, _ y: Tensor) -> Float {
+    zip(x.scalars, y.scalars).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
+}

@@ -1,0 +1,199 @@
+import LeptonKernels
+import LeptonTensor
+import Testing
+
+/// Every differentiable operation against central finite differences.
+@Suite("Gradients against finite differences")
+struct GradientTests {
+    @Test("arithmetic with broadcasting")
+    func arithmetic() {
+        var data = TestData(seed: 1)
+        let a = data.tensor([3, 4])
+        let b = data.tensor([4])
+        let c = data.tensor([3, 1])
+        let positive = data.tensor([3, 4], in: 0.5...2)
+        expectGradientsMatchFiniteDifferences([a, b]) { $0[0] + $0[1] }
+        expectGradientsMatchFiniteDifferences([a, c]) { $0[0] - $0[1] }
+        expectGradientsMatchFiniteDifferences([a, b, c]) { $0[0] * $0[1] * $0[2] }
+        expectGradientsMatchFiniteDifferences([a, positive]) { $0[0] / $0[1] }
+        expectGradientsMatchFiniteDifferences([b, positive]) { $0[0] / $0[1] }
+        expectGradientsMatchFiniteDifferences([a]) { 3 - 2 * $0[0] / 4 + 1 }
+        expectGradientsMatchFiniteDifferences([positive]) { 2 / $0[0] }
+        expectGradientsMatchFiniteDifferences([a]) { -$0[0] }
+    }
+
+    @Test("maximum and minimum route the gradient to the winner")
+    func extremes() {
+        var data = TestData(seed: 2)
+        let a = data.distinct([2, 5])
+        let b = data.distinct([5], gap: 0.031)
+        expectGradientsMatchFiniteDifferences([a, b], step: 1e-3) { Tensor.maximum($0[0], $0[1]) }
+        expectGradientsMatchFiniteDifferences([a, b], step: 1e-3) { Tensor.minimum($0[0], $0[1]) }
+    }
+
+    @Test(
+        "unary operations",
+        arguments: [
+            UnaryOperation.negate, .abs, .square, .sqrt, .rsqrt, .exp, .log, .tanh, .sigmoid, .relu,
+            .leakyRelu(slope: 0.1), .elu(alpha: 0.7), .geluErf, .geluTanh, .silu, .softplus, .power(3),
+            .power(0.5), .clamp(min: -0.5, max: 0.5), .reciprocal,
+        ])
+    func unary(operation: UnaryOperation) {
+        var data = TestData(seed: 3)
+        let needsPositive: Bool
+        switch operation {
+        case .sqrt, .rsqrt, .log, .power(0.5), .reciprocal: needsPositive = true
+        default: needsPositive = false
+        }
+        // Keep away from kinks (0 for relu/abs, ±0.5 for the clamp) so finite differences are meaningful.
+        let magnitudes = data.tensor([17], in: 0.1...2).scalars
+        let signs = data.tensor([17]).scalars
+        let values = zip(magnitudes, signs).map { magnitude, sign -> Float in
+            let safe = Swift.abs(magnitude - 0.5) < 0.05 ? magnitude + 0.1 : magnitude
+            return needsPositive || sign > 0 ? safe : -safe
+        }
+        let x = Tensor(values)
+        expectGradientsMatchFiniteDifferences([x], step: 1e-3) { $0[0].applying(operation) }
+    }
+
+    @Test("matrix products in every transpose and with batch broadcasting")
+    func matrixProducts() {
+        var data = TestData(seed: 4)
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = transposeA ? data.tensor([5, 3]) : data.tensor([3, 5])
+            let b = transposeB ? data.tensor([4, 5]) : data.tensor([5, 4])
+            expectGradientsMatchFiniteDifferences([a, b]) {
+                matmul($0[0], $0[1], transposeA: transposeA, transposeB: transposeB)
+            }
+        }
+        let batched = data.tensor([2, 3, 5])
+        let shared = data.tensor([5, 4])
+        let perBatch = data.tensor([2, 1, 5, 2])
+        expectGradientsMatchFiniteDifferences([batched, shared]) { matmul($0[0], $0[1]) }
+        expectGradientsMatchFiniteDifferences([batched, perBatch]) { matmul($0[0], $0[1]) }
+        expectGradientsMatchFiniteDifferences([data.tensor([5]), shared]) { matmul($0[0], $0[1]) }
+    }
+
+    @Test("fused linear layer, with and without relu")
+    func linearLayer() {
+        var data = TestData(seed: 12)
+        let x = data.tensor([2, 3, 5])
+        let weight = data.tensor([5, 4])
+        let bias = data.tensor([4])
+        expectGradientsMatchFiniteDifferences([x, weight, bias]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+        // Shift the bias so that no pre-activation sits within the finite-difference step of the relu kink.
+        let preActivation = linear(x, weight: weight, bias: bias)
+        let nearKink = preActivation.abs().min().scalar
+        let safeBias = nearKink > 0.05 ? bias : bias + 0.07
+        #expect(linear(x, weight: weight, bias: safeBias).abs().min().scalar > 0.01)
+        expectGradientsMatchFiniteDifferences([x, weight, safeBias], step: 1e-3) {
+            linear($0[0], weight: $0[1], bias: $0[2], activation: .relu)
+        }
+        expectGradientsMatchFiniteDifferences([x, weight]) { linear($0[0], weight: $0[1]) }
+    }
+
+    @Test("reductions over axes")
+    func reductions() {
+        var data = TestData(seed: 5)
+        let x = data.tensor([2, 3, 4])
+        for axes in [[], [0], [1], [2], [0, 2], [-1], [1, 2]] {
+            expectGradientsMatchFiniteDifferences([x]) { $0[0].sum(axes: axes) }
+            expectGradientsMatchFiniteDifferences([x]) { $0[0].mean(axes: axes, keepDims: true) }
+            expectGradientsMatchFiniteDifferences([x]) { $0[0].variance(axes: axes) }
+        }
+        let distinct = data.distinct([2, 3, 4])
+        for axes in [[], [1], [0, 2]] {
+            expectGradientsMatchFiniteDifferences([distinct], step: 1e-3) { $0[0].max(axes: axes) }
+            expectGradientsMatchFiniteDifferences([distinct], step: 1e-3) { $0[0].min(axes: axes, keepDims: true) }
+        }
+    }
+
+    @Test("reshaping, permuting, slicing, joining, padding and gathering")
+    func layout() {
+        var data = TestData(seed: 6)
+        let x = data.tensor([2, 3, 4])
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].reshaped(to: [4, -1]) }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].flattened() }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].permuted([2, 0, 1]) }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].transposed }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].expandingShape(at: 1).squeezed() }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].slice(axis: 1, 1..<3) }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0][1..<2] }
+        let y = data.tensor([2, 2, 4])
+        expectGradientsMatchFiniteDifferences([x, y]) { Tensor.concatenate([$0[0], $0[1], $0[0]], axis: 1) }
+        expectGradientsMatchFiniteDifferences([x, x * 2]) { Tensor.stack([$0[0], $0[1]], axis: 2) }
+        expectGradientsMatchFiniteDifferences([x]) {
+            let parts = $0[0].split(sizes: [1, 3], axis: 2)
+            return parts[0] * parts[1].sum(axes: [2], keepDims: true)
+        }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].padded([(1, 0), (0, 2), (1, 1)], value: 0.5) }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].gathering([2, 0, 2, 1], axis: 1) }
+        expectGradientsMatchFiniteDifferences([data.tensor([5, 3])]) { $0[0].gathering([4, 4, 0]) }
+    }
+
+    @Test("softmax and log-softmax along any axis")
+    func softmax() {
+        var data = TestData(seed: 7)
+        let x = data.tensor([3, 5], in: -3...3)
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].softmax() }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].logSoftmax() }
+        expectGradientsMatchFiniteDifferences([x]) { $0[0].softmax(axis: 0) }
+        expectGradientsMatchFiniteDifferences([data.tensor([2, 3, 4])]) { $0[0].logSoftmax(axis: 1) }
+    }
+
+    @Test("convolution: input, filter and bias, with strides, padding, dilation and fused relu")
+    func convolution() {
+        var data = TestData(seed: 8)
+        let cases: [(strides: (Int, Int), padding: Padding, dilation: (Int, Int), activation: EpilogueActivation)] = [
+            ((1, 1), .valid, (1, 1), .identity),
+            ((2, 1), .same, (1, 1), .identity),
+            ((1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1), (1, 1), .identity),
+            ((1, 1), .valid, (2, 2), .identity),
+            ((1, 1), .same, (1, 1), .relu),
+        ]
+        for spec in cases {
+            let input = data.tensor([2, 6, 5, 2])
+            let filter = data.tensor([3, 2, 2, 3])
+            let bias = data.tensor([3])
+            expectGradientsMatchFiniteDifferences([input, filter, bias], step: 1e-3) {
+                conv2d(
+                    $0[0], filter: $0[1], bias: $0[2], strides: spec.strides, padding: spec.padding,
+                    dilation: spec.dilation, activation: spec.activation)
+            }
+        }
+    }
+
+    @Test("max and average pooling")
+    func pooling() {
+        var data = TestData(seed: 9)
+        let x = data.distinct([2, 5, 6, 3])
+        expectGradientsMatchFiniteDifferences([x], step: 1e-3) { maxPool2d($0[0], poolSize: (2, 2)) }
+        expectGradientsMatchFiniteDifferences([x], step: 1e-3) {
+            maxPool2d($0[0], poolSize: (3, 3), strides: (2, 2), padding: .same)
+        }
+        expectGradientsMatchFiniteDifferences([x]) { avgPool2d($0[0], poolSize: (2, 3)) }
+        expectGradientsMatchFiniteDifferences([x]) {
+            avgPool2d($0[0], poolSize: (3, 3), strides: (1, 2), padding: .same)
+        }
+    }
+
+    @Test("select routes gradients by the mask")
+    func select() {
+        var data = TestData(seed: 10)
+        let a = data.tensor([3, 4])
+        let b = data.tensor([4])
+        let mask = data.tensor([3, 4]) .> 0
+        expectGradientsMatchFiniteDifferences([a, b]) { Tensor.select(mask, $0[0], $0[1]) }
+    }
+
+    @Test("a tensor used several times accumulates its gradient")
+    func accumulation() {
+        var data = TestData(seed: 11)
+        let x = data.tensor([4])
+        expectGradientsMatchFiniteDifferences([x]) { $0[0] * $0[0] + $0[0].exp() * $0[0].sum() }
+        let w = Tensor([1, 2, 3]).requiringGradient()
+        let loss = (w * w).sum() + w.sum()
+        let gradient = loss.backward()[w]
+        #expect(gradient?.scalars == [3, 5, 7])
+    }
+}
