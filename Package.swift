@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LeptonTrain", targets: ["LeptonTrain"]),
         .library(name: "LeptonDeploy", targets: ["LeptonDeploy"]),
         .executable(name: "lepton-bench", targets: ["LeptonBench"]),
+        .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -32,7 +33,8 @@ let package = Package(
                 "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
             ]
         ),
-        .executableTarget(name: "LeptonBench", dependencies: ["LeptonKernels"], path: "Benchmarks/LeptonBench"),
+        .executableTarget(name: "LeptonBench", dependencies: ["Lepton"], path: "Benchmarks/LeptonBench"),
+        .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),

@@ -4,11 +4,13 @@
 //   swift run -c release lepton-bench conv --threads 1,2
 
 import Foundation
-import LeptonKernels
+import Lepton
 
 let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "gemm": runGEMMBenchmark,
     "conv": runConvolutionBenchmark,
+    "cnn-train": runCNNTrainingBenchmark,
+    "cnn-infer": runCNNInferenceBenchmark,
     "elementwise": runElementwiseBenchmark,
 ]
 

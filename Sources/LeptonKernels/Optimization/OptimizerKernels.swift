@@ -52,60 +52,77 @@ public enum OptimizerKernels {
     ///   - maximumSecondMoment: The running maximum of v for AMSGrad, or `nil` for plain Adam.
     ///   - count: The number of values.
     ///   - settings: Step size, decays, ε, weight decay and step number.
+    ///   - pool: The threads to use for large parameters.
     public static func adam(
-        parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
-        firstMoment: UnsafeMutablePointer<Float>,
+        parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
         secondMoment: UnsafeMutablePointer<Float>, maximumSecondMoment: UnsafeMutablePointer<Float>?, count: Int,
-        settings: AdamSettings
+        settings: AdamSettings, pool: ThreadPool = .shared
     ) {
         let s = settings
-        let correction1 = 1 - Float(pow(Double(s.beta1), Double(s.step)))
-        let correction2 = 1 - Float(pow(Double(s.beta2), Double(s.step)))
-        let stepSize = s.learningRate / correction1
-        let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
-        let coupledDecay = s.decoupledWeightDecay ? 0 : s.weightDecay
-        let decoupledFactor = s.decoupledWeightDecay ? 1 - s.learningRate * s.weightDecay : 1
-        func update(
-            _ p: inout SIMD8<Float>, _ g: SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>,
-            _ vmax: inout SIMD8<Float>?
-        ) {
-            let grad = g + coupledDecay * p
-            p *= decoupledFactor
-            m = s.beta1 * m + (1 - s.beta1) * grad
-            v = s.beta2 * v + (1 - s.beta2) * grad * grad
-            var denominatorSource = v
-            if var runningMax = vmax {
-                runningMax = runningMax.replacing(with: v, where: v .> runningMax)
-                vmax = runningMax
-                denominatorSource = runningMax
-            }
-            let denominator = denominatorSource.squareRoot() * inverseSqrtCorrection2 + s.epsilon
-            p -= stepSize * m / denominator
+        let coefficients = AdamCoefficients(
+            beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon,
+            stepSize: s.learningRate / (1 - Float(pow(Double(s.beta1), Double(s.step)))),
+            inverseSqrtCorrection2: 1 / (1 - Float(pow(Double(s.beta2), Double(s.step)))).squareRoot(),
+            coupledDecay: s.decoupledWeightDecay ? 0 : s.weightDecay,
+            decoupledFactor: s.decoupledWeightDecay ? 1 - s.learningRate * s.weightDecay : 1)
+        let pieces = count >= 1 << 17 ? pool.threadCount : 1
+        let chunk = roundUp((count + pieces - 1) / pieces, 16)
+        pool.parallelFor(pieces) { piece in
+            let start = piece * chunk
+            let end = Swift.min(count, start + chunk)
+            guard start < end else { return }
+            adamRange(
+                start..<end, parameter, gradient, firstMoment, secondMoment, maximumSecondMoment, coefficients)
         }
-        var index = 0
-        while index + 8 <= count {
-            var p = load(parameter + index)
-            var m = load(firstMoment + index)
-            var v = load(secondMoment + index)
-            var vmax = maximumSecondMoment.map { load($0 + index) }
-            update(&p, load(gradient + index), &m, &v, &vmax)
-            store(p, parameter + index)
+    }
+
+    private struct AdamCoefficients {
+        let beta1: Float
+        let beta2: Float
+        let epsilon: Float
+        let stepSize: Float
+        let inverseSqrtCorrection2: Float
+        let coupledDecay: Float
+        let decoupledFactor: Float
+    }
+
+    private static func adamRange(
+        _ range: Range<Int>, _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
+        _ firstMoment: UnsafeMutablePointer<Float>, _ secondMoment: UnsafeMutablePointer<Float>,
+        _ maximumSecondMoment: UnsafeMutablePointer<Float>?, _ c: AdamCoefficients
+    ) {
+        var index = range.lowerBound
+        let oneMinusBeta1 = 1 - c.beta1
+        let oneMinusBeta2 = 1 - c.beta2
+        while index + 8 <= range.upperBound {
+            let g = load(gradient + index) + c.coupledDecay * load(parameter + index)
+            let m = c.beta1 * load(firstMoment + index) + oneMinusBeta1 * g
+            let v = c.beta2 * load(secondMoment + index) + oneMinusBeta2 * g * g
             store(m, firstMoment + index)
             store(v, secondMoment + index)
-            if let vmax, let maximumSecondMoment { store(vmax, maximumSecondMoment + index) }
+            var source = v
+            if let maximumSecondMoment {
+                let running = load(maximumSecondMoment + index)
+                source = running.replacing(with: v, where: v .> running)
+                store(source, maximumSecondMoment + index)
+            }
+            let denominator = source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon
+            store(load(parameter + index) * c.decoupledFactor - c.stepSize * m / denominator, parameter + index)
             index += 8
         }
-        if index < count {
-            let rest = count - index
-            var p = loadPartial(parameter + index, rest)
-            var m = loadPartial(firstMoment + index, rest)
-            var v = loadPartial(secondMoment + index, rest)
-            var vmax = maximumSecondMoment.map { loadPartial($0 + index, rest) }
-            update(&p, loadPartial(gradient + index, rest), &m, &v, &vmax)
-            storePartial(p, parameter + index, rest)
-            storePartial(m, firstMoment + index, rest)
-            storePartial(v, secondMoment + index, rest)
-            if let vmax, let maximumSecondMoment { storePartial(vmax, maximumSecondMoment + index, rest) }
+        while index < range.upperBound {
+            let g = gradient[index] + c.coupledDecay * parameter[index]
+            let m = c.beta1 * firstMoment[index] + oneMinusBeta1 * g
+            let v = c.beta2 * secondMoment[index] + oneMinusBeta2 * g * g
+            firstMoment[index] = m
+            secondMoment[index] = v
+            var source = v
+            if let maximumSecondMoment {
+                source = Swift.max(maximumSecondMoment[index], v)
+                maximumSecondMoment[index] = source
+            }
+            parameter[index] = parameter[index] * c.decoupledFactor - c.stepSize * m / (source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon)
+            index += 1
         }
     }
 
@@ -205,19 +222,5 @@ public enum OptimizerKernels {
 
     @inline(__always) private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
-    }
-
-    private static func loadPartial(_ pointer: UnsafePointer<Float>, _ count: Int) -> SIMD8<Float> {
-        var value = SIMD8<Float>()
-        for lane in 0..<count { value[lane] = pointer[lane] }
-        return value
-    }
-
-    private static func loadPartial(_ pointer: UnsafeMutablePointer<Float>, _ count: Int) -> SIMD8<Float> {
-        loadPartial(UnsafePointer(pointer), count)
-    }
-
-    private static func storePartial(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
-        for lane in 0..<count { pointer[lane] = value[lane] }
     }
 }

@@ -167,13 +167,21 @@ public final class Trainer {
     )
         -> (loss: Float, predictions: Tensor)
     {
+        // The gradient graph must be gone before the update, or the weights it captured would be copied
+        // (copy-on-write) instead of updated in place.
+        let (lossValue, predictions, gradients) = forwardAndBackward(inputs, targets, sampleWeights: sampleWeights)
+        optimizer.apply(gradients, to: parameters ?? model.namedParameters().map(\.parameter))
+        return (lossValue, predictions)
+    }
+
+    private func forwardAndBackward(_ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?)
+        -> (Float, Tensor, Gradients)
+    {
         let context = ForwardContext.training(generator: layerGenerator)
         let predictions = model(inputs, context: context)
         layerGenerator = context.generator
         let lossValue = loss(predictions, targets, sampleWeights: sampleWeights)
-        let gradients = lossValue.backward()
-        optimizer.apply(gradients, to: parameters ?? model.namedParameters().map(\.parameter))
-        return (lossValue.scalar, predictions.detached)
+        return (lossValue.scalar, predictions.detached, lossValue.backward())
     }
 
     /// The loss and metrics of the model on data, in inference mode.

@@ -1,0 +1,54 @@
+import Foundation
+import Lepton
+
+/// The command line of `mnist-cnn`.
+struct ExampleOptions {
+    var dataDirectory: URL
+    var epochs = 10
+    var batchSize = 32
+    var threads = ThreadPool.processorCount
+    var seed: UInt64 = 0
+    var curveFile = URL(fileURLWithPath: "mnist-training.svg")
+
+    /// A problem with the command line.
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let usage = """
+        usage: mnist-cnn [--data DIR] [--epochs N] [--batch-size N] [--threads N] [--seed N] [--curve FILE.svg]
+          --data DIR      folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-… files
+                          (default: the 5k MNIST subset embedded in the package)
+        """
+
+    static func parse(_ arguments: ArraySlice<String>) throws -> ExampleOptions {
+        guard let embedded = Bundle.module.url(forResource: "mnist_5k", withExtension: nil) else {
+            throw Problem(description: "the embedded MNIST subset is missing from the package resources")
+        }
+        var options = ExampleOptions(dataDirectory: embedded)
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            if flag == "--help" || flag == "-h" {
+                print(usage)
+                exit(0)
+            }
+            guard let value = remaining.popFirst() else { throw Problem(description: "\(flag) needs a value\n\(usage)") }
+            func integer() throws -> Int {
+                guard let number = Int(value), number > 0 else {
+                    throw Problem(description: "\(flag): '\(value)' is not a positive integer")
+                }
+                return number
+            }
+            switch flag {
+            case "--data": options.dataDirectory = URL(fileURLWithPath: value)
+            case "--epochs": options.epochs = try integer()
+            case "--batch-size": options.batchSize = try integer()
+            case "--threads": options.threads = try integer()
+            case "--seed": options.seed = UInt64(try integer())
+            case "--curve": options.curveFile = URL(fileURLWithPath: value)
+            default: throw Problem(description: "unknown option \(flag)\n\(usage)")
+            }
+        }
+        return options
+    }
+}
