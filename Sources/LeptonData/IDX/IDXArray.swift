@@ -45,8 +45,8 @@ public struct IDXArray: Sendable, Equatable {
                 throw IDXError.decompressionFailed(file: source, error)
             }
         }
-        // Re-base so that integer indices start at 0 whatever slice we were given.
-        bytes = Data(bytes)
+        // Integer subscripts below assume indices start at 0 (a slice of a larger Data does not).
+        if bytes.startIndex != 0 { bytes = Data(bytes) }
         guard bytes.count >= 4 else {
             throw IDXError.truncatedHeader(file: source, expectedBytes: 4, actualBytes: bytes.count)
         }

@@ -80,6 +80,17 @@ struct IDXTests {
         }
     }
 
+    @Test("parsing a slice of a larger buffer (indices not starting at 0)")
+    func slice() throws {
+        let file = try TestResources.data("idx/int16.idx.gz")
+        let padded = Data([1, 2, 3]) + file + Data([9])
+        let array = try IDXArray(parsing: padded[3..<(3 + file.count)], source: "slice")
+        #expect(array.shape == [3, 2] && array.floats() == [-32768, -300, 0, 1, 300, 32767])
+        #expect(throws: IDXError.truncatedHeader(file: "slice", expectedBytes: 4, actualBytes: 2)) {
+            try IDXArray(parsing: padded[1..<3], source: "slice")
+        }
+    }
+
     @Test("a missing file is an IDXError, not a crash")
     func missingFile() {
         let url = TestResources.url("idx/does-not-exist.idx")

@@ -27,33 +27,43 @@ enum SHA256 {
             message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
         }
         var words = [UInt32](repeating: 0, count: 64)
-        message.withUnsafeBufferPointer { bytes in
-            for chunk in stride(from: 0, to: bytes.count, by: 64) {
-                for index in 0..<16 {
-                    let offset = chunk + index * 4
-                    words[index] =
-                        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
-                        | UInt32(bytes[offset + 3])
+        words.withUnsafeMutableBufferPointer { w in
+            message.withUnsafeBufferPointer { bytes in
+                roundConstants.withUnsafeBufferPointer { k in
+                    for chunk in stride(from: 0, to: bytes.count, by: 64) {
+                        for index in 0..<16 {
+                            let offset = chunk + index * 4
+                            w[index] =
+                                UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+                                | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+                        }
+                        for index in 16..<64 {
+                            let w15 = w[index - 15]
+                            let w2 = w[index - 2]
+                            let s0 = rotate(w15, 7) ^ rotate(w15, 18) ^ (w15 >> 3)
+                            let s1 = rotate(w2, 17) ^ rotate(w2, 19) ^ (w2 >> 10)
+                            w[index] = w[index - 16] &+ s0 &+ w[index - 7] &+ s1
+                        }
+                        var (a, b, c, d) = (state[0], state[1], state[2], state[3])
+                        var (e, f, g, h) = (state[4], state[5], state[6], state[7])
+                        for index in 0..<64 {
+                            let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                            let choice = (e & f) ^ (~e & g)
+                            let temp1 = h &+ sum1 &+ choice &+ k[index] &+ w[index]
+                            let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                            let majority = (a & b) ^ (a & c) ^ (b & c)
+                            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ sum0 &+ majority)
+                        }
+                        state[0] &+= a
+                        state[1] &+= b
+                        state[2] &+= c
+                        state[3] &+= d
+                        state[4] &+= e
+                        state[5] &+= f
+                        state[6] &+= g
+                        state[7] &+= h
+                    }
                 }
-                for index in 16..<64 {
-                    let w15 = words[index - 15]
-                    let w2 = words[index - 2]
-                    let s0 = rotate(w15, 7) ^ rotate(w15, 18) ^ (w15 >> 3)
-                    let s1 = rotate(w2, 17) ^ rotate(w2, 19) ^ (w2 >> 10)
-                    words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-                }
-                var (a, b, c, d, e, f, g, h) = (
-                    state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]
-                )
-                for index in 0..<64 {
-                    let sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-                    let choice = (e & f) ^ (~e & g)
-                    let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ words[index]
-                    let sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ sum0 &+ majority)
-                }
-                for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] &+= value }
             }
         }
         return state.map { word in

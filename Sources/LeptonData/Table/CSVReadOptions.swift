@@ -1,0 +1,51 @@
+/// How ``Table/init(csv:options:)`` reads a file: dialect, missing-value tokens and column types.
+///
+/// Type inference, per column, over its non-missing fields:
+/// 1. **numeric** if every field parses as a number (`12`, `-3.5`, `1e-3`, `inf`); a column with no
+///    values at all is numeric too;
+/// 2. otherwise **boolean** if every field is `true` or `false` (any case). `yes`/`no` and `0`/`1` are
+///    *not* inferred as boolean — they stay categorical and numeric, which loses nothing — but a column
+///    declared boolean in ``columnTypes`` accepts them (and `t`/`f`, `y`/`n`);
+/// 3. otherwise **categorical** if it has at most ``maximumCategories`` distinct values and at most half
+///    as many distinct values as non-missing fields (so short columns of unique strings stay text);
+/// 4. otherwise **text**.
+public struct CSVReadOptions: Sendable {
+    /// The pandas-like default missing tokens: empty, `NA`, `N/A`, `n/a`, `NaN`, `nan`, `null`, `NULL`,
+    /// `None`, `#N/A`, `<NA>`.
+    public static let defaultMissingTokens: Set<String> = [
+        "", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A", "<NA>",
+    ]
+
+    /// The dialect.
+    public var format: CSVFormat
+    /// Fields equal to one of these (after trimming spaces and tabs) are missing, in every column type.
+    public var missingTokens: Set<String>
+    /// Types to use instead of inference, by column name. Every name must exist in the file.
+    public var columnTypes: [String: ColumnType]
+    /// The most distinct values a column may have to be inferred categorical.
+    public var maximumCategories: Int
+
+    /// Options; the defaults read a comma-separated file with a header and infer every type.
+    /// - Parameters:
+    ///   - format: the dialect.
+    ///   - missingTokens: the fields that mean "missing".
+    ///   - columnTypes: per-column type overrides.
+    ///   - maximumCategories: the categorical/text threshold.
+    public init(
+        format: CSVFormat = .csv, missingTokens: Set<String> = CSVReadOptions.defaultMissingTokens,
+        columnTypes: [String: ColumnType] = [:], maximumCategories: Int = 50
+    ) {
+        self.format = format
+        self.missingTokens = missingTokens
+        self.columnTypes = columnTypes
+        self.maximumCategories = maximumCategories
+    }
+
+    /// The inferred type of a column that is not numeric and not boolean.
+    func stringColumnType(distinct: Int, nonMissing: Int) -> ColumnType {
+        distinct <= maximumCategories && distinct * 2 <= nonMissing ? .categorical : .text
+    }
+
+    /// Column names for a file without a header: `column1`, `column2`, …
+    static func generatedNames(count: Int) -> [String] { (0..<count).map { "column\($0 + 1)" } }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+extension Table {
+    /// Reads a CSV file into a table, inferring column types (see ``CSVReadOptions`` for the rules).
+    /// - Parameters:
+    ///   - url: the CSV file (UTF-8).
+    ///   - options: dialect, missing tokens, type overrides.
+    /// - Throws: ``CSVError`` naming the file, row, line and column of any problem: malformed CSV, a field
+    ///   that is not a number (or boolean) in a column declared so, a duplicate column name, or a type
+    ///   override for a column the file does not have.
+    public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
+        try self.init(reader: CSVReader(url: url, format: options.format), options: options)
+    }
+
+    /// Reads CSV text held in memory into a table; see ``init(csv:options:)``.
+    /// - Parameters:
+    ///   - text: the CSV text.
+    ///   - name: the name used in errors.
+    ///   - options: dialect, missing tokens, type overrides.
+    /// - Throws: ``CSVError``.
+    public init(csvText text: String, name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws {
+        try self.init(reader: CSVReader(string: text, name: name, format: options.format), options: options)
+    }
+
+    private init(reader: CSVReader, options: CSVReadOptions) throws {
+        let missing = MissingTokenMatcher(options.missingTokens)
+        var names = reader.header
+        var accumulators: [ColumnAccumulator] = []
+        var lines: [Int] = []
+        if let header = names { accumulators = try Self.accumulators(for: header, reader: reader, options: options) }
+        while try reader.advance() {
+            if names == nil {
+                let generated = CSVReadOptions.generatedNames(count: reader.currentFieldCount)
+                names = generated
+                accumulators = try Self.accumulators(for: generated, reader: reader, options: options)
+            }
+            lines.append(reader.currentLine)
+            for index in accumulators.indices {
+                let isValid = reader.withCurrentField(index) { accumulators[index].append($0, missing: missing) }
+                if !isValid {
+                    throw reader.error(
+                        row: reader.currentRow, line: reader.currentLine, column: index,
+                        .notANumber(text: reader.currentField(index)))
+                }
+            }
+        }
+        let firstDataRow = options.format.hasHeader ? 2 : 1
+        var columns: [Column] = []
+        for (index, accumulator) in accumulators.enumerated() {
+            let data = try accumulator.makeData(options: options) { row, text in
+                reader.error(row: firstDataRow + row, line: lines[row], column: index, .notABoolean(text: text))
+            }
+            columns.append(Column(name: names![index], data: data))
+        }
+        try self.init(columns: columns)
+    }
+
+    /// One accumulator per column, after checking names are unique and every override names a column.
+    private static func accumulators(for names: [String], reader: CSVReader, options: CSVReadOptions) throws
+        -> [ColumnAccumulator]
+    {
+        var seen = Set<String>()
+        for (index, name) in names.enumerated() where !seen.insert(name).inserted {
+            throw reader.error(row: 1, line: 1, column: index, .duplicateColumnName(name))
+        }
+        if let unknown = options.columnTypes.keys.sorted().first(where: { !seen.contains($0) }) {
+            throw reader.error(row: nil, line: nil, column: nil, .unknownColumn(unknown))
+        }
+        return names.map {
+            ColumnAccumulator(declaredType: options.columnTypes[$0], maximumCategories: options.maximumCategories)
+        }
+    }
+
+    /// Writes the table as CSV (header row first), atomically.
+    ///
+    /// Missing values become empty fields; numbers are written in their shortest round-trip form (integral
+    /// values without `.0`); booleans as `true`/`false`.
+    /// - Parameters:
+    ///   - url: the destination (replaced if it exists).
+    ///   - format: the dialect (delimiter and line terminator).
+    /// - Throws: ``CSVError`` if the file cannot be written.
+    public func write(csv url: URL, format: CSVFormat = .csv) throws {
+        let writer = try CSVWriter(url: url, format: format)
+        if format.hasHeader { try writer.write(columnNames) }
+        var fields = [String](repeating: "", count: columns.count)
+        for row in 0..<rowCount {
+            for (index, column) in columns.enumerated() { fields[index] = column[row].description }
+            try writer.write(fields)
+        }
+        try writer.finish()
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+@testable import LeptonData
+
+@Suite("Number, boolean and missing-token parsing of field bytes")
+struct FieldParsingTests {
+    private func number(_ text: String) -> Double? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { FieldParsing.number(UnsafeBufferPointer($0)) }
+    }
+
+    private func boolean(_ text: String, lenient: Bool) -> Bool? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { FieldParsing.boolean(UnsafeBufferPointer($0), lenient: lenient) }
+    }
+
+    @Test("agrees bit for bit with the standard library on generated decimals")
+    func agreesWithStandardLibrary() {
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let digits = String(generator.next() % 10_000_000_000_000_000_000)
+            let cut = Int(generator.next() % UInt64(digits.count + 1))
+            var text = String(digits.prefix(cut)) + "." + String(digits.dropFirst(cut))
+            if text == "." { text = "0." }
+            if generator.next() % 3 == 0 { text += "e\(Int(generator.next() % 80) - 40)" }
+            if generator.next() % 2 == 0 { text = "-" + text }
+            let expected = Double(text) ?? Double(text.replacingOccurrences(of: ".e", with: ".0e"))
+            #expect(number(text)?.bitPattern == expected?.bitPattern, "\(text)")
+        }
+        for text in [
+            "0.1", "1e23", "9007199254740993", "123456789012345678901234567890", "4.9e-324", "1.7976931348623157e308",
+            "2.2250738585072014e-308",
+        ] {
+            #expect(number(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
+    @Test("accepts the documented forms, rejects everything else")
+    func grammar() {
+        #expect(number(" 7 ") == 7 && number("+.5") == 0.5 && number("5.") == 5 && number("1E+3") == 1000)
+        #expect(number("-inf") == -.infinity && number("Infinity") == .infinity && number("NaN")!.isNaN)
+        #expect(number("-0")!.sign == .minus && number("1e400") == .infinity)
+        for text in ["", " ", "1e", "e5", ".", "-", "1.2.3", "0x10", "1,5", "++1", "1 2", "1_000", "in", "nana", "١٢"] {
+            #expect(number(text) == nil, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("booleans: strict for inference, lenient for declared columns")
+    func booleans() {
+        #expect(boolean("TRUE", lenient: false) == true && boolean(" false ", lenient: false) == false)
+        #expect(boolean("yes", lenient: false) == nil && boolean("1", lenient: false) == nil)
+        #expect(boolean("Yes", lenient: true) == true && boolean("n", lenient: true) == false)
+        #expect(boolean("0", lenient: true) == false && boolean("truth", lenient: true) == nil)
+        #expect(boolean("", lenient: true) == nil && boolean("falsey", lenient: true) == nil)
+    }
+
+    @Test("missing tokens match after trimming, case-sensitively")
+    func missingTokens() {
+        let matcher = MissingTokenMatcher(CSVReadOptions.defaultMissingTokens)
+        func matches(_ text: String) -> Bool {
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { matcher.matches(UnsafeBufferPointer($0)) }
+        }
+        #expect(matches("") && matches("  ") && matches(" NA") && matches("N/A") && matches("null") && matches("<NA>"))
+        #expect(!matches("na") && !matches("NAN") && !matches("0") && !matches("None of them"))
+    }
+}
