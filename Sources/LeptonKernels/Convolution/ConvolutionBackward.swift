@@ -105,16 +105,16 @@ extension Convolution {
             }
             for piece in 1..<max(plan.ranges.count, 1) {
                 let partial = partials + piece * partialFloats
-                VectorLoop.map(partials, partial, partials, 0..<partialFloats) { $0 + $1 }
+                VectorLoop.map(partials, partial, partials, 0..<partialFloats, Add())
             }
             if accumulate {
-                VectorLoop.map(weightGradient, partials, weightGradient, 0..<(k * n)) { $0 + $1 }
+                VectorLoop.map(weightGradient, partials, weightGradient, 0..<(k * n), Add())
             } else {
                 weightGradient.update(from: partials, count: k * n)
             }
             if let biasGradient {
                 if accumulate {
-                    VectorLoop.map(biasGradient, partials + biasOffset, biasGradient, 0..<n) { $0 + $1 }
+                    VectorLoop.map(biasGradient, partials + biasOffset, biasGradient, 0..<n, Add())
                 } else {
                     biasGradient.update(from: partials + biasOffset, count: n)
                 }
