@@ -42,10 +42,20 @@ extension Convolution {
             for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: rowsPerBlock) {
                 let block = start..<min(start + rowsPerBlock, pixels.upperBound)
                 ScratchPool.withBuffer(atLeast: block.count * k) { columns in
-                    sgemm(
-                        .none, .transposed, m: block.count, n: k, k: n, a: outputGradient + block.lowerBound * n,
-                        lda: n, b: weights, ldb: n, c: columns, ldc: k, pool: pool)
-                    Im2Col.scatterAdd(columns, geometry: geometry, rows: block, into: inputGradient)
+                    let gradientRows = outputGradient + block.lowerBound * n
+                    if geometry.prefersTransposedColumns {
+                        // [K, pixels] = weights · dOutputᵀ: the GEMM's tiles run along the pixels, not the
+                        // few columns of K.
+                        sgemm(
+                            .none, .transposed, m: k, n: block.count, k: n, a: weights, lda: n, b: gradientRows,
+                            ldb: n, c: columns, ldc: block.count, pool: pool)
+                        Im2Col.scatterAddTransposed(columns, geometry: geometry, rows: block, into: inputGradient)
+                    } else {
+                        sgemm(
+                            .none, .transposed, m: block.count, n: k, k: n, a: gradientRows, lda: n, b: weights,
+                            ldb: n, c: columns, ldc: k, pool: pool)
+                        Im2Col.scatterAdd(columns, geometry: geometry, rows: block, into: inputGradient)
+                    }
                 }
             }
         }
