@@ -42,10 +42,20 @@ extension Convolution {
             for start in stride(from: pixels.lowerBound, to: pixels.upperBound, by: rowsPerBlock) {
                 let block = start..<min(start + rowsPerBlock, pixels.upperBound)
                 ScratchPool.withBuffer(atLeast: block.count * k) { columns in
-                    sgemm(
-                        .none, .transposed, m: block.count, n: k, k: n, a: outputGradient + block.lowerBound * n,
-                        lda: n, b: weights, ldb: n, c: columns, ldc: k, pool: pool)
-                    Im2Col.scatterAdd(columns, geometry: geometry, rows: block, into: inputGradient)
+                    let gradientRows = outputGradient + block.lowerBound * n
+                    if geometry.prefersTransposedColumns {
+                        // [K, pixels] = weights · dOutputᵀ: the GEMM's tiles run along the pixels, not the
+                        // few columns of K.
+                        sgemm(
+                            .none, .transposed, m: k, n: block.count, k: n, a: weights, lda: n, b: gradientRows,
+                            ldb: n, c: columns, ldc: block.count, pool: pool)
+                        Im2Col.scatterAddTransposed(columns, geometry: geometry, rows: block, into: inputGradient)
+                    } else {
+                        sgemm(
+                            .none, .transposed, m: block.count, n: k, k: n, a: gradientRows, lda: n, b: weights,
+                            ldb: n, c: columns, ldc: k, pool: pool)
+                        Im2Col.scatterAdd(columns, geometry: geometry, rows: block, into: inputGradient)
+                    }
                 }
             }
         }
@@ -105,16 +115,16 @@ extension Convolution {
             }
             for piece in 1..<max(plan.ranges.count, 1) {
                 let partial = partials + piece * partialFloats
-                VectorLoop.map(partials, partial, partials, 0..<partialFloats) { $0 + $1 }
+                VectorLoop.map(partials, partial, partials, 0..<partialFloats, Add())
             }
             if accumulate {
-                VectorLoop.map(weightGradient, partials, weightGradient, 0..<(k * n)) { $0 + $1 }
+                VectorLoop.map(weightGradient, partials, weightGradient, 0..<(k * n), Add())
             } else {
                 weightGradient.update(from: partials, count: k * n)
             }
             if let biasGradient {
                 if accumulate {
-                    VectorLoop.map(biasGradient, partials + biasOffset, biasGradient, 0..<n) { $0 + $1 }
+                    VectorLoop.map(biasGradient, partials + biasOffset, biasGradient, 0..<n, Add())
                 } else {
                     biasGradient.update(from: partials + biasOffset, count: n)
                 }

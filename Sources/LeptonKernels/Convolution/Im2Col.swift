@@ -126,6 +126,41 @@ enum Im2Col {
         }
     }
 
+    /// Adds the transposed im2col rows `rows` (held in `columns` as by
+    /// ``gatherTransposed(_:geometry:rows:into:)``) back onto the image pixels they were gathered from.
+    static func scatterAddTransposed(
+        _ columns: UnsafePointer<Float>, geometry g: Conv2DGeometry, rows: Range<Int>,
+        into image: UnsafeMutablePointer<Float>
+    ) {
+        let leadingDimension = rows.count
+        let channels = g.inChannels
+        forEachLineSegment(geometry: g, rows: rows) { imageIndex, outRow, outColumns, lineStart in
+            let line = columns + (lineStart - rows.lowerBound) - outColumns.lowerBound
+            for kh in 0..<g.kernelHeight {
+                let inRow = outRow * g.strideHeight - g.padTop + kh * g.dilationHeight
+                guard inRow >= 0 && inRow < g.height else { continue }
+                let imageLine = image + (imageIndex * g.height + inRow) * g.width * channels
+                for kw in 0..<g.kernelWidth {
+                    let valid = validColumns(geometry: g, kw: kw, within: outColumns)
+                    let offset = kw * g.dilationWidth - g.padLeft
+                    for channel in 0..<channels {
+                        let source = line + ((kh * g.kernelWidth + kw) * channels + channel) * leadingDimension
+                        let target = imageLine + offset * channels + channel
+                        let step = g.strideWidth * channels
+                        if step == 1 {
+                            let count = valid.count
+                            VectorLoop.map(
+                                source + valid.lowerBound, target + valid.lowerBound, target + valid.lowerBound,
+                                0..<count, Add())
+                        } else {
+                            for column in valid { target[column * step] += source[column] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Calls `body(image, outRow, outColumns, firstRow)` for each piece of an output line covered by
     /// `rows`, where `firstRow` is the im2col row of `outColumns.lowerBound`.
     @inline(__always)

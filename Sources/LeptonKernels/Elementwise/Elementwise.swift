@@ -27,30 +27,25 @@ public enum Elementwise {
         _ operation: UnaryOperation, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ range: Range<Int>
     ) {
         switch operation {
-        case .negate: VectorLoop.map(x, y, range) { negated($0) }
-        case .abs: VectorLoop.map(x, y, range) { absolute($0) }
-        case .square: VectorLoop.map(x, y, range) { $0 * $0 }
-        case .sqrt: VectorLoop.map(x, y, range) { squareRoot($0) }
-        case .rsqrt: VectorLoop.map(x, y, range) { 1 / squareRoot($0) }
-        case .exp: VectorLoop.map(x, y, range) { VectorMath.exp($0) }
-        case .log: VectorLoop.map(x, y, range) { VectorMath.log($0) }
-        case .tanh: VectorLoop.map(x, y, range) { VectorMath.tanh($0) }
-        case .sigmoid: VectorLoop.map(x, y, range) { VectorMath.sigmoid($0) }
-        case .relu: VectorLoop.map(x, y, range) { $0.replacing(with: 0, where: $0 .< 0) }
-        case .leakyRelu(let slope):
-            VectorLoop.map(x, y, range) { $0.replacing(with: $0 * slope, where: $0 .< 0) }
-        case .elu(let alpha):
-            VectorLoop.map(x, y, range) { $0.replacing(with: VectorMath.expm1($0) * alpha, where: $0 .<= 0) }
-        case .geluErf: VectorLoop.map(x, y, range) { $0 * VectorMath.twiceNormalCDF($0) * 0.5 }
-        case .geluTanh: VectorLoop.map(x, y, range) { $0 * VectorMath.sigmoid(GELUTanh.argument($0)) }
-        case .silu: VectorLoop.map(x, y, range) { $0 * VectorMath.sigmoid($0) }
-        case .softplus: VectorLoop.map(x, y, range) { softplus($0) }
-        case .power(let p): VectorLoop.map(x, y, range) { VectorMath.power($0, p) }
-        case .clamp(let low, let high):
-            VectorLoop.map(x, y, range) {
-                $0.replacing(with: low, where: $0 .< low).replacing(with: high, where: $0 .> high)
-            }
-        case .reciprocal: VectorLoop.map(x, y, range) { 1 / $0 }
+        case .negate: VectorLoop.map(x, y, range, NegateFunction())
+        case .abs: VectorLoop.map(x, y, range, AbsoluteFunction())
+        case .square: VectorLoop.map(x, y, range, SquareFunction())
+        case .sqrt: VectorLoop.map(x, y, range, SquareRootFunction())
+        case .rsqrt: VectorLoop.map(x, y, range, ReciprocalSquareRootFunction())
+        case .exp: VectorLoop.map(x, y, range, ExpFunction())
+        case .log: VectorLoop.map(x, y, range, LogFunction())
+        case .tanh: VectorLoop.map(x, y, range, TanhFunction())
+        case .sigmoid: VectorLoop.map(x, y, range, SigmoidFunction())
+        case .relu: VectorLoop.map(x, y, range, ReLUFunction())
+        case .leakyRelu(let slope): VectorLoop.map(x, y, range, LeakyReLUFunction(slope: slope))
+        case .elu(let alpha): VectorLoop.map(x, y, range, ELUFunction(alpha: alpha))
+        case .geluErf: VectorLoop.map(x, y, range, GELUErfFunction())
+        case .geluTanh: VectorLoop.map(x, y, range, GELUTanhFunction())
+        case .silu: VectorLoop.map(x, y, range, SiLUFunction())
+        case .softplus: VectorLoop.map(x, y, range, SoftplusFunction())
+        case .power(let p): VectorLoop.map(x, y, range, PowerFunction(exponent: p))
+        case .clamp(let low, let high): VectorLoop.map(x, y, range, ClampFunction(low: low, high: high))
+        case .reciprocal: VectorLoop.map(x, y, range, ReciprocalFunction())
         }
     }
 
@@ -75,96 +70,34 @@ public enum Elementwise {
         }
     }
 
-    // One piece of ``unaryBackward``; each closure gets (x, y, dy) and returns dy·op'(x).
+    /// One contiguous piece of ``unaryBackward(_:x:y:dy:dx:count:accumulate:pool:)``.
     private static func unaryBackward(
         _ operation: UnaryOperation, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
         _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ accumulate: Bool
     ) {
-        switch operation {
-        case .negate:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, _, g in negated(g) }
-        case .abs:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                FloatVector().replacing(with: g, where: x .> 0).replacing(with: negated(g), where: x .< 0)
-            }
-        case .square:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in g * x * 2 }
-        case .sqrt:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in g * 0.5 / y }
-        case .rsqrt:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in g * y * y * y * -0.5 }
-        case .exp:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in g * y }
-        case .log:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in g / x }
-        case .tanh:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in g * (1 - y * y) }
-        case .sigmoid:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in g * y * (1 - y) }
-        case .relu:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                g.replacing(with: 0, where: .!(x .> 0))
-            }
-        case .leakyRelu(let slope):
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                g.replacing(with: g * slope, where: .!(x .> 0))
-            }
-        case .elu(let alpha):
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, y, g in
-                g.replacing(with: g * (y + alpha), where: .!(x .> 0))
-            }
-        case .geluErf:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                let density = VectorMath.expNegativeSquare(x, factor: 0.5) * 0.398_942_28
-                return g * (VectorMath.twiceNormalCDF(x) * 0.5 + x * density)
-            }
-        case .geluTanh:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in g * GELUTanh.derivative(x) }
-        case .silu:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                let s = VectorMath.sigmoid(x)
-                return g * s * (1 + x * (1 - s))
-            }
-        case .softplus:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in g * VectorMath.sigmoid(x) }
-        case .power(let p):
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                p == 0 ? FloatVector() : g * VectorMath.power(x, p - 1) * p
-            }
-        case .clamp(let low, let high):
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { x, _, g in
-                FloatVector().replacing(with: g, where: (x .>= low) .& (x .<= high))
-            }
-        case .reciprocal:
-            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate) { _, y, g in negated(g * y * y) }
+        func run<F: TernaryVectorFunction>(_ derivative: F) {
+            VectorLoop.map(x, y, dy, dx, range, accumulate: accumulate, derivative)
         }
-    }
-
-    /// `log(1 + eˣ) = max(x, 0) + log1p(e^-|x|)`: no overflow, and exact-looking tails.
-    @inline(__always)
-    private static func softplus(_ x: FloatVector) -> FloatVector {
-        let positivePart = x.replacing(with: 0, where: x .< 0)
-        return positivePart + VectorMath.log1pNonNegative(VectorMath.exp(negated(absolute(x))))
-    }
-}
-
-/// The tanh approximation of GELU, written as `x·sigmoid(2u)` (equal to `½x·(1 + tanh u)` but without
-/// the cancellation of `1 + tanh u` for negative x).
-enum GELUTanh {
-    private static let scale: Float = 0.797_884_56  // √(2/π)
-    private static let cubic: Float = 0.044_715
-
-    /// `2u = 2·√(2/π)·(x + 0.044715x³)`.
-    @inline(__always)
-    static func argument(_ x: FloatVector) -> FloatVector {
-        (x + x * x * x * cubic) * (2 * scale)
-    }
-
-    /// d/dx of `x·sigmoid(2u)`: `s + x·s·(1 - s)·2u'`.
-    @inline(__always)
-    static func derivative(_ x: FloatVector) -> FloatVector {
-        let s = VectorMath.sigmoid(argument(x))
-        let slope = (x * x * (3 * cubic) + 1) * (2 * scale)
-        return s + x * s * (1 - s) * slope
+        switch operation {
+        case .negate: run(NegateDerivative())
+        case .abs: run(AbsoluteDerivative())
+        case .square: run(SquareDerivative())
+        case .sqrt: run(SquareRootDerivative())
+        case .rsqrt: run(ReciprocalSquareRootDerivative())
+        case .exp: run(ExpDerivative())
+        case .log: run(LogDerivative())
+        case .tanh: run(TanhDerivative())
+        case .sigmoid: run(SigmoidDerivative())
+        case .relu: run(ReLUDerivative())
+        case .leakyRelu(let slope): run(LeakyReLUDerivative(slope: slope))
+        case .elu(let alpha): run(ELUDerivative(alpha: alpha))
+        case .geluErf: run(GELUErfDerivative())
+        case .geluTanh: run(GELUTanhDerivative())
+        case .silu: run(SiLUDerivative())
+        case .softplus: run(SoftplusDerivative())
+        case .power(let p): run(PowerDerivative(exponent: p))
+        case .clamp(let low, let high): run(ClampDerivative(low: low, high: high))
+        case .reciprocal: run(ReciprocalDerivative())
+        }
     }
 }

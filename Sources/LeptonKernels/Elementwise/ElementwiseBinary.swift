@@ -25,15 +25,17 @@ extension Elementwise {
         precondition(count >= 0, "Elementwise.binary: negative count \(count)")
         let grain = operation == .power ? 1 << 13 : memoryBoundGrain
         ParallelSplit.forEachRange(count: count, grain: grain, pool: pool) { range in
+            func run<F: BinaryVectorFunction>(_ function: F) {
+                VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range, function)
+            }
             switch operation {
-            case .add: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { $0 + $1 }
-            case .subtract: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { $0 - $1 }
-            case .multiply: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { $0 * $1 }
-            case .divide: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { $0 / $1 }
-            case .maximum: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { maximum($0, $1) }
-            case .minimum: VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { minimum($0, $1) }
-            case .power:
-                VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) { VectorMath.power($0, $1) }
+            case .add: run(Add())
+            case .subtract: run(Subtract())
+            case .multiply: run(Multiply())
+            case .divide: run(Divide())
+            case .maximum: run(Maximum())
+            case .minimum: run(Minimum())
+            case .power: run(Power())
             }
         }
     }
@@ -53,7 +55,7 @@ extension Elementwise {
     ) {
         precondition(count >= 0, "Elementwise.axpy: negative count \(count)")
         ParallelSplit.forEachRange(count: count, grain: memoryBoundGrain, pool: pool) { range in
-            VectorLoop.map(x, y, out, range) { $0 * alpha + $1 }
+            VectorLoop.map(x, y, out, range, ScaledAdd(scale: alpha))
         }
     }
 
@@ -72,7 +74,7 @@ extension Elementwise {
     ) {
         precondition(count >= 0, "Elementwise.scaleShift: negative count \(count)")
         ParallelSplit.forEachRange(count: count, grain: memoryBoundGrain, pool: pool) { range in
-            VectorLoop.map(x, out, range) { $0 * scale + shift }
+            VectorLoop.map(x, out, range, ScaleShift(scale: scale, shift: shift))
         }
     }
 
@@ -103,9 +105,7 @@ extension Elementwise {
         _ out: UnsafeMutablePointer<Float>, count: Int
     ) {
         precondition(count >= 0, "Elementwise.select: negative count \(count)")
-        VectorLoop.map(condition, a, b, out, 0..<count, accumulate: false) { condition, a, b in
-            b.replacing(with: a, where: condition .!= 0)
-        }
+        VectorLoop.map(condition, a, b, out, 0..<count, accumulate: false, Select())
     }
 
     /// Compares two buffers pairwise and stores 1 where the comparison holds and 0 elsewhere:
@@ -127,33 +127,16 @@ extension Elementwise {
             (aStride == 0 || aStride == 1) && (bStride == 0 || bStride == 1),
             "Elementwise.compare: strides must be 0 or 1, got aStride \(aStride), bStride \(bStride)")
         precondition(count >= 0, "Elementwise.compare: negative count \(count)")
-        let range = 0..<count
-        let zero = FloatVector()
+        func run<F: BinaryVectorFunction>(_ function: F) {
+            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, 0..<count, function)
+        }
         switch comparison {
-        case .less:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .< $1)
-            }
-        case .lessOrEqual:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .<= $1)
-            }
-        case .greater:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .> $1)
-            }
-        case .greaterOrEqual:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .>= $1)
-            }
-        case .equal:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .== $1)
-            }
-        case .notEqual:
-            VectorLoop.map(a, aStride: aStride, b, bStride: bStride, out, range) {
-                zero.replacing(with: 1, where: $0 .!= $1)
-            }
+        case .less: run(IsLess())
+        case .lessOrEqual: run(IsLessOrEqual())
+        case .greater: run(IsGreater())
+        case .greaterOrEqual: run(IsGreaterOrEqual())
+        case .equal: run(IsEqual())
+        case .notEqual: run(IsNotEqual())
         }
     }
 }

@@ -1,14 +1,33 @@
+/// A function of one vector, applied by ``VectorLoop``.
+///
+/// Loops take the function as a generic parameter rather than a closure: each conforming type gets its own
+/// specialised loop with the function inlined, where a closure called from a large function may stay an
+/// out-of-line call per vector.
+protocol UnaryVectorFunction {
+    /// The function's value on eight lanes.
+    func callAsFunction(_ x: FloatVector) -> FloatVector
+}
+
+/// A function of two vectors, applied by ``VectorLoop``.
+protocol BinaryVectorFunction {
+    /// The function's value on eight lanes.
+    func callAsFunction(_ a: FloatVector, _ b: FloatVector) -> FloatVector
+}
+
+/// A function of three vectors, applied by ``VectorLoop``.
+protocol TernaryVectorFunction {
+    /// The function's value on eight lanes.
+    func callAsFunction(_ a: FloatVector, _ b: FloatVector, _ c: FloatVector) -> FloatVector
+}
+
 /// Loops that apply a vector function to every element of a range, eight at a time.
 ///
 /// The last partial vector is loaded into zero-filled lanes, passed through the same function and stored
-/// back lane by lane, so every element sees exactly the same arithmetic. The closures are inlined into each
-/// call site, which gives one specialised loop per operation.
+/// back lane by lane, so every element sees exactly the same arithmetic.
 enum VectorLoop {
     /// `y[i] = f(x[i])` for `i` in `range`; `y` may be `x`.
-    @inline(__always)
-    static func map(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ range: Range<Int>,
-        _ f: (FloatVector) -> FloatVector
+    static func map<F: UnaryVectorFunction>(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ f: F
     ) {
         var index = range.lowerBound
         while index + vectorWidth <= range.upperBound {
@@ -22,10 +41,9 @@ enum VectorLoop {
     }
 
     /// `out[i] = f(a[i], b[i])` for `i` in `range`; `out` may be `a` or `b`.
-    @inline(__always)
-    static func map(
+    static func map<F: BinaryVectorFunction>(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-        _ range: Range<Int>, _ f: (FloatVector, FloatVector) -> FloatVector
+        _ range: Range<Int>, _ f: F
     ) {
         var index = range.lowerBound
         while index + vectorWidth <= range.upperBound {
@@ -39,22 +57,19 @@ enum VectorLoop {
         }
     }
 
-    /// `out[i] = f(a[i * aStride], b[i * bStride])` for `i` in `range`, with each stride 0 (one value
+    /// `out[i] = f(a[i·aStride], b[i·bStride])` for `i` in `range`, with each stride 0 (one value
     /// broadcast) or 1; `out` may be an input with stride 1.
-    @inline(__always)
-    static func map(
+    static func map<F: BinaryVectorFunction>(
         _ a: UnsafePointer<Float>, aStride: Int, _ b: UnsafePointer<Float>, bStride: Int,
-        _ out: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ f: (FloatVector, FloatVector) -> FloatVector
+        _ out: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ f: F
     ) {
         switch (aStride, bStride) {
         case (1, 1):
             map(a, b, out, range, f)
         case (0, 1):
-            let first = FloatVector(repeating: a[0])
-            map(b, out, range) { f(first, $0) }
+            map(b, out, range, BroadcastLeft(function: f, left: FloatVector(repeating: a[0])))
         case (1, 0):
-            let second = FloatVector(repeating: b[0])
-            map(a, out, range) { f($0, second) }
+            map(a, out, range, BroadcastRight(function: f, right: FloatVector(repeating: b[0])))
         default:
             let value = f(FloatVector(repeating: a[0]), FloatVector(repeating: b[0]))[0]
             (out + range.lowerBound).update(repeating: value, count: range.count)
@@ -62,11 +77,9 @@ enum VectorLoop {
     }
 
     /// `out[i] = f(a[i], b[i], c[i])`, or `out[i] += f(…)` when `accumulate`, for `i` in `range`.
-    @inline(__always)
-    static func map(
+    static func map<F: TernaryVectorFunction>(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
-        _ out: UnsafeMutablePointer<Float>, _ range: Range<Int>, accumulate: Bool,
-        _ f: (FloatVector, FloatVector, FloatVector) -> FloatVector
+        _ out: UnsafeMutablePointer<Float>, _ range: Range<Int>, accumulate: Bool, _ f: F
     ) {
         var index = range.lowerBound
         while index + vectorWidth <= range.upperBound {
@@ -84,6 +97,20 @@ enum VectorLoop {
             out.storePartial(value, at: index, count: rest)
         }
     }
+}
+
+/// `f(left, x)` with a fixed left operand.
+private struct BroadcastLeft<F: BinaryVectorFunction>: UnaryVectorFunction {
+    let function: F
+    let left: FloatVector
+    @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { function(left, x) }
+}
+
+/// `f(x, right)` with a fixed right operand.
+private struct BroadcastRight<F: BinaryVectorFunction>: UnaryVectorFunction {
+    let function: F
+    let right: FloatVector
+    @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { function(x, right) }
 }
 
 /// Splitting a flat range of elements over a ``ThreadPool``.
@@ -105,8 +132,8 @@ enum ParallelSplit {
         }
     }
 
-    /// Runs `body(index)` for every `index` in `0..<count`, in contiguous blocks split over the pool when
-    /// `count * costPerIndex` is at least `grain` per thread.
+    /// Runs `body` over `0..<count` in contiguous blocks, split over the pool when `count · costPerIndex`
+    /// gives every thread at least `grain`.
     static func forEach(count: Int, costPerIndex: Int, grain: Int, pool: ThreadPool, _ body: (Range<Int>) -> Void) {
         let total = count * max(costPerIndex, 1)
         let pieces = min(pool.threadCount, count, total / max(grain, 1))

@@ -25,10 +25,10 @@ public enum Pooling {
                     for row in rows {
                         for column in columns {
                             let source = input + ((image * g.height + row) * g.width + column) * g.channels
-                            VectorLoop.map(target, source, target, 0..<g.channels) { $0 + $1 }
+                            VectorLoop.map(target, source, target, 0..<g.channels, Add())
                         }
                     }
-                    VectorLoop.map(target, target, 0..<g.channels) { $0 * scale }
+                    VectorLoop.map(target, target, 0..<g.channels, ScaleShift(scale: scale, shift: 0))
                 }
             }
         }
@@ -62,7 +62,7 @@ public enum Pooling {
                     for row in rows {
                         for column in columns {
                             let target = inputGradient + ((image * g.height + row) * g.width + column) * g.channels
-                            VectorLoop.map(source, target, target, 0..<g.channels) { $0 * scale + $1 }
+                            VectorLoop.map(source, target, target, 0..<g.channels, ScaledAdd(scale: scale))
                         }
                     }
                 }

@@ -17,9 +17,9 @@ enum ColumnReduction {
                 let blockEnd = min(blockStart + rowsPerBlock, rows)
                 block.update(from: x + blockStart * stride, count: width)
                 for row in (blockStart + 1)..<blockEnd {
-                    VectorLoop.map(block, x + row * stride, block, 0..<width) { $0 + $1 }
+                    VectorLoop.map(block, x + row * stride, block, 0..<width, Add())
                 }
-                VectorLoop.map(out, block, out, 0..<width) { $0 + $1 }
+                VectorLoop.map(out, block, out, 0..<width, Add())
             }
         }
     }
@@ -36,13 +36,10 @@ enum ColumnReduction {
                 let blockEnd = min(blockStart + rowsPerBlock, rows)
                 block.update(repeating: 0, count: width)
                 for row in blockStart..<blockEnd {
-                    VectorLoop.map(x + row * stride, mean, block, block, 0..<width, accumulate: false) {
-                        value, mean, partial in
-                        let deviation = value - mean
-                        return partial + deviation * deviation
-                    }
+                    VectorLoop.map(
+                        x + row * stride, mean, block, block, 0..<width, accumulate: false, AddSquaredDeviation())
                 }
-                VectorLoop.map(out, block, out, 0..<width) { $0 + $1 }
+                VectorLoop.map(out, block, out, 0..<width, Add())
             }
         }
     }
@@ -55,9 +52,9 @@ enum ColumnReduction {
         out.update(from: x, count: width)
         for row in 1..<max(rows, 1) {
             if largest {
-                VectorLoop.map(out, x + row * stride, out, 0..<width) { maximum($0, $1) }
+                VectorLoop.map(out, x + row * stride, out, 0..<width, Maximum())
             } else {
-                VectorLoop.map(out, x + row * stride, out, 0..<width) { minimum($0, $1) }
+                VectorLoop.map(out, x + row * stride, out, 0..<width, Minimum())
             }
         }
     }

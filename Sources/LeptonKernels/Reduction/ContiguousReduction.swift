@@ -13,12 +13,8 @@ enum ContiguousReduction {
             with: value, where: IntVector(0, 1, 2, 3, 4, 5, 6, 7) .< IntVector(repeating: Int32(count)))
     }
 
-    /// The compensated blocked sum of `count` terms; `term(i)` gives the vector of terms `i..<i+8` and
-    /// `partialTerm(i, n)` the first `n` terms at `i` with zeros in the other lanes.
-    @inline(__always)
-    static func blockedSum(
-        count: Int, _ term: (Int) -> FloatVector, _ partialTerm: (Int, Int) -> FloatVector
-    ) -> Float {
+    /// The compensated blocked sum of `count` terms given by `terms`.
+    static func blockedSum<Terms: SummandVectors>(count: Int, _ terms: Terms) -> Float {
         var total: Float = 0
         var compensation: Float = 0
         var blockStart = 0
@@ -30,17 +26,17 @@ enum ContiguousReduction {
             var acc3 = FloatVector()
             var index = blockStart
             while index + 4 * vectorWidth <= blockEnd {
-                acc0 += term(index)
-                acc1 += term(index + vectorWidth)
-                acc2 += term(index + 2 * vectorWidth)
-                acc3 += term(index + 3 * vectorWidth)
+                acc0 += terms.vector(at: index)
+                acc1 += terms.vector(at: index + vectorWidth)
+                acc2 += terms.vector(at: index + 2 * vectorWidth)
+                acc3 += terms.vector(at: index + 3 * vectorWidth)
                 index += 4 * vectorWidth
             }
             while index + vectorWidth <= blockEnd {
-                acc0 += term(index)
+                acc0 += terms.vector(at: index)
                 index += vectorWidth
             }
-            if index < blockEnd { acc1 += partialTerm(index, blockEnd - index) }
+            if index < blockEnd { acc1 += terms.partialVector(at: index, count: blockEnd - index) }
             let blockSum = ((acc0 + acc1) + (acc2 + acc3)).sum()
             let corrected = blockSum - compensation
             let newTotal = total + corrected
@@ -53,28 +49,17 @@ enum ContiguousReduction {
 
     /// `x[0] + … + x[count-1]`.
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        blockedSum(count: count, { x.vector(at: $0) }, { x.partialVector(at: $0, count: $1) })
+        blockedSum(count: count, Elements(x: x))
     }
 
     /// `Σ x[i]·y[i]`.
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
-        blockedSum(
-            count: count, { x.vector(at: $0) * y.vector(at: $0) },
-            { x.partialVector(at: $0, count: $1) * y.partialVector(at: $0, count: $1) })
+        blockedSum(count: count, Products(x: x, y: y))
     }
 
     /// `Σ (x[i] - mean)²`.
     static func squaredDeviations(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
-        blockedSum(
-            count: count,
-            { index in
-                let deviation = x.vector(at: index) - mean
-                return deviation * deviation
-            },
-            { index, rest in
-                let deviation = keepingFirst(rest, of: x.partialVector(at: index, count: rest) - mean)
-                return deviation * deviation
-            })
+        blockedSum(count: count, SquaredDeviations(x: x, mean: mean))
     }
 
     /// The largest (or, with `largest` false, smallest) of `count` ≥ 1 floats; NaN if any is NaN.
@@ -121,5 +106,46 @@ enum ContiguousReduction {
             return (0..<count).first { x[$0].isNaN } ?? 0
         }
         return (0..<count).first { x[$0] == best } ?? 0
+    }
+}
+
+/// The terms of a sum, eight at a time, for ``ContiguousReduction/blockedSum(count:_:)``.
+protocol SummandVectors {
+    /// Terms `index..<index + 8`.
+    func vector(at index: Int) -> FloatVector
+    /// Terms `index..<index + count` (count < 8) in the low lanes, zeros in the others.
+    func partialVector(at index: Int, count: Int) -> FloatVector
+}
+
+/// The elements themselves.
+private struct Elements: SummandVectors {
+    let x: UnsafePointer<Float>
+    @inline(__always) func vector(at index: Int) -> FloatVector { x.vector(at: index) }
+    @inline(__always) func partialVector(at index: Int, count: Int) -> FloatVector {
+        x.partialVector(at: index, count: count)
+    }
+}
+
+/// `x[i]·y[i]`.
+private struct Products: SummandVectors {
+    let x: UnsafePointer<Float>
+    let y: UnsafePointer<Float>
+    @inline(__always) func vector(at index: Int) -> FloatVector { x.vector(at: index) * y.vector(at: index) }
+    @inline(__always) func partialVector(at index: Int, count: Int) -> FloatVector {
+        x.partialVector(at: index, count: count) * y.partialVector(at: index, count: count)
+    }
+}
+
+/// `(x[i] - mean)²`.
+private struct SquaredDeviations: SummandVectors {
+    let x: UnsafePointer<Float>
+    let mean: Float
+    @inline(__always) func vector(at index: Int) -> FloatVector {
+        let deviation = x.vector(at: index) - mean
+        return deviation * deviation
+    }
+    @inline(__always) func partialVector(at index: Int, count: Int) -> FloatVector {
+        let deviation = ContiguousReduction.keepingFirst(count, of: x.partialVector(at: index, count: count) - mean)
+        return deviation * deviation
     }
 }

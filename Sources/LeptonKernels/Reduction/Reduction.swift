@@ -160,11 +160,10 @@ public enum Reduction {
                 let meanRow = mean + slab * inner + columns.lowerBound
                 let varianceRow = variance + slab * inner + columns.lowerBound
                 ColumnReduction.sum(base, rows: axis, stride: inner, width: width, into: meanRow)
-                let count = FloatVector(repeating: Float(axis))
-                VectorLoop.map(meanRow, meanRow, 0..<width) { $0 / count }
+                VectorLoop.map(meanRow, meanRow, 0..<width, DivideBy(divisor: Float(axis)))
                 ColumnReduction.squaredDeviations(
                     base, rows: axis, stride: inner, width: width, mean: meanRow, into: varianceRow)
-                VectorLoop.map(varianceRow, varianceRow, 0..<width) { $0 * scale }
+                VectorLoop.map(varianceRow, varianceRow, 0..<width, ScaleShift(scale: scale, shift: 0))
             }
         }
     }

@@ -35,19 +35,9 @@ public enum Softmax {
             let shift = ContiguousReduction.extremum(input, count: columns, largest: true)
             // Store the exponentials while summing them.
             let total = ContiguousReduction.blockedSum(
-                count: columns,
-                { index in
-                    let e = VectorMath.exp(input.vector(at: index) - shift)
-                    output.store(e, at: index)
-                    return e
-                },
-                { index, rest in
-                    let e = VectorMath.exp(input.partialVector(at: index, count: rest) - shift)
-                    output.storePartial(e, at: index, count: rest)
-                    return ContiguousReduction.keepingFirst(rest, of: e)
-                })
+                count: columns, ShiftedExponentials(input: input, output: output, shift: shift))
             let scale = 1 / total
-            VectorLoop.map(output, output, 0..<columns) { $0 * scale }
+            VectorLoop.map(output, output, 0..<columns, ScaleShift(scale: scale, shift: 0))
         }
     }
 
@@ -67,15 +57,9 @@ public enum Softmax {
             let input = x + row * columns
             let shift = ContiguousReduction.extremum(input, count: columns, largest: true)
             let total = ContiguousReduction.blockedSum(
-                count: columns,
-                { VectorMath.exp(input.vector(at: $0) - shift) },
-                {
-                    ContiguousReduction.keepingFirst(
-                        $1, of: VectorMath.exp(input.partialVector(at: $0, count: $1) - shift))
-                }
-            )
+                count: columns, ShiftedExponentials(input: input, output: nil, shift: shift))
             let logTotal = VectorMath.log(FloatVector(repeating: total))[0]
-            VectorLoop.map(input, y + row * columns, 0..<columns) { ($0 - shift) - logTotal }
+            VectorLoop.map(input, y + row * columns, 0..<columns, SubtractTwice(first: shift, second: logTotal))
         }
     }
 
@@ -96,9 +80,9 @@ public enum Softmax {
         forEachRow("backward", rows: rows, columns: columns, pool: pool) { row in
             let offset = row * columns
             let projection = ContiguousReduction.dot(dy + offset, y + offset, count: columns)
-            VectorLoop.map(y + offset, dy + offset, dy + offset, dx + offset, 0..<columns, accumulate: accumulate) {
-                y, dy, _ in y * (dy - projection)
-            }
+            VectorLoop.map(
+                y + offset, dy + offset, dy + offset, dx + offset, 0..<columns, accumulate: accumulate,
+                SoftmaxGradient(projection: projection))
         }
     }
 
@@ -119,9 +103,44 @@ public enum Softmax {
         forEachRow("logBackward", rows: rows, columns: columns, pool: pool) { row in
             let offset = row * columns
             let total = ContiguousReduction.sum(dy + offset, count: columns)
-            VectorLoop.map(y + offset, dy + offset, dy + offset, dx + offset, 0..<columns, accumulate: accumulate) {
-                y, dy, _ in dy - VectorMath.exp(y) * total
-            }
+            VectorLoop.map(
+                y + offset, dy + offset, dy + offset, dx + offset, 0..<columns, accumulate: accumulate,
+                LogSoftmaxGradient(total: total))
         }
+    }
+}
+
+/// `y·(dy - projection)`, the softmax gradient given `projection = Σ dy·y`.
+private struct SoftmaxGradient: TernaryVectorFunction {
+    let projection: Float
+    @inline(__always) func callAsFunction(_ y: FloatVector, _ dy: FloatVector, _ unused: FloatVector) -> FloatVector {
+        y * (dy - projection)
+    }
+}
+
+/// `dy - exp(y)·total`, the log-softmax gradient given `total = Σ dy`.
+private struct LogSoftmaxGradient: TernaryVectorFunction {
+    let total: Float
+    @inline(__always) func callAsFunction(_ y: FloatVector, _ dy: FloatVector, _ unused: FloatVector) -> FloatVector {
+        dy - VectorMath.exp(y) * total
+    }
+}
+
+/// `exp(x[i] - shift)`, also stored into `output` when it is given.
+private struct ShiftedExponentials: SummandVectors {
+    let input: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>?
+    let shift: Float
+
+    @inline(__always) func vector(at index: Int) -> FloatVector {
+        let e = VectorMath.exp(input.vector(at: index) - shift)
+        output?.store(e, at: index)
+        return e
+    }
+
+    @inline(__always) func partialVector(at index: Int, count: Int) -> FloatVector {
+        let e = VectorMath.exp(input.partialVector(at: index, count: count) - shift)
+        output?.storePartial(e, at: index, count: count)
+        return ContiguousReduction.keepingFirst(count, of: e)
     }
 }
