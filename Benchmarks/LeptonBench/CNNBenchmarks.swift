@@ -36,7 +36,8 @@ func runCNNTrainingBenchmark(_ arguments: BenchmarkArguments) throws {
             let trainer = Trainer(
                 model: referenceCNN(seed: 0), optimizer: Adam(learningRate: 1e-3), loss: .sparseCategoricalCrossentropy)
             let warmUp = batchSize * 20 + samples % batchSize
-            try trainer.fit(images[0..<warmUp], .labels(Array(labels[0..<warmUp])), epochs: 1, batchSize: batchSize, verbose: false)
+            try trainer.fit(
+                images[0..<warmUp], .labels(Array(labels[0..<warmUp])), epochs: 1, batchSize: batchSize, verbose: false)
             let history = try trainer.fit(images, .labels(labels), epochs: epochs, batchSize: batchSize, verbose: false)
             let seconds = history.epochs.map(\.seconds)
             Measurement.report(

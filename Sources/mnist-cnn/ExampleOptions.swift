@@ -32,7 +32,9 @@ struct ExampleOptions {
                 print(usage)
                 exit(0)
             }
-            guard let value = remaining.popFirst() else { throw Problem(description: "\(flag) needs a value\n\(usage)") }
+            guard let value = remaining.popFirst() else {
+                throw Problem(description: "\(flag) needs a value\n\(usage)")
+            }
             func integer() throws -> Int {
                 guard let number = Int(value), number > 0 else {
                     throw Problem(description: "\(flag): '\(value)' is not a positive integer")

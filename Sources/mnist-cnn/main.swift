@@ -46,7 +46,9 @@ print("Confusion matrix (rows: true digit, columns: predicted digit):")
 print(confusion.rendered())
 print("digit  precision  recall  f1      support")
 for (digit, scores) in confusion.perClass.enumerated() {
-    print(String(format: "%5d  %9.4f  %6.4f  %6.4f  %7d", digit, scores.precision, scores.recall, scores.f1, scores.support))
+    print(
+        String(
+            format: "%5d  %9.4f  %6.4f  %6.4f  %7d", digit, scores.precision, scores.recall, scores.f1, scores.support))
 }
 
 try Data(history.svg(title: "Reference CNN on MNIST").utf8).write(to: options.curveFile, options: .atomic)

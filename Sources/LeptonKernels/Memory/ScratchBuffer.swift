@@ -44,7 +44,22 @@ enum ScratchPool {
 
     /// Returns a buffer with room for at least `count` floats.
     static func borrow(atLeast count: Int) -> ScratchBuffer {
-        let reused: ScratchBuffer? = lock.withLock { _ in free.popLast() }
+        // Best fit: the smallest free buffer that is large enough, else the largest (which then grows), so that
+        // borrowers of different sizes do not keep regrowing (and page-faulting) each other's buffers.
+        let reused: ScratchBuffer? = lock.withLock { _ in
+            guard !free.isEmpty else { return nil }
+            var choice = 0
+            for (index, buffer) in free.enumerated() {
+                let current = free[choice].capacity
+                let fits = buffer.capacity >= count
+                if fits
+                    ? (current < count || buffer.capacity < current) : (current < count && buffer.capacity > current)
+                {
+                    choice = index
+                }
+            }
+            return free.remove(at: choice)
+        }
         let buffer = reused ?? ScratchBuffer(capacity: count)
         buffer.reserve(count)
         return buffer

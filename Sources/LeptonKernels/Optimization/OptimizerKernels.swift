@@ -54,7 +54,8 @@ public enum OptimizerKernels {
     ///   - settings: Step size, decays, ε, weight decay and step number.
     ///   - pool: The threads to use for large parameters.
     public static func adam(
-        parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+        parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+        firstMoment: UnsafeMutablePointer<Float>,
         secondMoment: UnsafeMutablePointer<Float>, maximumSecondMoment: UnsafeMutablePointer<Float>?, count: Int,
         settings: AdamSettings, pool: ThreadPool = .shared
     ) {
@@ -121,7 +122,9 @@ public enum OptimizerKernels {
                 source = Swift.max(maximumSecondMoment[index], v)
                 maximumSecondMoment[index] = source
             }
-            parameter[index] = parameter[index] * c.decoupledFactor - c.stepSize * m / (source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon)
+            parameter[index] =
+                parameter[index] * c.decoupledFactor - c.stepSize * m
+                / (source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon)
             index += 1
         }
     }

@@ -14,6 +14,10 @@ extension Pooling {
         geometry g: Pool2DGeometry, pool: ThreadPool = .shared
     ) {
         precondition(g.inputCount <= Int(Int32.max), "Pooling.maxForward: \(g.inputCount) inputs overflow Int32")
+        if g.channels % vectorWidth == 0 && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0 {
+            maxForwardUnpadded(input: input, output: output, argmax: argmax, geometry: g, pool: pool)
+            return
+        }
         let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
         g.forEachImage(pool: pool) { image in
             for outRow in 0..<g.outHeight {
@@ -51,6 +55,45 @@ extension Pooling {
                         if let argmax {
                             for lane in 0..<count { argmax[target + lane] = bestIndex[lane] }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The common case — no padding, whole vectors of channels — with every window inside the image, so the
+    /// window walk needs no clamping and no partial vectors.
+    private static func maxForwardUnpadded(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
+        geometry g: Pool2DGeometry, pool: ThreadPool
+    ) {
+        let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
+        let rowStride = g.width * g.channels
+        g.forEachImage(pool: pool) { image in
+            let imageStart = image * g.height * rowStride
+            var target = image * g.outHeight * g.outWidth * g.channels
+            for outRow in 0..<g.outHeight {
+                for outColumn in 0..<g.outWidth {
+                    let corner =
+                        imageStart + outRow * g.strideHeight * rowStride + outColumn * g.strideWidth * g.channels
+                    for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
+                        var best = input.vector(at: corner + channel)
+                        var bestOffset = IntVector(repeating: Int32(corner + channel))
+                        for row in 0..<g.windowHeight {
+                            for column in 0..<g.windowWidth where row != 0 || column != 0 {
+                                let offset = corner + row * rowStride + column * g.channels + channel
+                                let candidate = input.vector(at: offset)
+                                let wins = (candidate .> best) .| ((candidate .!= candidate) .& (best .== best))
+                                best.replace(with: candidate, where: wins)
+                                bestOffset.replace(with: IntVector(repeating: Int32(offset)), where: wins)
+                            }
+                        }
+                        output.store(best, at: target)
+                        if let argmax {
+                            UnsafeMutableRawPointer(argmax + target).storeBytes(
+                                of: bestOffset &+ lanes, as: IntVector.self)
+                        }
+                        target += vectorWidth
                     }
                 }
             }

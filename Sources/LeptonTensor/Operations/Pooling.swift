@@ -18,23 +18,17 @@ public func maxPool2d(_ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)
             Pooling.maxForward(input: input.storage.pointer, output: out, argmax: nil, geometry: geometry)
         }
     }
-    var winners = [Int32](repeating: 0, count: outputShape.elementCount)
+    let winners = IndexStorage(uninitializedCount: outputShape.elementCount)
     let result = Tensor(shape: outputShape) { out in
-        winners.withUnsafeMutableBufferPointer { argmax in
-            Pooling.maxForward(
-                input: input.storage.pointer, output: out, argmax: argmax.baseAddress, geometry: geometry)
-        }
+        Pooling.maxForward(input: input.storage.pointer, output: out, argmax: winners.pointer, geometry: geometry)
     }
     let inputShape = input.shape
-    let winnerIndices = winners
     return result.recorded("maxPool2d", inputs: nodes) { gradient, _ in
         [
             Tensor(shape: inputShape) { dInput in
-                winnerIndices.withUnsafeBufferPointer { argmax in
-                    Pooling.maxBackward(
-                        outputGradient: gradient.storage.pointer, argmax: argmax.baseAddress!, inputGradient: dInput,
-                        geometry: geometry)
-                }
+                Pooling.maxBackward(
+                    outputGradient: gradient.storage.pointer, argmax: winners.pointer, inputGradient: dInput,
+                    geometry: geometry)
             }
         ]
     }

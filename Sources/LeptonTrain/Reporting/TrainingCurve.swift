@@ -37,13 +37,15 @@ extension History {
                 let y = plot.y + plot.height * (1 - (value - low) / span)
                 return String(format: "%.1f,%.1f", x, y)
             }
-            svg += "<text x=\"\(Int(plot.x))\" y=\"\(Int(top + 18))\" font-size=\"13\">\(Self.escaped(quantity))</text>\n"
+            svg +=
+                "<text x=\"\(Int(plot.x))\" y=\"\(Int(top + 18))\" font-size=\"13\">\(Self.escaped(quantity))</text>\n"
             svg += String(
                 format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#999\"/>\n",
                 plot.x, plot.y, plot.width, plot.height)
             for (fraction, value) in [(0.0, high), (0.5, (high + low) / 2), (1.0, low)] {
                 let y = plot.y + plot.height * fraction + 4
-                svg += "<text x=\"\(Self.number(plot.x - 6))\" y=\"\(Self.number(y))\" text-anchor=\"end\">"
+                svg +=
+                    "<text x=\"\(Self.number(plot.x - 6))\" y=\"\(Self.number(y))\" text-anchor=\"end\">"
                     + String(format: "%.4g", value) + "</text>\n"
             }
             for epoch in [0, epochs.count - 1] where epoch >= 0 {
@@ -55,9 +57,11 @@ extension History {
             for (index, (name, values, dash)) in series.enumerated() {
                 let color = index == 0 ? "#1f77b4" : "#d62728"
                 let points = values.enumerated().map { point($0.offset, $0.element) }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points)\"/>\n"
+                svg +=
+                    "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points)\"/>\n"
                 let legendX = plot.x + plot.width - 150 + Double(index) * 75
-                svg += "<text x=\"\(Self.number(legendX))\" y=\"\(Self.number(top + 18))\" fill=\"\(color)\">"
+                svg +=
+                    "<text x=\"\(Self.number(legendX))\" y=\"\(Self.number(top + 18))\" fill=\"\(color)\">"
                     + Self.escaped(name) + "</text>\n"
             }
         }
