@@ -9,7 +9,7 @@
 #define NR 16
 
 __attribute__((target("avx2,fma")))
-void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                  long mr, long nr, const LeptonTileEpilogue *epilogue) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -26,7 +26,7 @@ void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b
             acc0[i] = _mm256_fmadd_ps(ai, b0, acc0[i]);
             acc1[i] = _mm256_fmadd_ps(ai, b1, acc1[i]);
         }
-        a += MR;
+        a += a_step;
         b += b_stride;
     }
 
@@ -90,9 +90,9 @@ void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b
 
 #else
 
-void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                  long mr, long nr, const LeptonTileEpilogue *epilogue) {
-    (void)kc; (void)a; (void)b; (void)b_stride; (void)c; (void)ldc; (void)mr; (void)nr; (void)epilogue;
+    (void)kc; (void)a; (void)a_step; (void)b; (void)b_stride; (void)c; (void)ldc; (void)mr; (void)nr; (void)epilogue;
     __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX2 off x86-64.
 }
 

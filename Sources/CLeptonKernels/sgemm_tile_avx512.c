@@ -22,7 +22,7 @@ static inline __m512 finish(__m512 acc, const float *old, __mmask16 mask, float 
 }
 
 __attribute__((target("avx512f,avx2,fma")))
-void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                     long mr, long nr, const LeptonTileEpilogue *epilogue) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -39,7 +39,7 @@ void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, lon
             acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
             acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
         }
-        a += MR;
+        a += a_step;
         b += b_stride;
     }
 
@@ -71,9 +71,9 @@ void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, lon
 
 #else
 
-void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                     long mr, long nr, const LeptonTileEpilogue *epilogue) {
-    (void)kc; (void)a; (void)b; (void)b_stride; (void)c; (void)ldc; (void)mr; (void)nr; (void)epilogue;
+    (void)kc; (void)a; (void)a_step; (void)b; (void)b_stride; (void)c; (void)ldc; (void)mr; (void)nr; (void)epilogue;
     __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX-512 off x86-64.
 }
 

@@ -42,15 +42,25 @@ typedef struct {
 
 /// AVX-512 tile: 12 rows by 32 columns.
 ///
-/// - `a`: packed A, `kc` groups of 12 floats (one per tile row), zero-padded past `mr` rows.
+/// - `a`: A, `kc` groups of 12 floats (one per tile row) `a_step` floats apart: packed A (`a_step` 12, zero-padded
+///   past `mr` rows) or a transposed A read in place (`a_step` = its leading dimension; all 12 rows must exist).
 /// - `b`: B rows, 32 floats each (the first `nr` meaningful; the rest must be readable), `b_stride` floats apart.
 /// - `c`: the tile's top-left element, rows `ldc` floats apart; only `mr` x `nr` elements are touched.
-void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                     long mr, long nr, const LeptonTileEpilogue *epilogue);
 
 /// AVX2 + FMA tile: 6 rows by 16 columns; arguments as for the AVX-512 tile.
-void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, const float *b, long b_stride, float *c, long ldc,
+void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                  long mr, long nr, const LeptonTileEpilogue *epilogue);
+
+/// AVX-512 tile of 12 rows by 32 columns reading A in place, row `i` at `a + i * lda` (rows past `mr` are not read).
+void lepton_sgemm_tile_avx512_12x32_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
+                                         long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue);
+
+/// AVX-512 loop for 1 to 4 rows of C (`mr`) by up to 32 columns (`nr`), reading A unpacked (`a[i * lda + p]`) and
+/// `nr` floats of each B row (`b_stride` floats apart) with masked loads, so nothing past the matrices is read.
+void lepton_sgemm_rows_avx512(long kc, long mr, const float *a, long lda, const float *b, long b_stride, float *c,
+                              long ldc, long nr, const LeptonTileEpilogue *epilogue);
 
 #ifdef __cplusplus
 }

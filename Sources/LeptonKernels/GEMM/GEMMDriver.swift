@@ -57,6 +57,10 @@ struct GEMMDriver {
             applyEpilogueOnly()
             return
         }
+        if m <= TileKernel.fewRowsLimit, a.transpose == .none, kernel.fewRowsLoop != nil {
+            computeFewRows(pool: pool)
+            return
+        }
         let work = 2 * m * n * k
         let threads = work < Self.parallelThreshold ? 1 : pool.threadCount
         if threads == 1 {
@@ -89,8 +93,21 @@ struct GEMMDriver {
         return ranges
     }
 
+    /// Whether A is read in place instead of packed: when C has so few columns that each packed sliver of A would
+    /// be used only a few times (dense layers, convolutions), packing costs as much as the product.
+    var readsAInPlace: Bool {
+        n <= Self.unpackedColumnLimit * kernel.nr && (a.transpose == .transposed || kernel.rowsLoop != nil)
+    }
+
+    /// Products with at most this many column slivers read A in place.
+    static let unpackedColumnLimit = 4
+
     /// Computes the block `rows`×`columns` of C on the calling thread.
     func compute(rows: Range<Int>, columns: Range<Int>) {
+        if readsAInPlace {
+            computeReadingAInPlace(rows: rows, columns: columns)
+            return
+        }
         let (mr, nr) = (kernel.mr, kernel.nr)
         let mc = min(kernel.mc, roundUp(rows.count, mr))
         let kc = min(kernel.kc, k)
@@ -155,12 +172,55 @@ struct GEMMDriver {
                                     settings.relu = epilogue.activation == .relu ? 1 : 0
                                 }
                                 kernel.loop(
-                                    depth.count, aSliver, bSliver, bStride, c + row * ldc + column, ldc, height, width,
-                                    &settings)
+                                    depth.count, aSliver, mr, bSliver, bStride, c + row * ldc + column, ldc, height,
+                                    width, &settings)
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Products of at most ``TileKernel/fewRowsLimit`` rows: A is read in place, B in place or packed one column
+    /// sliver at a time, the whole depth in one pass; column slivers are split over threads when worth it.
+    func computeFewRows(pool: ThreadPool) {
+        guard let rowsLoop = kernel.fewRowsLoop else { return }
+        let nr = kernel.nr
+        let slivers = (n + nr - 1) / nr
+        let work = 2 * m * n * k
+        let pieces = work < Self.parallelThreshold ? 1 : Swift.min(pool.threadCount, slivers)
+        pool.parallelFor(pieces) { piece in
+            let sliverRange = (slivers * piece / pieces)..<(slivers * (piece + 1) / pieces)
+            let packed = b.transpose == .none ? nil : ScratchPool.borrow(atLeast: k * nr)
+            defer { packed.map(ScratchPool.giveBack) }
+            var settings = LeptonTileEpilogue()
+            settings.alpha = alpha
+            settings.beta = beta
+            settings.relu = epilogue.activation == .relu ? 1 : 0
+            for sliver in sliverRange {
+                let column = sliver * nr
+                let width = Swift.min(nr, n - column)
+                let bSliver: UnsafePointer<Float>
+                let bStride: Int
+                if let packed {
+                    Packing.packB(b, depth: 0..<k, columns: column..<(column + width), nr: nr, into: packed.pointer)
+                    bSliver = UnsafePointer(packed.pointer)
+                    bStride = nr
+                } else {
+                    bSliver = b.pointer + column
+                    bStride = b.leadingDimension
+                }
+                settings.row_bias = nil
+                settings.col_bias = nil
+                if let bias = epilogue.bias {
+                    if epilogue.biasAxis == .perRow {
+                        settings.row_bias = bias
+                    } else {
+                        settings.col_bias = bias + column
+                    }
+                }
+                rowsLoop(k, m, a.pointer, a.leadingDimension, bSliver, bStride, c + column, ldc, width, &settings)
             }
         }
     }

@@ -8,13 +8,21 @@ import CLeptonKernels
 
 /// A register-tile loop and the cache blocking that suits it.
 ///
-/// The tile loop multiplies a packed `mr`×`kc` sliver of A by a `kc`×`nr` sliver of B and stores the
+/// The tile loop multiplies an `mr`×`kc` sliver of A (packed, or a transposed A read in place) by a `kc`×`nr` sliver of B and stores the
 /// `mr`×`nr` result with an epilogue. One exists per instruction set; ``TileKernel/best`` is the fastest one
 /// the running CPU supports.
 struct TileKernel: Sendable {
+    /// `(kc, a, aStep, b, bStride, c, ldc, mr, nr, epilogue)`: A's `mr` values of depth step p at `a + p·aStep`.
     typealias Loop =
         @convention(c) (
-            Int, UnsafePointer<Float>?, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int, Int,
+            Int, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int, Int,
+            UnsafePointer<LeptonTileEpilogue>?
+        ) -> Void
+
+    /// `(kc, a, lda, b, bStride, c, ldc, mr, nr, epilogue)`: A read in place, row i at `a + i·lda`.
+    typealias RowsLoop =
+        @convention(c) (
+            Int, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int, Int,
             UnsafePointer<LeptonTileEpilogue>?
         ) -> Void
 
@@ -31,9 +39,24 @@ struct TileKernel: Sendable {
     /// Columns of B packed at once (a multiple of `nr`); the `kc`×`nc` block lives in L2.
     let nc: Int
     let loop: Loop
+    /// A loop for products of at most 4 rows that reads A and B unpacked (`nr` columns wide), if the
+    /// instruction set has one.
+    var fewRowsLoop: FewRowsLoop? = nil
+    /// A full-height tile loop that reads an untransposed A in place (no packing), if the instruction set has one.
+    var rowsLoop: RowsLoop? = nil
+
+    typealias FewRowsLoop =
+        @convention(c) (
+            Int, Int, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?, Int, Int,
+            UnsafePointer<LeptonTileEpilogue>?
+        ) -> Void
+
+    /// The most rows ``fewRowsLoop`` handles.
+    static let fewRowsLimit = 4
 
     static let avx512 = TileKernel(
-        name: "avx512", mr: 12, nr: 32, kc: 256, mc: 2400, nc: 512, loop: lepton_sgemm_tile_avx512_12x32)
+        name: "avx512", mr: 12, nr: 32, kc: 256, mc: 2400, nc: 512, loop: lepton_sgemm_tile_avx512_12x32,
+        fewRowsLoop: lepton_sgemm_rows_avx512, rowsLoop: lepton_sgemm_tile_avx512_12x32_rows)
     static let avx2 = TileKernel(
         name: "avx2", mr: 6, nr: 16, kc: 256, mc: 1200, nc: 384, loop: lepton_sgemm_tile_avx2_6x16)
     static let portable = TileKernel(
@@ -67,7 +90,7 @@ struct TileKernel: Sendable {
 /// On x86-64 without `-mfma`, `addingProduct` becomes a call to `fmaf` per lane, so the loop multiplies and
 /// adds separately there; on arm64 the fused form is a single NEON instruction.
 private func portableTile4x8(
-    _ kc: Int, _ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ bStride: Int,
+    _ kc: Int, _ a: UnsafePointer<Float>?, _ aStep: Int, _ b: UnsafePointer<Float>?, _ bStride: Int,
     _ c: UnsafeMutablePointer<Float>?, _ ldc: Int, _ mr: Int, _ nr: Int,
     _ epilogue: UnsafePointer<LeptonTileEpilogue>?
 ) {
@@ -89,7 +112,7 @@ private func portableTile4x8(
             acc2 += SIMD8(repeating: a[2]) * row
             acc3 += SIMD8(repeating: a[3]) * row
         #endif
-        a += 4
+        a += aStep
         b += bStride
     }
     let settings = epilogue.pointee

@@ -14,8 +14,18 @@ extension Pooling {
         geometry g: Pool2DGeometry, pool: ThreadPool = .shared
     ) {
         precondition(g.inputCount <= Int(Int32.max), "Pooling.maxForward: \(g.inputCount) inputs overflow Int32")
-        if g.channels % vectorWidth == 0 && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0 {
-            maxForwardUnpadded(input: input, output: output, argmax: argmax, geometry: g, pool: pool)
+        let unpadded = g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
+        if g.channels % vectorWidth == 0 && unpadded {
+            g.forEachImage(pool: pool) { image in
+                if !maxForwardUnpadded(
+                    image: image, input: input, output: output, argmax: argmax, geometry: g, nanAware: false)
+                {
+                    // NaN or infinity in this image: redo it with NaN propagation (rare, so the common case stays
+                    // a plain compare-and-select).
+                    _ = maxForwardUnpadded(
+                        image: image, input: input, output: output, argmax: argmax, geometry: g, nanAware: true)
+                }
+            }
             return
         }
         let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
@@ -61,43 +71,54 @@ extension Pooling {
         }
     }
 
-    /// The common case — no padding, whole vectors of channels — with every window inside the image, so the
-    /// window walk needs no clamping and no partial vectors.
+    /// One image of the common case — no padding, whole vectors of channels — with every window inside the image.
+    ///
+    /// With `nanAware` false the loop is a plain compare-and-select and returns false when the image holds NaN or
+    /// infinity (its results must then be recomputed with `nanAware` true, which propagates NaN).
     private static func maxForwardUnpadded(
-        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
-        geometry g: Pool2DGeometry, pool: ThreadPool
-    ) {
+        image: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        argmax: UnsafeMutablePointer<Int32>?,
+        geometry g: Pool2DGeometry, nanAware: Bool
+    ) -> Bool {
         let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
         let rowStride = g.width * g.channels
-        g.forEachImage(pool: pool) { image in
-            let imageStart = image * g.height * rowStride
-            var target = image * g.outHeight * g.outWidth * g.channels
-            for outRow in 0..<g.outHeight {
-                for outColumn in 0..<g.outWidth {
-                    let corner =
-                        imageStart + outRow * g.strideHeight * rowStride + outColumn * g.strideWidth * g.channels
-                    for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
-                        var best = input.vector(at: corner + channel)
-                        var bestOffset = IntVector(repeating: Int32(corner + channel))
-                        for row in 0..<g.windowHeight {
-                            for column in 0..<g.windowWidth where row != 0 || column != 0 {
-                                let offset = corner + row * rowStride + column * g.channels + channel
-                                let candidate = input.vector(at: offset)
+        let imageStart = image * g.height * rowStride
+        var target = image * g.outHeight * g.outWidth * g.channels
+        var probe = FloatVector()
+        for outRow in 0..<g.outHeight {
+            for outColumn in 0..<g.outWidth {
+                let corner = imageStart + outRow * g.strideHeight * rowStride + outColumn * g.strideWidth * g.channels
+                for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
+                    var best = input.vector(at: corner + channel)
+                    var bestOffset = IntVector(repeating: Int32(corner + channel))
+                    probe += best * 0
+                    for row in 0..<g.windowHeight {
+                        for column in 0..<g.windowWidth where row != 0 || column != 0 {
+                            let offset = corner + row * rowStride + column * g.channels + channel
+                            let candidate = input.vector(at: offset)
+                            if nanAware {
                                 let wins = (candidate .> best) .| ((candidate .!= candidate) .& (best .== best))
                                 best.replace(with: candidate, where: wins)
                                 bestOffset.replace(with: IntVector(repeating: Int32(offset)), where: wins)
+                            } else {
+                                let wins = candidate .> best
+                                best.replace(with: candidate, where: wins)
+                                if argmax != nil {
+                                    bestOffset.replace(with: IntVector(repeating: Int32(offset)), where: wins)
+                                }
+                                probe += candidate * 0
                             }
                         }
-                        output.store(best, at: target)
-                        if let argmax {
-                            UnsafeMutableRawPointer(argmax + target).storeBytes(
-                                of: bestOffset &+ lanes, as: IntVector.self)
-                        }
-                        target += vectorWidth
                     }
+                    output.store(best, at: target)
+                    if let argmax {
+                        UnsafeMutableRawPointer(argmax + target).storeBytes(of: bestOffset &+ lanes, as: IntVector.self)
+                    }
+                    target += vectorWidth
                 }
             }
         }
+        return nanAware || !probe.sum().isNaN
     }
 
     /// The gradient of max pooling: each output gradient goes to the input element that won its window.

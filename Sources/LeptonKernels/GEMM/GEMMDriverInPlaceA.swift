@@ -1,0 +1,68 @@
+import CLeptonKernels
+
+extension GEMMDriver {
+    /// Computes the block `rows`×`columns` of C reading A where it is stored.
+    ///
+    /// Per depth block, the block of B (few columns) is packed once; then each `mr`-row sliver of A is read in
+    /// place — an untransposed A through the kernel's rows loop, a transposed A through the tile loop with A's
+    /// leading dimension as its step (a ragged last sliver is packed, since the tile reads all `mr` rows).
+    func computeReadingAInPlace(rows: Range<Int>, columns: Range<Int>) {
+        let (mr, nr) = (kernel.mr, kernel.nr)
+        let kc = Swift.min(kernel.kc, k)
+        let width = roundUp(columns.count, nr)
+        ScratchPool.withBuffer(atLeast: kc * width + kc * mr) { scratch in
+            let packedB = scratch
+            let raggedA = scratch + kc * width
+            var settings = LeptonTileEpilogue()
+            for depthStart in stride(from: 0, to: k, by: kc) {
+                let depth = depthStart..<Swift.min(depthStart + kc, k)
+                let isFirst = depthStart == 0
+                let isLast = depth.upperBound == k
+                Packing.packB(b, depth: depth, columns: columns, nr: nr, into: packedB)
+                for row in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
+                    let height = Swift.min(mr, rows.upperBound - row)
+                    let transposedFull = a.transpose == .transposed && height == mr
+                    if a.transpose == .transposed && !transposedFull {
+                        Packing.packA(a, rows: row..<(row + height), depth: depth, mr: mr, into: raggedA)
+                    }
+                    for sliverColumn in stride(from: 0, to: columns.count, by: nr) {
+                        let column = columns.lowerBound + sliverColumn
+                        let sliverWidth = Swift.min(nr, columns.count - sliverColumn)
+                        settings.alpha = alpha
+                        settings.beta = isFirst ? beta : 1
+                        settings.row_bias = nil
+                        settings.col_bias = nil
+                        settings.relu = 0
+                        if isLast {
+                            if let bias = epilogue.bias {
+                                if epilogue.biasAxis == .perRow {
+                                    settings.row_bias = bias + row
+                                } else {
+                                    settings.col_bias = bias + column
+                                }
+                            }
+                            settings.relu = epilogue.activation == .relu ? 1 : 0
+                        }
+                        let bSliver = UnsafePointer(packedB + sliverColumn * depth.count)
+                        let output = c + row * ldc + column
+                        if a.transpose == .none, let rowsLoop = kernel.rowsLoop {
+                            rowsLoop(
+                                depth.count, a.pointer + row * a.leadingDimension + depth.lowerBound,
+                                a.leadingDimension,
+                                bSliver, nr, output, ldc, height, sliverWidth, &settings)
+                        } else if transposedFull {
+                            kernel.loop(
+                                depth.count, a.pointer + depth.lowerBound * a.leadingDimension + row,
+                                a.leadingDimension,
+                                bSliver, nr, output, ldc, height, sliverWidth, &settings)
+                        } else {
+                            kernel.loop(
+                                depth.count, UnsafePointer(raggedA), mr, bSliver, nr, output, ldc, height, sliverWidth,
+                                &settings)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
