@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonDeployTests", dependencies: ["LeptonDeploy"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],
     swiftLanguageModes: [.v6]
