@@ -164,4 +164,16 @@ import Testing
         let asymptotic = SpecialFunctions.kolmogorovSurvival((effective + 0.12 + 0.11 / effective) * statistic)
         #expect(abs(exact.pValue - asymptotic) < 0.01, "exact \(exact.pValue) vs asymptotic \(asymptotic)")
     }
+
+    @Test func radixSortAgreesWithTheStandardSort() {
+        var random = TestRandom(seed: 99)
+        var values = (0..<5000).map { _ in random.normal(deviation: 1e3) }
+        values += [0, -0.0, 0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e308, -1e308]
+        values += (0..<100).map { Double($0 % 7) }
+        let sorted = RadixSort.sorted(values)
+        #expect(
+            sorted.map(\.bitPattern)
+                == values.sorted { $0 < $1 || ($0 == $1 && $0.sign == .minus && $1.sign == .plus) }.map(\.bitPattern))
+        #expect(RadixSort.sorted([3, 1, 2]) == [1, 2, 3])
+    }
 }

@@ -124,7 +124,8 @@ public final class TrafficRouter: Sendable {
             guard arm == .challenger, !state.rolledBack, state.mode != .championOnly else { return nil }
             let beyondMinimum = tally.requests - thresholds.minimumRequests
             guard beyondMinimum >= 0, beyondMinimum % thresholds.evaluationInterval == 0 else { return nil }
-            return judge(&state, explicit: false)
+            let decision = judge(&state, explicit: false)
+            return decision?.kind == .rolledBack ? decision : nil
         }
     }
 

@@ -165,9 +165,9 @@ public struct DriftDetector: Sendable {
             referenceCount = reference.sorted.count
             switch plan.method {
             case .kolmogorovSmirnov:
-                let result = reference.kolmogorovSmirnov(usable.sorted())
+                let result = reference.kolmogorovSmirnov(RadixSort.sorted(usable))
                 (statistic, testStatistic) = (result.pValue, result.statistic)
-            case .normalizedWasserstein: statistic = reference.normalizedWassersteinDistance(usable.sorted())
+            case .normalizedWasserstein: statistic = reference.normalizedWassersteinDistance(RadixSort.sorted(usable))
             case .jensenShannon: statistic = reference.jensenShannonDistance(usable)
             case .populationStabilityIndex: statistic = reference.populationStabilityIndex(usable)
             case .chiSquare: preconditionFailure("DriftDetector: chi-square planned on a numeric reference")

@@ -139,7 +139,7 @@ public enum DriftStatistics {
         -> KolmogorovSmirnovResult
     {
         let prepared = try NumericReference(reference, column: nil, binCount: 1)
-        return prepared.kolmogorovSmirnov(try usableValues(current, sample: "current", column: nil).sorted())
+        return prepared.kolmogorovSmirnov(RadixSort.sorted(try usableValues(current, sample: "current", column: nil)))
     }
 
     /// The chi-square test of homogeneity of two categorical samples.
@@ -220,7 +220,7 @@ public enum DriftStatistics {
     /// - Throws: ``DriftError/emptySample(sample:column:)``.
     public static func wassersteinDistance(reference: [Double], current: [Double]) throws(DriftError) -> Double {
         let prepared = try NumericReference(reference, column: nil, binCount: 1)
-        return prepared.wassersteinDistance(try usableValues(current, sample: "current", column: nil).sorted())
+        return prepared.wassersteinDistance(RadixSort.sorted(try usableValues(current, sample: "current", column: nil)))
     }
 
     /// The Wasserstein-1 distance divided by the reference's standard deviation, as Evidently's "Wasserstein distance
@@ -236,7 +236,7 @@ public enum DriftStatistics {
     {
         let prepared = try NumericReference(reference, column: nil, binCount: 1)
         return prepared.normalizedWassersteinDistance(
-            try usableValues(current, sample: "current", column: nil).sorted())
+            RadixSort.sorted(try usableValues(current, sample: "current", column: nil)))
     }
 
     static func chiSquareHomogeneity(referenceCounts: [String: Int], currentCounts: [String: Int]) -> ChiSquareResult {
