@@ -1,18 +1,21 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import LeptonDeploy
 
 /// Thread-safe counters indexed by request id.
-private final class ExecutionCounts: Sendable {
-    private let counts: Mutex<[Int]>
+///
+/// Guarded by `NSLock` rather than `Mutex` so that ThreadSanitizer can see the locking: on Linux, TSan does not
+/// understand the futex-based `Synchronization.Mutex` and reports false races inside `withLock`.
+private final class ExecutionCounts: @unchecked Sendable {  // safe: `counts` is only touched while `lock` is held
+    private let lock = NSLock()
+    private var counts: [Int]
 
-    init(count: Int) { counts = Mutex([Int](repeating: 0, count: count)) }
+    init(count: Int) { counts = [Int](repeating: 0, count: count) }
 
-    func add(_ ids: [Int]) { counts.withLock { counts in for id in ids { counts[id] += 1 } } }
-    var all: [Int] { counts.withLock { $0 } }
-    var total: Int { counts.withLock { $0.reduce(0, +) } }
+    func add(_ ids: [Int]) { lock.withLock { for id in ids { counts[id] += 1 } } }
+    var all: [Int] { lock.withLock { counts } }
+    var total: Int { lock.withLock { counts.reduce(0, +) } }
 }
 
 /// 10,000 requests from 64 tasks through the batcher and the registry, 5% malformed, with a hot swap and a batch
