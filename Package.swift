@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),
         .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTrainTests", dependencies: ["LeptonTrain"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonDeployTests", dependencies: ["LeptonDeploy"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,134 @@
+import Synchronization
+
+/// A monotonically increasing count (requests served, errors), optionally split by labels.
+public final class Counter: MetricFamily {
+    /// The metric name.
+    public let name: String
+    /// The help text.
+    public let help: String
+    /// The label names every observation must give.
+    public let labelNames: [String]
+    let typeName = "counter"
+    private let series = Mutex(LabelledSeries<Double>())
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
+    }
+
+    /// Adds `amount` to the series with these labels.
+    /// - Parameters:
+    ///   - amount: a non-negative increment (default 1).
+    ///   - labels: one value for each of ``labelNames``.
+    public func increment(by amount: Double = 1, labels: [String: String] = [:]) {
+        precondition(amount >= 0, "Counter \(name).increment: amount must not be negative, got \(amount)")
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
+        series.withLock { $0.values[key, default: 0] += amount }
+    }
+
+    /// The current value of the series with these labels (0 when never incremented).
+    /// - Parameter labels: one value for each of ``labelNames``.
+    /// - Returns: the count.
+    public func value(labels: [String: String] = [:]) -> Double {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
+        return series.withLock { $0.values[key, default: 0] }
+    }
+
+    func renderSamples(into output: inout String) {
+        renderScalarSeries(series.withLock { $0 }, name: name, labelNames: labelNames, into: &output)
+    }
+}
+
+/// A value that goes up and down (queue length, model count), optionally split by labels.
+public final class Gauge: MetricFamily {
+    /// The metric name.
+    public let name: String
+    /// The help text.
+    public let help: String
+    /// The label names every observation must give.
+    public let labelNames: [String]
+    let typeName = "gauge"
+    private let series = Mutex(LabelledSeries<Double>())
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
+    }
+
+    /// Sets the series with these labels to `value`.
+    /// - Parameters:
+    ///   - value: the new value.
+    ///   - labels: one value for each of ``labelNames``.
+    public func set(_ value: Double, labels: [String: String] = [:]) {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
+        series.withLock { $0.values[key] = value }
+    }
+
+    /// Adds `delta` (possibly negative) to the series with these labels.
+    /// - Parameters:
+    ///   - delta: the change.
+    ///   - labels: one value for each of ``labelNames``.
+    public func add(_ delta: Double, labels: [String: String] = [:]) {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
+        series.withLock { $0.values[key, default: 0] += delta }
+    }
+
+    /// The current value of the series with these labels (0 when never set).
+    /// - Parameter labels: one value for each of ``labelNames``.
+    /// - Returns: the value.
+    public func value(labels: [String: String] = [:]) -> Double {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
+        return series.withLock { $0.values[key, default: 0] }
+    }
+
+    func renderSamples(into output: inout String) {
+        renderScalarSeries(series.withLock { $0 }, name: name, labelNames: labelNames, into: &output)
+    }
+}
+
+/// An info metric: one series with constant value 1 whose labels carry facts, such as the served model version
+/// (`lepton_model_info{version="v3"} 1`). The text format 0.0.4 has no info type, so it is exposed as a gauge.
+public final class InfoMetric: MetricFamily {
+    /// The metric name (by convention ending in `_info`).
+    public let name: String
+    /// The help text.
+    public let help: String
+    let typeName = "gauge"
+    private let current = Mutex<[String: String]?>(nil)
+
+    init(name: String, help: String) {
+        self.name = name
+        self.help = help
+    }
+
+    /// The label names of the current facts, sorted.
+    public var labelNames: [String] { current.withLock { $0?.keys.sorted() ?? [] } }
+
+    /// Replaces the facts (for example after a model swap).
+    /// - Parameter labels: the facts as label names and values; every name must be a valid label name.
+    public func set(_ labels: [String: String]) {
+        precondition(
+            labels.keys.allSatisfy(PrometheusText.isValidLabelName),
+            "InfoMetric \(name).set: invalid label name among \(labels.keys.sorted())")
+        current.withLock { $0 = labels }
+    }
+
+    func renderSamples(into output: inout String) {
+        guard let labels = current.withLock({ $0 }) else { return }
+        let pairs = labels.keys.sorted().map { (name: $0, value: labels[$0]!) }
+        output += "\(name)\(PrometheusText.labelBlock(pairs)) 1\n"
+    }
+}
+
+private func renderScalarSeries(
+    _ series: LabelledSeries<Double>, name: String, labelNames: [String], into output: inout String
+) {
+    for key in series.sortedKeys {
+        let pairs = zip(labelNames, key).map { (name: $0, value: $1) }
+        output += "\(name)\(PrometheusText.labelBlock(pairs)) \(PrometheusText.formatNumber(series.values[key]!))\n"
+    }
+}
