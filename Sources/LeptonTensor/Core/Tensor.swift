@@ -28,7 +28,7 @@ public struct Tensor: Sendable {
     }
 
     /// Creates a tensor with uninitialised contents; `fill` must write every element.
-    init(shape: Shape, fill: (UnsafeMutablePointer<Float>) -> Void) {
+    package init(shape: Shape, fill: (UnsafeMutablePointer<Float>) -> Void) {
         let storage = TensorStorage(uninitializedCount: shape.elementCount)
         fill(storage.pointer)
         self.init(shape: shape, storage: storage)

@@ -1,0 +1,74 @@
+extension Convolution {
+    /// A convolution (with bias and activation) followed by max pooling, for inference: images are processed one
+    /// at a time, so each image's convolution output stays in cache and only the pooled result reaches memory.
+    ///
+    /// - Parameters:
+    ///   - input: NHWC input, `geometry.inputCount` floats.
+    ///   - weights: HWIO weights, `geometry.weightCount` floats.
+    ///   - bias: `outChannels` floats, or `nil`.
+    ///   - output: NHWC pooled output, `poolGeometry.outputCount` floats (overwritten).
+    ///   - geometry: The convolution's shapes, strides, dilation and padding.
+    ///   - activation: Applied after the bias, before pooling.
+    ///   - poolGeometry: The pooling over the convolution's output (same batch, `outHeight`×`outWidth`×`outChannels`).
+    ///   - pool: The threads to use (split over images).
+    public static func forwardMaxPooled(
+        input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: EpilogueActivation = .identity,
+        poolGeometry: Pool2DGeometry, pool: ThreadPool = .shared
+    ) {
+        precondition(
+            poolGeometry.batch == geometry.batch && poolGeometry.height == geometry.outHeight
+                && poolGeometry.width == geometry.outWidth && poolGeometry.channels == geometry.outChannels,
+            "Convolution.forwardMaxPooled: pooling geometry does not match the convolution's output")
+        let image = geometry.with(batch: 1)
+        let imagePool = poolGeometry.with(batch: 1)
+        let inputPerImage = image.inputCount
+        let convolvedPerImage = image.outputCount
+        let pooledPerImage = imagePool.outputCount
+        let costPerImage = convolvedPerImage * image.kernelHeight * image.kernelWidth * image.inChannels
+        ParallelSplit.forEach(count: geometry.batch, costPerIndex: costPerImage, grain: 1 << 15, pool: pool) { images in
+            ScratchPool.withBuffer(atLeast: convolvedPerImage) { convolved in
+                for index in images {
+                    forward(
+                        input: input + index * inputPerImage, weights: weights, bias: bias, output: convolved,
+                        geometry: image, activation: activation, pool: .singleThreaded)
+                    Pooling.maxForward(
+                        input: convolved, output: output + index * pooledPerImage, argmax: nil, geometry: imagePool,
+                        pool: .singleThreaded)
+                }
+            }
+        }
+    }
+}
+
+extension Conv2DGeometry {
+    /// The same convolution over a batch of another size.
+    ///
+    /// - Parameter batch: The new batch size.
+    /// - Returns: The geometry with the same padding, resolved.
+    public func with(batch: Int) -> Conv2DGeometry {
+        Conv2DGeometry(
+            batch: batch, height: height, width: width, inChannels: inChannels, outChannels: outChannels,
+            kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            padding: .explicit(top: padTop, bottom: padBottom, left: padLeft, right: padRight))
+    }
+}
+
+extension Pool2DGeometry {
+    /// The same pooling over a batch of another size.
+    ///
+    /// - Parameter batch: The new batch size.
+    /// - Returns: The geometry with the same padding, resolved.
+    public func with(batch: Int) -> Pool2DGeometry {
+        Pool2DGeometry(
+            batch: batch, height: height, width: width, channels: channels, windowHeight: windowHeight,
+            windowWidth: windowWidth, strideHeight: strideHeight, strideWidth: strideWidth,
+            padding: .explicit(top: padTop, bottom: padBottom, left: padLeft, right: padRight))
+    }
+}
+
+extension ThreadPool {
+    /// A pool that runs everything on the calling thread, for kernels called inside an already parallel loop.
+    static let singleThreaded = ThreadPool(threadCount: 1)
+}
