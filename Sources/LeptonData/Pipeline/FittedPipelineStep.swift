@@ -61,9 +61,10 @@ public enum FittedPipelineStep: Sendable, Codable, Equatable {
         case state
     }
 
-    /// Decodes `{"kind": "<step>", "state": {…}}`.
+    /// Decodes `{"kind": "<step>", "state": {…}}` and checks the state's consistency (bins match cut points,
+    /// scales are nonzero, term indices are in range, …), so a damaged file fails here rather than in `apply`.
     /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError` for an unknown kind or a malformed state.
+    /// - Throws: `DecodingError` for an unknown kind or a malformed or inconsistent state.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try container.decode(String.self, forKey: .kind)
@@ -84,6 +85,10 @@ public enum FittedPipelineStep: Sendable, Codable, Equatable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container, debugDescription: "unknown fitted step kind \(kind.debugDescription)")
+        }
+        if let inconsistency {
+            throw DecodingError.dataCorruptedError(
+                forKey: .state, in: container, debugDescription: "\(kind) step: \(inconsistency)")
         }
     }
 

@@ -110,6 +110,13 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
         featureNames = try container.decode([String].self, forKey: .featureNames)
     }
 
+    /// The information value of every column encoded by a ``WeightOfEvidence`` step.
+    public var informationValues: [String: Double] {
+        var values: [String: Double] = [:]
+        for case .weightOfEvidence(let state) in steps { values.merge(state.informationValues) { $1 } }
+        return values
+    }
+
     /// Applies every step in order.
     /// - Parameter table: data with the columns the pipeline was fitted on (a target column is not needed).
     /// - Returns: the transformed table, all columns kept.

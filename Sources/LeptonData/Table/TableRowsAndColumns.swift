@@ -62,6 +62,27 @@ extension Table {
         return (labels, classes)
     }
 
+    /// Binary labels from column `name`: 1 where the value's text is `positive`, 0 elsewhere.
+    ///
+    /// For credit scoring, `try table.binaryLabels("creditability", positive: "bad")` makes default the
+    /// positive class, as the weight-of-evidence `event` does.
+    /// - Parameters:
+    ///   - name: the label column (any type, no missing values).
+    ///   - positive: the value counted as 1 (`"bad"`, `"1"`, `"true"`).
+    /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/missingValue(column:row:)``;
+    ///   ``TransformError/targetNotBinary(column:event:found:)`` unless the column has exactly two values, one of
+    ///   them `positive`.
+    public func binaryLabels(_ name: String, positive: String) throws -> [Int32] {
+        let keys = try CategoryKeys(column(name))
+        guard keys.sortedDistinct.count == 2, keys.sortedDistinct.contains(positive) else {
+            throw TransformError.targetNotBinary(column: name, event: positive, found: keys.sortedDistinct)
+        }
+        return try keys.keys.enumerated().map { row, key in
+            guard let key else { throw TransformError.missingValue(column: name, row: row) }
+            return key == positive ? 1 : 0
+        }
+    }
+
     /// Regression targets from numeric column `name`.
     /// - Parameter name: a numeric column with no missing or non-finite values.
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a missing or

@@ -66,19 +66,28 @@ struct PipelineTests {
         #expect(try JSONDecoder().decode(Pipeline.self, from: JSONEncoder().encode(unfitted)) == unfitted)
     }
 
-    @Test("text steps and the result builder's if/else and for")
-    func builderAndText() throws {
-        let corpus = TransformFixture.corpusTrain
-        let useHashing = Bool.random()
-        let built = Pipeline {
-            if useHashing {
+    /// A pipeline whose single step depends on a run-time condition.
+    private func textPipeline(hashing: Bool) -> Pipeline {
+        Pipeline {
+            if hashing {
                 FeatureHashing(column: "text", features: 8)
             } else {
                 TFIDF(column: "text", limits: .init(maximumTerms: 8))
             }
         }
-        let (matrix, names) = try built.fit(on: corpus).features(from: corpus)
-        #expect(matrix.shape == [45, 8] && names.count == 8)
+    }
+
+    @Test("text steps and the result builder's if/else and for")
+    func builderAndText() throws {
+        let corpus = TransformFixture.corpusTrain
+        for hashing in [true, false] {
+            let built = textPipeline(hashing: hashing)
+            #expect(built.steps.count == 1)
+            if case .featureHashing = built.steps[0] { #expect(hashing) } else { #expect(!hashing) }
+            let (matrix, names) = try built.fit(on: corpus).features(from: corpus)
+            #expect(matrix.shape == [45, 8] && names.count == 8)
+            #expect(names.allSatisfy { $0.hasPrefix(hashing ? "text#" : "text:") })
+        }
         let scales = Pipeline {
             for column in ["a", "b"] { StandardScale(columns: [column]) }
         }
@@ -124,8 +133,16 @@ struct PipelineTests {
         #expect(throws: TableError.self) { try fitted.features(from: dropped) }
     }
 
-    @Test("decoding refuses a newer format version and unknown step kinds")
+    @Test("decoding refuses a newer format version, unknown step kinds and inconsistent states")
     func decodingErrors() throws {
+        let fitted = try Pipeline {
+            WeightOfEvidence(columns: ["age_in_years"], target: "creditability", binning: .quantile(bins: 3))
+        }.fit(on: TransformFixture.credit)
+        #expect(fitted.informationValues.keys.sorted() == ["age_in_years"])
+        var json = String(decoding: try JSONEncoder().encode(fitted), as: UTF8.self)
+        let cuts = try #require(json.range(of: #""cuts":["#))
+        json.insert(contentsOf: "1,", at: cuts.upperBound)  // one cut point more than bins
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FittedPipeline.self, from: Data(json.utf8)) }
         let newer = #"{"formatVersion": 2, "steps": [], "featureNames": []}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(FittedPipeline.self, from: Data(newer.utf8)) }
         let unknown = #"{"formatVersion": 1, "steps": [{"kind": "magic", "state": {}}], "featureNames": []}"#

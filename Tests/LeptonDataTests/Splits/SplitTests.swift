@@ -109,8 +109,24 @@ struct SplitTests {
         #expect(throws: TransformError.missingValue(column: "t", row: 1)) { try TrainTestSplit(gappy, orderedBy: "t") }
     }
 
-    @Test("table.rows gathers rows in order")
+    @Test("table.rows gathers rows in order; labels and targets come from columns")
     func tableRows() throws {
+        let raw = try TransformFixture.credit.strings("creditability")
+        #expect(
+            try TransformFixture.credit.binaryLabels("creditability", positive: "bad")
+                == raw.map { $0 == "bad" ? 1 : 0 })
+        #expect(
+            throws: TransformError.targetNotBinary(column: "housing", event: "own", found: ["for free", "own", "rent"])
+        ) {
+            try TransformFixture.credit.binaryLabels("housing", positive: "own")
+        }
+        let (labels, classes) = try TransformFixture.iris.classLabels("target")
+        #expect(classes == ["0", "1", "2"] && labels.count == 150 && Set(labels) == [0, 1, 2])
+        #expect(
+            try TransformFixture.iris.targets("petal_width_cm")
+                == TransformFixture.iris.numbers("petal_width_cm").map { $0! })
+        let gappy = try Table(columns: [Column(name: "y", data: .numeric([1, nil]))])
+        #expect(throws: TransformError.missingValue(column: "y", row: 1)) { try gappy.targets("y") }
         let credit = TransformFixture.credit
         let picked = credit.rows([5, 2, 5])
         let amounts = try credit.numbers("credit_amount")
