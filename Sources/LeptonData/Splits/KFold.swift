@@ -1,0 +1,102 @@
+import LeptonTensor
+
+/// K-fold cross-validation (scikit-learn's `KFold`): the rows, optionally shuffled with a seed, are cut into
+/// `folds` consecutive parts whose sizes differ by at most one (the first `n mod folds` parts get one extra);
+/// each part validates once while the others train. Index arrays are ascending.
+public struct KFold: Sendable, Equatable {
+    /// The number of folds (at least 2).
+    public let folds: Int
+    /// Whether rows are shuffled before cutting.
+    public let shuffle: Bool
+    /// The shuffling seed.
+    public let seed: UInt64
+
+    /// K-fold settings.
+    /// - Parameters:
+    ///   - folds: the number of folds (default 5).
+    ///   - shuffle: shuffle rows first (default `true`).
+    ///   - seed: the shuffling seed.
+    public init(folds: Int = 5, shuffle: Bool = true, seed: UInt64 = 0) {
+        self.folds = folds
+        self.shuffle = shuffle
+        self.seed = seed
+    }
+
+    /// The folds of `count` rows.
+    /// - Parameter count: the number of rows.
+    /// - Throws: ``SplitError/invalidFoldCount(_:)``; ``SplitError/tooFewRows(count:required:)`` for fewer rows
+    ///   than folds.
+    public func splits(count: Int) throws -> [Fold] {
+        guard folds >= 2 else { throw SplitError.invalidFoldCount(folds) }
+        guard count >= folds else { throw SplitError.tooFewRows(count: count, required: folds) }
+        var generator = RandomGenerator(seed: seed)
+        let order = shuffle ? generator.permutation(count) : Array(0..<count)
+        var start = 0
+        return (0..<folds).map { fold in
+            let size = count / folds + (fold < count % folds ? 1 : 0)
+            let validation = order[start..<(start + size)].sorted()
+            start += size
+            return Fold(train: SplitSupport.complement(of: validation, count: count), validation: validation)
+        }
+    }
+}
+
+/// Stratified k-fold cross-validation with scikit-learn's `StratifiedKFold` semantics: every fold keeps the
+/// class proportions as closely as whole rows allow, and fold sizes differ by at most one.
+///
+/// How rows are allotted (scikit-learn ≥ 0.24): number the classes in order of first appearance, sort the
+/// labels by that number, and deal the sorted list round-robin to the folds; fold f then gets, of each class,
+/// as many rows as it was dealt. Which rows of a class go to which fold is random (seeded) with `shuffle`, in
+/// row order without. Index arrays are ascending.
+public struct StratifiedKFold: Sendable, Equatable {
+    /// The number of folds (at least 2).
+    public let folds: Int
+    /// Whether rows of each class are assigned to folds at random.
+    public let shuffle: Bool
+    /// The shuffling seed.
+    public let seed: UInt64
+
+    /// Stratified k-fold settings.
+    /// - Parameters:
+    ///   - folds: the number of folds (default 5).
+    ///   - shuffle: random assignment within classes (default `true`).
+    ///   - seed: the shuffling seed.
+    public init(folds: Int = 5, shuffle: Bool = true, seed: UInt64 = 0) {
+        self.folds = folds
+        self.shuffle = shuffle
+        self.seed = seed
+    }
+
+    /// The folds for rows with class `labels`.
+    /// - Parameter labels: one class label per row.
+    /// - Throws: ``SplitError/invalidFoldCount(_:)``; ``SplitError/tooFewRows(count:required:)``;
+    ///   ``SplitError/classTooSmall(label:count:required:)`` when every class has fewer rows than folds.
+    public func splits(labels: [Int32]) throws -> [Fold] {
+        guard folds >= 2 else { throw SplitError.invalidFoldCount(folds) }
+        guard labels.count >= folds else { throw SplitError.tooFewRows(count: labels.count, required: folds) }
+        let classes = SplitSupport.classesByFirstAppearance(labels)
+        if let largest = classes.max(by: { $0.rows.count < $1.rows.count }), largest.rows.count < folds {
+            throw SplitError.classTooSmall(label: largest.label, count: largest.rows.count, required: folds)
+        }
+        // Deal the class-sorted labels round-robin: position p of the sorted list goes to fold p mod folds.
+        var allocation = [[Int]](repeating: [Int](repeating: 0, count: classes.count), count: folds)
+        var position = 0
+        for (classIndex, members) in classes.enumerated() {
+            for _ in members.rows {
+                allocation[position % folds][classIndex] += 1
+                position += 1
+            }
+        }
+        var generator = RandomGenerator(seed: seed)
+        var foldOfRow = [Int](repeating: 0, count: labels.count)
+        for (classIndex, members) in classes.enumerated() {
+            var foldsForClass = (0..<folds).flatMap { [Int](repeating: $0, count: allocation[$0][classIndex]) }
+            if shuffle { foldsForClass = generator.permutation(foldsForClass.count).map { foldsForClass[$0] } }
+            for (row, fold) in zip(members.rows, foldsForClass) { foldOfRow[row] = fold }
+        }
+        return (0..<folds).map { fold in
+            let validation = foldOfRow.indices.filter { foldOfRow[$0] == fold }
+            return Fold(train: SplitSupport.complement(of: validation, count: labels.count), validation: validation)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Why data could not be split as asked.
+public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The test fraction is not strictly between 0 and 1.
+    case invalidTestFraction(Double)
+    /// Fewer than two folds were asked for.
+    case invalidFoldCount(Int)
+    /// There are too few rows for the split.
+    case tooFewRows(count: Int, required: Int)
+    /// A class has too few members to be stratified (`required` is the minimum).
+    case classTooSmall(label: Int32, count: Int, required: Int)
+    /// Labels and rows disagree in number.
+    case labelCountMismatch(labels: Int, rows: Int)
+
+    /// A one-line explanation with the numbers involved.
+    public var description: String {
+        switch self {
+        case .invalidTestFraction(let fraction):
+            return "test fraction \(fraction) must be strictly between 0 and 1"
+        case .invalidFoldCount(let folds):
+            return "\(folds) folds requested; at least 2 are needed"
+        case .tooFewRows(let count, let required):
+            return "\(count) rows are too few for this split; it needs at least \(required)"
+        case .classTooSmall(let label, let count, let required):
+            return "class \(label) has \(count) members; stratifying needs at least \(required)"
+        case .labelCountMismatch(let labels, let rows):
+            return "\(labels) labels for \(rows) rows"
+        }
+    }
+}
+
+/// One fold of a cross-validation: the rows to train on and the rows to validate on.
+public struct Fold: Sendable, Equatable {
+    /// Training row indices.
+    public let train: [Int]
+    /// Validation row indices.
+    public let validation: [Int]
+
+    /// A fold.
+    /// - Parameters:
+    ///   - train: training row indices.
+    ///   - validation: validation row indices.
+    public init(train: [Int], validation: [Int]) {
+        self.train = train
+        self.validation = validation
+    }
+}
+
+/// Stream derivation and bookkeeping shared by the splitters.
+enum SplitSupport {
+    /// The indices of `0..<count` not in `excluded`, ascending.
+    static func complement(of excluded: [Int], count: Int) -> [Int] {
+        var isExcluded = [Bool](repeating: false, count: count)
+        for index in excluded { isExcluded[index] = true }
+        return (0..<count).filter { !isExcluded[$0] }
+    }
+
+    /// Rows per class in order of first appearance: `(label, rows)`.
+    static func classesByFirstAppearance(_ labels: [Int32]) -> [(label: Int32, rows: [Int])] {
+        var position: [Int32: Int] = [:]
+        var classes: [(label: Int32, rows: [Int])] = []
+        for (row, label) in labels.enumerated() {
+            if let index = position[label] {
+                classes[index].rows.append(row)
+            } else {
+                position[label] = classes.count
+                classes.append((label, [row]))
+            }
+        }
+        return classes
+    }
+}

@@ -1,0 +1,89 @@
+/// Column reading shared by the transforms: numbers for fitting, category keys, and column replacement.
+enum ColumnAccess {
+    /// The values of numeric column `name`.
+    static func numbers(_ table: Table, _ name: String) throws -> [Double?] {
+        try table.numbers(name)
+    }
+
+    /// The non-missing values of numeric column `name`, for fitting.
+    /// - Throws: ``TransformError/nonFiniteValue(column:row:value:)`` for NaN or infinity,
+    ///   ``TransformError/noValues(column:)`` if every cell is missing.
+    static func finiteValues(_ table: Table, _ name: String) throws -> [Double] {
+        var result: [Double] = []
+        for (row, value) in try table.numbers(name).enumerated() {
+            guard let value else { continue }
+            guard value.isFinite else { throw TransformError.nonFiniteValue(column: name, row: row, value: value) }
+            result.append(value)
+        }
+        guard !result.isEmpty else { throw TransformError.noValues(column: name) }
+        return result
+    }
+
+    /// The table with numeric column `name` replaced by `values` (same name, same position).
+    static func replacingNumbers(_ table: Table, _ name: String, with values: [Double?]) throws -> Table {
+        try table.replacing(name, with: [Column(name: name, data: .numeric(values))])
+    }
+
+    /// Applies `transform` to every non-missing number of column `name`.
+    static func mappingNumbers(_ table: Table, _ name: String, _ transform: (Double) -> Double) throws -> Table {
+        let values = try table.numbers(name)
+        return try replacingNumbers(table, name, with: values.map { $0.map(transform) })
+    }
+}
+
+/// The values of a column as category keys: strings for categorical and text cells, the shortest decimal
+/// text for numbers (`4`, `2.5`), `true`/`false` for booleans; `nil` for missing cells.
+struct CategoryKeys {
+    /// Per row, the key or `nil`.
+    let keys: [String?]
+    /// The distinct keys in natural order: numbers numerically, strings by Unicode order, `false` first.
+    let sortedDistinct: [String]
+
+    /// Reads `column`.
+    /// - Throws: ``TransformError/nonFiniteValue(column:row:value:)`` for a NaN number.
+    init(_ column: Column) throws {
+        switch column.data {
+        case .numeric(let values):
+            if let row = values.firstIndex(where: { $0?.isNaN ?? false }) {
+                throw TransformError.nonFiniteValue(column: column.name, row: row, value: .nan)
+            }
+            keys = values.map { $0.map(NumberFormatting.shortest) }
+            sortedDistinct = Set(values.compactMap { $0 }).sorted().map(NumberFormatting.shortest)
+        case .categorical(let values):
+            let names = values.categories
+            keys = values.codes.map { $0.map { names[Int($0)] } }
+            var used = [Bool](repeating: false, count: names.count)
+            for code in values.codes { if let code { used[Int(code)] = true } }
+            sortedDistinct = names.indices.filter { used[$0] }.map { names[$0] }.sorted()
+        case .boolean(let values):
+            keys = values.map { $0.map { $0 ? "true" : "false" } }
+            sortedDistinct = [false, true].filter { values.contains($0) }.map { $0 ? "true" : "false" }
+        case .text(let values):
+            keys = values
+            sortedDistinct = Set(values.compactMap { $0 }).sorted()
+        }
+    }
+}
+
+/// Quantiles by linear interpolation between order statistics (NumPy's default `method="linear"`,
+/// Hyndman and Fan type 7): for sorted values `v` of count `n`, `q` maps to position `h = (n − 1)·q` and the
+/// result is `v[⌊h⌋] + (h − ⌊h⌋)·(v[⌊h⌋ + 1] − v[⌊h⌋])`.
+enum Quantile {
+    /// The `q`-quantile (`q` in 0...1) of non-empty ascending `sorted`.
+    static func linear(sorted: [Double], _ q: Double) -> Double {
+        precondition(!sorted.isEmpty, "Quantile.linear: no values")
+        precondition(q >= 0 && q <= 1, "Quantile.linear: q = \(q) is outside 0...1")
+        let position = Double(sorted.count - 1) * q
+        let lower = Int(position.rounded(.down))
+        let fraction = position - Double(lower)
+        guard lower + 1 < sorted.count, fraction > 0 else { return sorted[lower] }
+        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
+    }
+
+    /// The median of non-empty `values` (the mean of the two middle values for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
