@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""Runs Lepton and a baseline framework alternately in one run and prints Lepton's speed ratio.
+"""Runs Lepton and the baseline frameworks alternately in one run and prints Lepton's speed ratios.
 
-    python3 Benchmarks/compare.py gemm --sizes 256,512,1024,2048 --threads 1,2 --rounds 3
+    python3 Benchmarks/compare.py gemm        --sizes 256,512,1024,2048 --threads 1,2 --rounds 3
+    python3 Benchmarks/compare.py elementwise --threads 1,2 --rounds 3
+    python3 Benchmarks/compare.py cnn-train   --batch-sizes 32,128 --threads 1,2 --epochs 2 --venv VENV
+    python3 Benchmarks/compare.py cnn-infer   --threads 1,2 --venv VENV
 
-gemm: lepton-bench's sgemm against numpy's matmul (OpenBLAS), same sizes and thread counts. Each round runs
-every (size, threads) pair once for Lepton and once for numpy, back to back, so both see the same machine
-state; the reported figure per framework is the median over rounds of each run's median GFLOP/s, and the
-ratio is Lepton over numpy. All measurements are also written as JSON lines to --output.
+gemm, elementwise: against numpy (OpenBLAS for sgemm; `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` are removed
+from numpy's environment only). cnn-train: against PyTorch and Keras (TensorFlow with
+`TF_ENABLE_ONEDNN_OPTS=1`) with the protocol of baselines/bench_cnn_train.py. cnn-infer: against ONNX Runtime,
+PyTorch and Keras (`tf.function`). The Python frameworks come from a virtualenv made by
+`Benchmarks/baselines/setup.sh` (`--venv`); gemm and elementwise only need numpy.
+
+Each round runs every configuration once per framework, back to back, so all see the same machine state; the
+figure reported per framework is the median over rounds, and the ratio is Lepton over the baseline (above 1
+means Lepton is faster, for latency: the baseline's time over Lepton's). Every measurement is also written as
+a JSON line to --output.
 """
 
 import argparse
@@ -18,6 +27,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASELINES = os.path.join(ROOT, "Benchmarks", "baselines")
 BENCH = os.path.join(ROOT, ".build", "release", "lepton-bench")
 
 
@@ -26,57 +36,173 @@ def build():
                    stdout=sys.stderr)
 
 
-def run_json_lines(command, env=None):
-    result = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+def json_lines(command, env=None):
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-2000:])
+        raise SystemExit(f"command failed: {' '.join(command)}")
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
-def numpy_environment(threads):
+def environment(threads, **changes):
     env = dict(os.environ)
-    env.pop("OPENBLAS_CORETYPE", None)
-    env.pop("OPENBLAS_L2_SIZE", None)
-    env["OPENBLAS_NUM_THREADS"] = str(threads)
-    env["OMP_NUM_THREADS"] = str(threads)
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(key, None)
+    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
+    env.update(changes)
     return env
 
 
-def compare_gemm(args, log):
+class Results:
+    """Measurements per (framework, configuration) over rounds, logged as JSON lines."""
+
+    def __init__(self, log):
+        self.values = {}
+        self.log = log
+
+    def add(self, lines, key_of, value_of, round_index):
+        for line in lines:
+            line["round"] = round_index
+            self.log.write(json.dumps(line) + "\n")
+            key = key_of(line)
+            if key is not None:
+                self.values.setdefault(key, []).append(value_of(line))
+
+    def median(self, key):
+        values = self.values.get(key)
+        return statistics.median(values) if values else None
+
+
+def ratio_text(ours, theirs, higher_is_better=True):
+    if ours is None or theirs is None:
+        return "n/a"
+    return f"{(ours / theirs if higher_is_better else theirs / ours):.2f}"
+
+
+def compare_gemm(args, results):
     sizes = [int(s) for s in args.sizes.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
-    results = {}  # (framework, n, t) -> [gflops per round]
     for round_index in range(args.rounds):
         for n in sizes:
             for t in threads:
-                lepton = run_json_lines([BENCH, "gemm", "--sizes", str(n), "--threads", str(t),
-                                         "--seconds", str(args.seconds)])
-                numpy = run_json_lines([sys.executable, os.path.join(ROOT, "Benchmarks", "baselines",
-                                        "numpy_sgemm.py"), "--sizes", str(n), "--threads", str(t),
-                                        "--seconds", str(args.seconds)], env=numpy_environment(t))
-                for line in lepton + numpy:
-                    line["round"] = round_index
-                    log.write(json.dumps(line) + "\n")
-                    results.setdefault((line["framework"], n, t), []).append(line["gflops"])
-                print(f"round {round_index + 1}/{args.rounds} n={n} threads={t}: "
-                      f"lepton {lepton[0]['gflops']:.1f}, numpy {numpy[0]['gflops']:.1f} GFLOP/s", file=sys.stderr)
+                key = lambda line: (line["framework"], tuple(line["shape"]), line["threads"])
+                results.add(json_lines([BENCH, "gemm", "--sizes", str(n), "--threads", str(t), "--seconds",
+                                        str(args.seconds)]), key, lambda l: l["gflops"], round_index)
+                results.add(json_lines([args.python, os.path.join(BASELINES, "numpy_sgemm.py"), "--sizes", str(n),
+                                        "--threads", str(t), "--seconds", str(args.seconds)],
+                                       env=environment(t)), key, lambda l: l["gflops"], round_index)
     print("| n | threads | Lepton GFLOP/s | OpenBLAS (numpy) GFLOP/s | Lepton / OpenBLAS |")
     print("|---:|---:|---:|---:|---:|")
-    worst = {}
     for n in sizes:
         for t in threads:
-            ours = statistics.median(results[("lepton", n, t)])
-            theirs = statistics.median(results[("numpy", n, t)])
-            print(f"| {n} | {t} | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} |")
-            worst[(n, t)] = ours / theirs
-    return worst
+            ours = results.median(("lepton", (n, n, n), t))
+            theirs = results.median(("numpy", (n, n, n), t))
+            print(f"| {n} | {t} | {ours:.1f} | {theirs:.1f} | {ratio_text(ours, theirs)} |")
+
+
+def compare_elementwise(args, results):
+    threads = [int(t) for t in args.threads.split(",")]
+    key = lambda line: (line["framework"], line["task"], line["threads"])
+    for round_index in range(args.rounds):
+        for t in threads:
+            results.add(json_lines([BENCH, "elementwise", "--threads", str(t), "--seconds", str(args.seconds)]),
+                        key, lambda l: l["throughput"], round_index)
+            results.add(json_lines([args.python, os.path.join(BASELINES, "numpy_elementwise.py"), "--threads",
+                                    str(t), "--seconds", str(args.seconds)], env=environment(t)),
+                        key, lambda l: l["throughput"], round_index)
+    print("| operation (10M floats, into existing storage) | threads | Lepton GB/s | numpy GB/s | Lepton / numpy |")
+    print("|---|---:|---:|---:|---:|")
+    for task in ("relu", "add", "axpy"):
+        for t in threads:
+            ours = results.median(("lepton", task, t))
+            theirs = results.median(("numpy", task, t))
+            print(f"| {task} | {t} | {ours:.1f} | {theirs:.1f} | {ratio_text(ours, theirs)} |")
+
+
+def venv_python(args):
+    python = os.path.join(args.venv, "bin", "python")
+    if not os.path.exists(python):
+        raise SystemExit(f"no virtualenv at {args.venv}: run `VENV={args.venv} bash Benchmarks/baselines/setup.sh`")
+    return python
+
+
+def compare_cnn_train(args, results):
+    python = venv_python(args)
+    batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+    threads = [int(t) for t in args.threads.split(",")]
+    script = os.path.join(BASELINES, "bench_cnn_train.py")
+    key = lambda line: (line["framework"], line.get("batch_size") or line.get("params", {}).get("batch_size"),
+                        line["threads"])
+    tf_env = {"TF_ENABLE_ONEDNN_OPTS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    for round_index in range(args.rounds):
+        for b in batch_sizes:
+            for t in threads:
+                results.add(json_lines([BENCH, "cnn-train", "--batch-size", str(b), "--threads", str(t), "--epochs",
+                                        str(args.epochs)]), key, lambda l: l["throughput"], round_index)
+                results.add(json_lines([python, script, "--framework", "torch", "--batch-size", str(b), "--threads",
+                                        str(t), "--epochs", str(args.epochs)], env=environment(t)),
+                            key, lambda l: l["throughput"], round_index)
+                results.add(json_lines([python, script, "--framework", "keras", "--batch-size", str(b), "--threads",
+                                        str(t), "--epochs", str(args.epochs)], env=environment(t, **tf_env)),
+                            key, lambda l: l["throughput"], round_index)
+                print(f"round {round_index + 1}: batch {b}, {t} threads done", file=sys.stderr)
+    print("| batch | threads | Lepton samples/s | PyTorch | Keras (oneDNN) | Lepton / best of the two |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for b in batch_sizes:
+        for t in threads:
+            ours = results.median(("lepton", b, t))
+            torch = results.median(("torch", b, t))
+            keras = results.median(("keras", b, t))
+            best = max(v for v in (torch, keras) if v is not None)
+            print(f"| {b} | {t} | {ours:,.0f} | {torch:,.0f} | {keras:,.0f} | {ratio_text(ours, best)} |")
+
+
+def compare_cnn_infer(args, results):
+    python = venv_python(args)
+    threads = [int(t) for t in args.threads.split(",")]
+    script = os.path.join(BASELINES, "bench_cnn_infer.py")
+
+    def key(line):
+        api = line.get("params", {}).get("api", "")
+        if line["framework"] == "keras" and "tf.function" not in api:
+            return None
+        return (line["framework"], line["task"], line["threads"])
+
+    value = lambda line: line["median_seconds"] if "latency" in line["task"] else line["throughput"]
+    tf_env = {"TF_ENABLE_ONEDNN_OPTS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    for round_index in range(args.rounds):
+        for t in threads:
+            results.add(json_lines([BENCH, "cnn-infer", "--threads", str(t)]), key, value, round_index)
+            for framework, env in (("onnxruntime", {}), ("torch", {}), ("keras", tf_env)):
+                results.add(json_lines([python, script, "--framework", framework, "--threads", str(t)],
+                                       env=environment(t, **env)), key, value, round_index)
+            print(f"round {round_index + 1}: {t} threads done", file=sys.stderr)
+    frameworks = ("onnxruntime", "torch", "keras")
+    print("| measure | threads | Lepton | ONNX Runtime | PyTorch | Keras tf.function | Lepton vs ONNX Runtime |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for task, label in (("cnn_infer_latency", "batch-1 latency (µs, median)"),
+                        ("cnn_infer_throughput", "batch-256 throughput (samples/s)")):
+        latency = "latency" in task
+        for t in threads:
+            ours = results.median(("lepton", task, t))
+            theirs = [results.median((f, task, t)) for f in frameworks]
+            fmt = (lambda v: "n/a" if v is None else f"{v * 1e6:.1f}") if latency else \
+                (lambda v: "n/a" if v is None else f"{v:,.0f}")
+            print(f"| {label} | {t} | {fmt(ours)} | " + " | ".join(fmt(v) for v in theirs)
+                  + f" | {ratio_text(ours, theirs[0], higher_is_better=not latency)} |")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=["gemm"])
+    parser.add_argument("task", choices=["gemm", "elementwise", "cnn-train", "cnn-infer"])
     parser.add_argument("--sizes", default="256,512,1024,2048")
+    parser.add_argument("--batch-sizes", default="32,128")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--venv", default=os.environ.get("LEPTON_BASELINES_VENV", "/tmp/lepton-baselines/venv"))
+    parser.add_argument("--python", default=sys.executable, help="python with numpy for gemm and elementwise")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--output", default=None, help="JSON lines file (default Benchmarks/results/<date>-<task>.jsonl)")
     args = parser.parse_args()
@@ -86,7 +212,9 @@ def main():
                                          f"{datetime.date.today().isoformat()}-{args.task}.jsonl")
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with open(output, "w") as log:
-        compare_gemm(args, log)
+        results = Results(log)
+        {"gemm": compare_gemm, "elementwise": compare_elementwise, "cnn-train": compare_cnn_train,
+         "cnn-infer": compare_cnn_infer}[args.task](args, results)
     print(f"measurements: {os.path.relpath(output, ROOT)}", file=sys.stderr)
 
 

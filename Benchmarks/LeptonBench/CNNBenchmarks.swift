@@ -38,7 +38,9 @@ func runCNNTrainingBenchmark(_ arguments: BenchmarkArguments) throws {
             let warmUp = batchSize * 20 + samples % batchSize
             try trainer.fit(
                 images[0..<warmUp], .labels(Array(labels[0..<warmUp])), epochs: 1, batchSize: batchSize, verbose: false)
+            LoadMeter.start()
             let history = try trainer.fit(images, .labels(labels), epochs: epochs, batchSize: batchSize, verbose: false)
+            LoadMeter.stop()
             let seconds = history.epochs.map(\.seconds)
             Measurement.report(
                 task: "cnn_train", shape: [samples, 28, 28, 1], threads: threads, samples: seconds,
@@ -61,11 +63,13 @@ func runCNNInferenceBenchmark(_ arguments: BenchmarkArguments) throws {
         for _ in 0..<100 { _ = model(single) }
         var latencies: [Double] = []
         latencies.reserveCapacity(calls)
+        LoadMeter.start()
         for _ in 0..<calls {
             let begin = Measurement.now()
             _ = model(single)
             latencies.append(Measurement.now() - begin)
         }
+        LoadMeter.stop()
         Measurement.report(
             task: "cnn_infer_latency", shape: [1, 28, 28, 1], threads: threads, samples: latencies, work: 1,
             units: "samples/s", extra: ["unit": "call"])

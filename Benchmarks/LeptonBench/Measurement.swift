@@ -16,6 +16,8 @@ enum Measurement {
         _ body: () -> Void
     ) -> [Double] {
         for _ in 0..<warmUp { body() }
+        LoadMeter.start()
+        defer { LoadMeter.stop() }
         var samples: [Double] = []
         let start = now()
         while samples.count < maximumRepeats && (samples.count < minimumRepeats || now() - start < targetSeconds) {
@@ -67,6 +69,10 @@ enum Measurement {
             "units": units,
         ]
         if units == "GFLOP/s" { fields["gflops"] = work / median }
+        if let load = LoadMeter.last {
+            fields["cpu_util"] = load.cpuUtilization
+            fields["other_load"] = load.otherLoad
+        }
         for (key, value) in extra { fields[key] = value }
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
         print(String(decoding: data, as: UTF8.self))

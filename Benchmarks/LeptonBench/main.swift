@@ -12,6 +12,7 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "cnn-train": runCNNTrainingBenchmark,
     "cnn-infer": runCNNInferenceBenchmark,
     "elementwise": runElementwiseBenchmark,
+    "matmul": runMatmulBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

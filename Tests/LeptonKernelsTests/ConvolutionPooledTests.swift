@@ -26,7 +26,8 @@ struct ConvolutionPooledTests {
                 activation: .relu, pool: pool)
         }
         expected.withUnsafeMutableBufferPointer { out in
-            Pooling.maxForward(input: convolved, output: out.baseAddress!, argmax: nil, geometry: poolGeometry, pool: pool)
+            Pooling.maxForward(
+                input: convolved, output: out.baseAddress!, argmax: nil, geometry: poolGeometry, pool: pool)
         }
         actual.withUnsafeMutableBufferPointer { out in
             Convolution.forwardMaxPooled(

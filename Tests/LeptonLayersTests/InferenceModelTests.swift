@@ -8,7 +8,8 @@ struct InferenceModelTests {
     static func trainStatistics(_ model: Sequential, inputShape: Shape) {
         var generator = RandomGenerator(seed: 5)
         for _ in 0..<3 {
-            let batch = Tensor.normal(Shape([8] + inputShape.dimensions), mean: 0.3, standardDeviation: 2, using: &generator)
+            let batch = Tensor.normal(
+                Shape([8] + inputShape.dimensions), mean: 0.3, standardDeviation: 2, using: &generator)
             _ = model(batch, context: .training(generator: generator))
         }
     }

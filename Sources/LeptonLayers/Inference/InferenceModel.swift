@@ -93,7 +93,9 @@ struct InferenceCompiler {
                     padding: convolution.configuration.padding.padding,
                     dilation: (convolution.configuration.dilation[0], convolution.configuration.dilation[1]),
                     fused: fused, maxPool: nil)
-                if after == nil, let pool = layers.element(at: index) as? MaxPool2D, pool.configuration.padding == .valid {
+                if after == nil, let pool = layers.element(at: index) as? MaxPool2D,
+                    pool.configuration.padding == .valid
+                {
                     step.maxPool = (
                         (pool.configuration.poolSize[0], pool.configuration.poolSize[1]),
                         (pool.configuration.strides[0], pool.configuration.strides[1])
