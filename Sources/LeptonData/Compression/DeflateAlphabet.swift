@@ -45,16 +45,22 @@ enum DeflateAlphabet {
         var lengths = [UInt8](repeating: 8, count: 288)
         for symbol in 144..<256 { lengths[symbol] = 9 }
         for symbol in 256..<280 { lengths[symbol] = 7 }
-        // The fixed code is complete by construction, so building it cannot fail.
-        return try! HuffmanTable(
-            lengths: lengths, symbols: literalLengthSymbols, primaryBits: literalLengthPrimaryBits,
-            allowsIncomplete: false)
+        return fixedTable(lengths: lengths, symbols: literalLengthSymbols, primaryBits: literalLengthPrimaryBits)
     }()
 
     /// The fixed distance code of block type 1: 32 five-bit codes.
     static let fixedDistanceTable: HuffmanTable = {
-        try! HuffmanTable(
-            lengths: [UInt8](repeating: 5, count: 32), symbols: distanceSymbols, primaryBits: distancePrimaryBits,
-            allowsIncomplete: false)
+        fixedTable(
+            lengths: [UInt8](repeating: 5, count: 32), symbols: distanceSymbols, primaryBits: distancePrimaryBits)
     }()
+
+    /// A table of the fixed code, which is complete by construction, so building it cannot fail.
+    private static func fixedTable(lengths: [UInt8], symbols: [UInt32], primaryBits: Int) -> HuffmanTable {
+        do {
+            return try HuffmanTable(
+                lengths: lengths, symbols: symbols, primaryBits: primaryBits, allowsIncomplete: false)
+        } catch {
+            preconditionFailure("DeflateAlphabet: the fixed Huffman code is invalid: \(error)")
+        }
+    }
 }

@@ -15,7 +15,9 @@ final class OutputBuffer {
     /// A buffer with room for `initialCapacity` bytes (at least 64).
     init(initialCapacity: Int) {
         capacity = max(64, initialCapacity)
-        guard let memory = malloc(capacity) else { fatalError("OutputBuffer: cannot allocate \(capacity) bytes") }
+        guard let memory = malloc(capacity) else {
+            preconditionFailure("OutputBuffer: out of memory allocating \(capacity) bytes")
+        }
         base = memory.assumingMemoryBound(to: UInt8.self)
     }
 
@@ -27,7 +29,7 @@ final class OutputBuffer {
         guard needed > capacity else { return }
         let newCapacity = max(needed, capacity * 2)
         guard let memory = realloc(base, newCapacity) else {
-            fatalError("OutputBuffer: cannot grow to \(newCapacity) bytes")
+            preconditionFailure("OutputBuffer: out of memory growing to \(newCapacity) bytes")
         }
         base = memory.assumingMemoryBound(to: UInt8.self)
         capacity = newCapacity
@@ -49,7 +51,7 @@ final class OutputBuffer {
     /// Hands the bytes to a `Data` without copying; the buffer must not be used afterwards.
     func takeData() -> Data {
         let data = Data(bytesNoCopy: base, count: count, deallocator: .free)
-        guard let memory = malloc(64) else { fatalError("OutputBuffer: cannot allocate 64 bytes") }
+        guard let memory = malloc(64) else { preconditionFailure("OutputBuffer: out of memory allocating 64 bytes") }
         base = memory.assumingMemoryBound(to: UInt8.self)
         capacity = 64
         count = 0

@@ -96,7 +96,11 @@ public struct Table: Sendable, Equatable {
     /// A table of the rows at `indices` (in that order), every column kept.
     func gatheringRows(_ indices: [Int]) -> Table {
         // Same names and equal lengths, so the checks of init(columns:) cannot fail.
-        try! Table(columns: columns.map { Column(name: $0.name, data: $0.data.gathering(indices)) })
+        do {
+            return try Table(columns: columns.map { Column(name: $0.name, data: $0.data.gathering(indices)) })
+        } catch {
+            preconditionFailure("Table.gatheringRows: columns of one table became inconsistent: \(error)")
+        }
     }
 
     /// Two tables are equal when they have the same columns in the same order.

@@ -17,8 +17,7 @@ enum Binning {
     static func cuts(_ values: [Double], bins: Int, strategy: BinningStrategy) -> [Double] {
         precondition(bins >= 1, "Binning.cuts: bins = \(bins) must be >= 1")
         let sorted = values.sorted()
-        let minimum = sorted.first!
-        let maximum = sorted.last!
+        guard let minimum = sorted.first, let maximum = sorted.last else { return [] }
         if minimum == maximum { return [] }
         var edges: [Double]
         switch strategy {
@@ -27,8 +26,12 @@ enum Binning {
             edges = (0...bins).map { $0 == bins ? maximum : minimum + Double($0) * width }
         case .quantile:
             let quantiles = (0...bins).map { Quantile.linear(sorted: sorted, Double($0) / Double(bins)) }
-            edges = [quantiles[0]]
-            for edge in quantiles.dropFirst() where edge - edges.last! > 1e-8 { edges.append(edge) }
+            var last = quantiles[0]
+            edges = [last]
+            for edge in quantiles.dropFirst() where edge - last > 1e-8 {
+                edges.append(edge)
+                last = edge
+            }
         }
         return Array(edges.dropFirst().dropLast())
     }

@@ -19,7 +19,8 @@ public enum RecordWindowing: Sendable, Equatable {
             return stride(from: 0, to: records.count - size + 1, by: size).map { start in
                 let slice = Array(records[start..<start + size])
                 return RecordWindow(
-                    interval: DateInterval(start: slice.first!.timestamp, end: slice.last!.timestamp), records: slice)
+                    interval: DateInterval(start: slice[0].timestamp, end: slice[slice.count - 1].timestamp),
+                    records: slice)
             }
         case .time(let length):
             precondition(length > 0, "RecordWindowing.time: window length must be positive, got \(length)")
