@@ -61,7 +61,9 @@ struct ModelServiceTests {
             case .success(let served):
                 #expect(input >= 0)
                 let factor = served.version.id == "v1" ? 2 : 3
-                #expect(served.response == input * factor, "input \(input) answered \(served.response) by \(served.version.id)")
+                #expect(
+                    served.response == input * factor,
+                    "input \(input) answered \(served.response) by \(served.version.id)")
             case .failure(let error):
                 #expect(input < 0)
                 #expect((error as? Multiplier.InvalidInput)?.value == input)
@@ -92,7 +94,8 @@ struct ModelServiceTests {
 
     @Test("a disagreeing shadow challenger is rolled back and never answers")
     func shadowRollback() async throws {
-        let thresholds = RollbackThresholds(minimumRequests: 50, evaluationInterval: 10, maxQualityDrop: 0.1, qualityBaseline: 1)
+        let thresholds = RollbackThresholds(
+            minimumRequests: 50, evaluationInterval: 10, maxQualityDrop: 0.1, qualityBaseline: 1)
         let service = try await makeService(mode: .shadow(samplePercent: 100), thresholds: thresholds)
         try await service.registry.register(Multiplier(factor: 5), version: ModelVersion(id: "bad"))
         _ = try await service.registry.promote("bad", to: "candidate")
