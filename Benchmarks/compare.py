@@ -36,7 +36,12 @@ def build():
                    stdout=sys.stderr)
 
 
+WAIT_QUIET = False
+
+
 def json_lines(command, env=None):
+    if WAIT_QUIET:
+        subprocess.run([sys.executable, os.path.join(BASELINES, "wait_quiet.py"), "--max-wait", "300"], check=False)
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stderr[-2000:])
@@ -204,8 +209,11 @@ def main():
     parser.add_argument("--venv", default=os.environ.get("LEPTON_BASELINES_VENV", "/tmp/lepton-baselines/venv"))
     parser.add_argument("--python", default=sys.executable, help="python with numpy for gemm and elementwise")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--wait-quiet", action="store_true", help="wait for an idle machine before each measurement")
     parser.add_argument("--output", default=None, help="JSON lines file (default Benchmarks/results/<date>-<task>.jsonl)")
     args = parser.parse_args()
+    global WAIT_QUIET
+    WAIT_QUIET = args.wait_quiet
     if not args.no_build:
         build()
     output = args.output or os.path.join(ROOT, "Benchmarks", "results",
