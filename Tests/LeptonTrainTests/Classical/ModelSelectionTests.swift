@@ -143,4 +143,18 @@ struct ModelSelectionTests {
             try Evaluation.accuracy(actual: try data.labels("y"), predicted: try #require(try model.predict(x).labels))
                 > 0.75)
     }
+
+    @Test("a neural regressor learns a line and reports R² through the same scoring")
+    func neuralRegressor() throws {
+        let inputs: [Float] = (0..<64).map { Float($0) / 32 - 1 }
+        let x = Tensor(inputs, shape: [64, 1])
+        let y = Targets.values(Tensor(inputs.map { 2 * $0 + 1 }, shape: [64]))
+        var network = NeuralRegressor(training: NeuralTraining(epochs: 60, batchSize: 16, learningRate: 0.05)) { spec in
+            Sequential(inputShape: [spec.inputFeatures], seed: spec.seed) { Dense(units: spec.outputs) }
+        }
+        try network.fit(x, y)
+        let predictions = try #require(try network.predict(x).values)
+        #expect(predictions.shape == [64])
+        #expect(try Scoring.r2.score(network, x, y) > 0.99)
+    }
 }
