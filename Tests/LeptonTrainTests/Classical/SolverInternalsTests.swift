@@ -9,7 +9,7 @@ import Testing
 struct SolverInternalsTests {
     static func randomMatrix(rows: Int, columns: Int, seed: UInt64, scale: Double = 1) -> FeatureMatrix {
         var generator = RandomGenerator(seed: seed)
-        let values = (0..<(rows * columns)).map { _ in Double(Float(generator.nextNormalPair().0 * scale)) }
+        let values = (0..<(rows * columns)).map { _ in Float(generator.nextNormalPair().0 * scale) }
         return FeatureMatrix(rows: rows, columns: columns, values: values)
     }
 
@@ -44,7 +44,8 @@ struct SolverInternalsTests {
         let features = Self.randomMatrix(rows: 600, columns: 12, seed: 1, scale: 3)
         var generator = RandomGenerator(seed: 2)
         let targets = (0..<600).map { row in
-            (0..<12).reduce(0.0) { $0 + features.values[row * 12 + $1] * Double($1 - 5) } + generator.nextUnitDouble()
+            (0..<12).reduce(0.0) { $0 + Double(features.storage[row, $1]) * Double($1 - 5) }
+                + generator.nextUnitDouble()
         }
         let problem = CenteredRegressionProblem(features: features, targets: targets, fitIntercept: true)
         let exactGram = CenteredGram.exact(features, means: problem.featureMeans)

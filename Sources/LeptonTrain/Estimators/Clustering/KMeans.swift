@@ -56,11 +56,13 @@ public struct KMeans: Estimator, Codable, Sendable {
         try EstimatorError.require(initializations >= 1, "initializations", initializations, "must be ≥ 1")
         try EstimatorError.require(maxIterations >= 1, "maxIterations", maxIterations, "must be ≥ 1")
         try EstimatorError.require(tolerance >= 0, "tolerance", tolerance, "must be ≥ 0")
-        var features = try FeatureMatrix(validating: x)
+        let validated = try FeatureMatrix(validating: x)
+        var features = DoubleMatrix(
+            rows: validated.rows, columns: validated.columns, values: validated.doubleValues())
         guard features.rows >= clusters else {
             throw EstimatorError.tooFewSamples(what: "\(clusters) clusters", needed: clusters, actual: features.rows)
         }
-        let means = features.columnMeans()
+        let means = validated.columnMeans()
         for row in 0..<features.rows {
             for column in 0..<features.columns { features.values[row * features.columns + column] -= means[column] }
         }
@@ -121,7 +123,9 @@ public struct KMeans: Estimator, Codable, Sendable {
 
     private func squaredDistances(_ x: Tensor) throws -> [[Double]] {
         guard !centers.isEmpty else { throw EstimatorError.notFitted(estimator: "KMeans") }
-        let features = try FeatureMatrix(validating: x, expectedColumns: centers[0].count, allowEmpty: true)
+        let validated = try FeatureMatrix(validating: x, expectedColumns: centers[0].count, allowEmpty: true)
+        let features = DoubleMatrix(
+            rows: validated.rows, columns: validated.columns, values: validated.doubleValues())
         let d = features.columns
         return features.values.withUnsafeBufferPointer { data in
             (0..<features.rows).map { row in
@@ -140,9 +144,19 @@ public struct KMeans: Estimator, Codable, Sendable {
         return best
     }
 
-    private static func meanVariance(_ features: FeatureMatrix) -> Double {
+    private static func meanVariance(_ features: DoubleMatrix) -> Double {
         // The data are centered, so each column's variance is its mean square.
         let total = features.values.reduce(0) { $0 + $1 * $1 }
         return total / Double(features.rows * features.columns)
     }
+}
+
+/// Rows of Double values that k-means rewrites (centers) and reads many times.
+struct DoubleMatrix: Sendable {
+    /// The number of rows.
+    let rows: Int
+    /// The number of columns.
+    let columns: Int
+    /// `rows × columns` values, row-major.
+    var values: [Double]
 }

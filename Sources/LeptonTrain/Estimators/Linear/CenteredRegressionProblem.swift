@@ -34,9 +34,9 @@ enum LinearPrediction {
     /// One value per row of `features`.
     static func values(_ features: FeatureMatrix, coefficients: [Double], intercept: Double) -> [Double] {
         var result = [Double](repeating: intercept, count: features.rows)
-        features.values.withUnsafeBufferPointer { data in
+        features.withValues { x in
             coefficients.withUnsafeBufferPointer { weights in
-                guard let x = data.baseAddress, let w = weights.baseAddress else { return }
+                guard let w = weights.baseAddress else { return }
                 for row in 0..<features.rows {
                     result[row] += VectorKernels.dot(x + row * features.columns, w, count: features.columns)
                 }

@@ -20,8 +20,7 @@ enum CenteredGram {
         let (n, d) = (features.rows, features.columns)
         var gram = [Double](repeating: 0, count: d * d)
         var panel = [Double](repeating: 0, count: d * exactChunk)
-        features.values.withUnsafeBufferPointer { data in
-            guard let x = data.baseAddress else { return }
+        features.withValues { x in
             panel.withUnsafeMutableBufferPointer { panelBuffer in
                 guard let p = panelBuffer.baseAddress else { return }
                 gram.withUnsafeMutableBufferPointer { gramBuffer in
@@ -30,7 +29,7 @@ enum CenteredGram {
                         let length = Swift.min(exactChunk, n - start)
                         for row in 0..<length {
                             for column in 0..<d {
-                                p[column * exactChunk + row] = x[(start + row) * d + column] - means[column]
+                                p[column * exactChunk + row] = Double(x[(start + row) * d + column]) - means[column]
                             }
                         }
                         for i in 0..<d {
@@ -52,22 +51,24 @@ enum CenteredGram {
         var gram = [Double](repeating: 0, count: d * d)
         var chunk = [Float](repeating: 0, count: fastChunk * d)
         var product = [Float](repeating: 0, count: d * d)
-        features.values.withUnsafeBufferPointer { data in
-            guard let x = data.baseAddress else { return }
+        features.withValues { x in
             chunk.withUnsafeMutableBufferPointer { chunkBuffer in
                 guard let c = chunkBuffer.baseAddress else { return }
                 product.withUnsafeMutableBufferPointer { productBuffer in
                     guard let p = productBuffer.baseAddress else { return }
-                    for start in stride(from: 0, to: n, by: fastChunk) {
-                        let length = Swift.min(fastChunk, n - start)
-                        for row in 0..<length {
-                            let source = x + (start + row) * d
-                            let target = c + row * d
-                            for column in 0..<d { target[column] = Float(source[column] - means[column]) }
+                    means.withUnsafeBufferPointer { meanBuffer in
+                        guard let mean = meanBuffer.baseAddress else { return }
+                        for start in stride(from: 0, to: n, by: fastChunk) {
+                            let length = Swift.min(fastChunk, n - start)
+                            for row in 0..<length {
+                                let source = x + (start + row) * d
+                                let target = c + row * d
+                                for column in 0..<d { target[column] = Float(Double(source[column]) - mean[column]) }
+                            }
+                            sgemm(
+                                .transposed, .none, m: d, n: d, k: length, a: c, lda: d, b: c, ldb: d, c: p, ldc: d)
+                            for index in 0..<(d * d) { gram[index] += Double(p[index]) }
                         }
-                        sgemm(
-                            .transposed, .none, m: d, n: d, k: length, a: c, lda: d, b: c, ldb: d, c: p, ldc: d)
-                        for index in 0..<(d * d) { gram[index] += Double(p[index]) }
                     }
                 }
             }
@@ -79,8 +80,7 @@ enum CenteredGram {
     static func transposedProduct(_ features: FeatureMatrix, means: [Double], _ v: [Double]) -> [Double] {
         let d = features.columns
         var result = [Double](repeating: 0, count: d)
-        features.values.withUnsafeBufferPointer { data in
-            guard let x = data.baseAddress else { return }
+        features.withValues { x in
             result.withUnsafeMutableBufferPointer { buffer in
                 guard let r = buffer.baseAddress else { return }
                 for row in 0..<features.rows { VectorKernels.axpy(v[row], x + row * d, r, count: d) }
@@ -99,12 +99,10 @@ enum CenteredGram {
         let offset = means.dot(w)
         var result = [Double](repeating: 0, count: d)
         var residualSum = 0.0
-        features.values.withUnsafeBufferPointer { data in
+        features.withValues { x in
             w.withUnsafeBufferPointer { weights in
                 result.withUnsafeMutableBufferPointer { buffer in
-                    guard let x = data.baseAddress, let wp = weights.baseAddress, let r = buffer.baseAddress else {
-                        return
-                    }
+                    guard let wp = weights.baseAddress, let r = buffer.baseAddress else { return }
                     for row in 0..<features.rows {
                         let rowPointer = x + row * d
                         let residual = targets[row] - (VectorKernels.dot(rowPointer, wp, count: d) - offset)

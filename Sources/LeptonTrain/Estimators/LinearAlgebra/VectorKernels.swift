@@ -11,6 +11,65 @@ enum VectorKernels {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Double>.self)
     }
 
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>) -> SIMD4<Double> {
+        SIMD4<Double>(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self))
+    }
+
+    /// `Σ a[i]·b[i]` for Float `a`, computed in Double.
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var sum0 = SIMD4<Double>()
+        var sum1 = SIMD4<Double>()
+        var index = 0
+        while index + 8 <= count {
+            sum0 = load(a + index) * load(b + index) + sum0
+            sum1 = load(a + index + 4) * load(b + index + 4) + sum1
+            index += 8
+        }
+        while index + 4 <= count {
+            sum0 = load(a + index) * load(b + index) + sum0
+            index += 4
+        }
+        var total = (sum0 + sum1).sum()
+        while index < count {
+            total += Double(a[index]) * b[index]
+            index += 1
+        }
+        return total
+    }
+
+    /// `y[i] += alpha·x[i]` for Float `x`, in Double.
+    static func axpy(_ alpha: Double, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Double>, count: Int) {
+        let scale = SIMD4<Double>(repeating: alpha)
+        var index = 0
+        while index + 8 <= count {
+            store(load(x + index) * scale + load(y + index), y + index)
+            store(load(x + index + 4) * scale + load(y + index + 4), y + index + 4)
+            index += 8
+        }
+        while index + 4 <= count {
+            store(load(x + index) * scale + load(y + index), y + index)
+            index += 4
+        }
+        while index < count {
+            y[index] += alpha * Double(x[index])
+            index += 1
+        }
+    }
+
+    /// `y[i] += x[i]` for Float `x`, in Double.
+    static func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Double>, count: Int) {
+        var index = 0
+        while index + 4 <= count {
+            store(load(x + index) + load(y + index), y + index)
+            index += 4
+        }
+        while index < count {
+            y[index] += Double(x[index])
+            index += 1
+        }
+    }
+
     /// `Σ a[i]·b[i]`.
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
         var sum0 = SIMD4<Double>()

@@ -45,12 +45,11 @@ struct LogisticObjective {
         var partialGradients = [Double](repeating: 0, count: chunks * width)
         var partialLosses = [Double](repeating: 0, count: chunks)
         let intercepts = fitIntercept ? Array(parameters[(k * d)...]) : [Double](repeating: 0, count: k)
-        features.values.withUnsafeBufferPointer { data in
+        features.withValues { x in
             parameters.withUnsafeBufferPointer { weights in
                 partialGradients.withUnsafeMutableBufferPointer { gradients in
                     partialLosses.withUnsafeMutableBufferPointer { losses in
-                        guard let x = data.baseAddress, let w = weights.baseAddress, let g = gradients.baseAddress,
-                            let l = losses.baseAddress
+                        guard let w = weights.baseAddress, let g = gradients.baseAddress, let l = losses.baseAddress
                         else { return }
                         let body = { (chunk: Int) in
                             let rows = (chunk * Self.chunkRows)..<Swift.min(n, (chunk + 1) * Self.chunkRows)
@@ -95,7 +94,7 @@ struct LogisticObjective {
 
     /// The weighted loss of `rows`; adds each output's gradient (d coefficients then the intercept) into `gradient`.
     private func accumulate(
-        rows: Range<Int>, x: UnsafePointer<Double>, weights: UnsafePointer<Double>, intercepts: [Double],
+        rows: Range<Int>, x: UnsafePointer<Float>, weights: UnsafePointer<Double>, intercepts: [Double],
         gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         let (d, k) = (features.columns, outputs)

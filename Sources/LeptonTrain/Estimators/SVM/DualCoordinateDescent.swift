@@ -40,11 +40,12 @@ struct DualCoordinateDescent {
         var projectedMinOld = -Double.infinity
         var iterations = 0
         var converged = false
-        features.values.withUnsafeBufferPointer { data in
+        features.withValues { x in
             w.withUnsafeMutableBufferPointer { weightBuffer in
-                guard let x = data.baseAddress, let wp = weightBuffer.baseAddress else { return }
-                let curvature = (0..<n).map {
-                    VectorKernels.dot(x + $0 * d, x + $0 * d, count: d) + biasScale * biasScale + diagonal[$0]
+                guard let wp = weightBuffer.baseAddress else { return }
+                let curvature = (0..<n).map { row in
+                    (0..<d).reduce(0.0) { $0 + Double(x[row * d + $1]) * Double(x[row * d + $1]) }
+                        + biasScale * biasScale + diagonal[row]
                 }
                 while iterations < maxIterations {
                     var projectedMax = -Double.infinity
@@ -58,7 +59,7 @@ struct DualCoordinateDescent {
                         let i = index[position]
                         let row = x + i * d
                         let gradient =
-                            signs[i] * (VectorKernels.dot(wp, row, count: d) + wp[d] * biasScale) - 1
+                            signs[i] * (VectorKernels.dot(row, wp, count: d) + wp[d] * biasScale) - 1
                             + alpha[i] * diagonal[i]
                         var projected = 0.0
                         if alpha[i] == 0 {
