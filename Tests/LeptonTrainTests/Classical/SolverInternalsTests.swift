@@ -85,6 +85,39 @@ struct SolverInternalsTests {
         }
     }
 
+    @Test("the chunked (thread-pool) logistic pass equals a plain loop on data large enough to be split")
+    func chunkedObjective() {
+        let (rows, columns) = (5000, 41)
+        let features = Self.randomMatrix(rows: rows, columns: columns, seed: 8)
+        let labels = (0..<rows).map { ($0 * 13) % 3 }
+        let objective = LogisticObjective(
+            features: features, classIndices: labels, sampleWeights: nil, classCount: 3, fitIntercept: true,
+            l2Strength: 0.01)
+        var generator = RandomGenerator(seed: 9)
+        let point = (0..<objective.parameterCount).map { _ in 0.1 * generator.nextNormalPair().0 }
+        var gradient = [Double](repeating: 0, count: point.count)
+        let value = objective.evaluate(point, gradient: &gradient)
+        var reference = 0.0
+        var referenceGradient = [Double](repeating: 0, count: point.count)
+        for row in 0..<rows {
+            let x = (0..<columns).map { Double(features.storage[row, $0]) }
+            let scores = (0..<3).map { k in
+                (0..<columns).reduce(point[3 * columns + k]) { $0 + point[k * columns + $1] * x[$1] }
+            }
+            let normalizer = scores.map { exp($0) }.reduce(0, +)
+            reference += log(normalizer) - scores[labels[row]]
+            for k in 0..<3 {
+                let residual = exp(scores[k]) / normalizer - (k == labels[row] ? 1 : 0)
+                for column in 0..<columns { referenceGradient[k * columns + column] += residual * x[column] / 5000 }
+                referenceGradient[3 * columns + k] += residual / 5000
+            }
+        }
+        let penalty = (0..<(3 * columns)).reduce(0.0) { $0 + point[$1] * point[$1] }
+        expectClose(value, reference / 5000 + 0.005 * penalty, tolerance: 1e-12, "value")
+        for index in 0..<(3 * columns) { referenceGradient[index] += 0.01 * point[index] }
+        expectClose(gradient, referenceGradient, tolerance: 1e-12, "gradient")
+    }
+
     @Test("L-BFGS minimises the Rosenbrock function; OWL-QN solves a one-dimensional lasso in closed form")
     func optimizers() {
         var solver = LBFGS()
