@@ -33,16 +33,34 @@ struct LabelEncoding: Sendable {
         guard labels.count == rows else {
             throw EstimatorError.sampleCountMismatch(features: rows, targets: labels.count)
         }
-        let classes = Array(Set(labels)).sorted()
+        let (classes, indices) = Self.encode(labels)
         guard classes.count >= 2 else { throw EstimatorError.singleClass(label: classes.first ?? 0) }
-        var position: [Int32: Int] = [:]
-        for (index, label) in classes.enumerated() { position[label] = index }
-        let indices = labels.map { position[$0]! }
         var counts = [Int](repeating: 0, count: classes.count)
         for index in indices { counts[index] += 1 }
         self.classes = classes
         self.indices = indices
         self.counts = counts
+    }
+
+    /// The distinct labels ascending and each label's position among them; labels in a small range are counted in
+    /// a table, others go through a dictionary.
+    private static func encode(_ labels: [Int32]) -> (classes: [Int32], indices: [Int]) {
+        guard let smallest = labels.min(), let largest = labels.max() else { return ([], []) }
+        let span = Int(largest) - Int(smallest) + 1
+        if span <= 65_536 {
+            var position = [Int](repeating: -1, count: span)
+            for label in labels { position[Int(label) - Int(smallest)] = 0 }
+            var classes: [Int32] = []
+            for offset in 0..<span where position[offset] == 0 {
+                position[offset] = classes.count
+                classes.append(Int32(Int(smallest) + offset))
+            }
+            return (classes, labels.map { position[Int($0) - Int(smallest)] })
+        }
+        let classes = Array(Set(labels)).sorted()
+        var position: [Int32: Int] = [:]
+        for (index, label) in classes.enumerated() { position[label] = index }
+        return (classes, labels.map { position[$0] ?? 0 })
     }
 
     /// The weight of each class under `weighting`.

@@ -97,6 +97,9 @@ struct LogisticObjective {
         rows: Range<Int>, x: UnsafePointer<Float>, weights: UnsafePointer<Double>, intercepts: [Double],
         gradient: UnsafeMutablePointer<Double>
     ) -> Double {
+        if outputs == 1 {
+            return accumulateBinary(rows: rows, x: x, weights: weights, intercept: intercepts[0], gradient: gradient)
+        }
         let (d, k) = (features.columns, outputs)
         var loss = 0.0
         var scores = [Double](repeating: 0, count: k)
@@ -104,37 +107,67 @@ struct LogisticObjective {
             let features = x + row * d
             let weight = sampleWeights?[row] ?? 1
             let label = classIndices[row]
-            if k == 1 {
-                let z = VectorKernels.dot(features, weights, count: d) + intercepts[0]
-                let y: Double = label == 1 ? 1 : 0
-                let e = Foundation.exp(-Swift.abs(z))
-                loss += weight * (Swift.max(z, 0) + Foundation.log1p(e) - y * z)
-                let probability = z >= 0 ? 1 / (1 + e) : e / (1 + e)
-                let derivative = weight * (probability - y)
-                VectorKernels.axpy(derivative, features, gradient, count: d)
-                gradient[d] += derivative
-            } else {
-                var largest = -Double.infinity
-                for output in 0..<k {
-                    scores[output] = VectorKernels.dot(features, weights + output * d, count: d) + intercepts[output]
-                    largest = Swift.max(largest, scores[output])
-                }
-                let labelScore = scores[label] - largest
-                var sum = 0.0
-                for output in 0..<k {
-                    scores[output] = Foundation.exp(scores[output] - largest)
-                    sum += scores[output]
-                }
-                let logSum = Foundation.log(sum)
-                // loss = log Σ_k e^{z_k} − z_y, computed relative to the largest score.
-                loss += weight * (logSum - labelScore)
-                for output in 0..<k {
-                    let derivative = weight * (scores[output] / sum - (output == label ? 1 : 0))
-                    VectorKernels.axpy(derivative, features, gradient + output * (d + 1), count: d)
-                    gradient[output * (d + 1) + d] += derivative
-                }
+            var largest = -Double.infinity
+            for output in 0..<k {
+                scores[output] = VectorKernels.dot(features, weights + output * d, count: d) + intercepts[output]
+                largest = Swift.max(largest, scores[output])
+            }
+            let labelScore = scores[label] - largest
+            var sum = 0.0
+            for output in 0..<k {
+                scores[output] = Foundation.exp(scores[output] - largest)
+                sum += scores[output]
+            }
+            // loss = log Σ_k e^{z_k} − z_y, computed relative to the largest score.
+            loss += weight * (Foundation.log(sum) - labelScore)
+            for output in 0..<k {
+                let derivative = weight * (scores[output] / sum - (output == label ? 1 : 0))
+                VectorKernels.axpy(derivative, features, gradient + output * (d + 1), count: d)
+                gradient[output * (d + 1) + d] += derivative
             }
         }
         return loss
+    }
+
+    /// The binary case, four rows at a time: `loss = log(1 + e^z) − y·z`, `∂loss/∂z = σ(z) − y`.
+    private func accumulateBinary(
+        rows: Range<Int>, x: UnsafePointer<Float>, weights: UnsafePointer<Double>, intercept: Double,
+        gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let d = features.columns
+        var loss = 0.0
+        var row = rows.lowerBound
+        while row + 4 <= rows.upperBound {
+            let block = (x + row * d, x + (row + 1) * d, x + (row + 2) * d, x + (row + 3) * d)
+            let scores = VectorKernels.dot4(block, weights, count: d)
+            let first = binaryTerms(row, scores.0 + intercept)
+            let second = binaryTerms(row + 1, scores.1 + intercept)
+            let third = binaryTerms(row + 2, scores.2 + intercept)
+            let fourth = binaryTerms(row + 3, scores.3 + intercept)
+            loss += (first.loss + second.loss) + (third.loss + fourth.loss)
+            let derivatives = (first.derivative, second.derivative, third.derivative, fourth.derivative)
+            VectorKernels.axpy4(derivatives, block, gradient, count: d)
+            gradient[d] += (derivatives.0 + derivatives.1) + (derivatives.2 + derivatives.3)
+            row += 4
+        }
+        while row < rows.upperBound {
+            let rowPointer = x + row * d
+            let terms = binaryTerms(row, VectorKernels.dot(rowPointer, weights, count: d) + intercept)
+            loss += terms.loss
+            VectorKernels.axpy(terms.derivative, rowPointer, gradient, count: d)
+            gradient[d] += terms.derivative
+            row += 1
+        }
+        return loss
+    }
+
+    /// One row's weighted loss and derivative at score `z`, without overflow for large |z|.
+    @inline(__always)
+    private func binaryTerms(_ row: Int, _ z: Double) -> (loss: Double, derivative: Double) {
+        let y: Double = classIndices[row] == 1 ? 1 : 0
+        let weight = sampleWeights?[row] ?? 1
+        let e = Foundation.exp(-Swift.abs(z))
+        let probability = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+        return (weight * (Swift.max(z, 0) + Foundation.log1p(e) - y * z), weight * (probability - y))
     }
 }
