@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LeptonTrain", targets: ["LeptonTrain"]),
         .library(name: "LeptonDeploy", targets: ["LeptonDeploy"]),
         .executable(name: "lepton-bench", targets: ["LeptonBench"]),
+        .executable(name: "lepton-classical", targets: ["LeptonClassical"]),
         .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
     ],
     targets: [
@@ -34,6 +35,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "LeptonBench", dependencies: ["Lepton"], path: "Benchmarks/LeptonBench"),
+        .executableTarget(name: "LeptonClassical", dependencies: ["Lepton"], path: "Benchmarks/LeptonClassical"),
         .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
