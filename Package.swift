@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "lepton-bench", targets: ["LeptonBench"]),
         .executable(name: "lepton-classical", targets: ["LeptonClassical"]),
         .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
+        .executable(name: "credit-scoring", targets: ["credit-scoring"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -37,6 +38,8 @@ let package = Package(
         .executableTarget(name: "LeptonBench", dependencies: ["Lepton"], path: "Benchmarks/LeptonBench"),
         .executableTarget(name: "LeptonClassical", dependencies: ["Lepton"], path: "Benchmarks/LeptonClassical"),
         .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
+        .executableTarget(
+            name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),

@@ -13,6 +13,7 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "cnn-infer": runCNNInferenceBenchmark,
     "elementwise": runElementwiseBenchmark,
     "matmul": runMatmulBenchmark,
+    "describe-csv": runDescribeCSVBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

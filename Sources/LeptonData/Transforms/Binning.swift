@@ -1,3 +1,5 @@
+import Foundation
+
 /// How ``Discretize`` (and ``WeightOfEvidence``) place bin edges on a numeric column.
 public enum BinningStrategy: String, Sendable, Codable, Hashable {
     /// Equal-frequency bins: edges at the quantiles `i / bins` of the training values (linear interpolation);
@@ -47,10 +49,15 @@ enum Binning {
         return low
     }
 
+    /// A cut point for people: six significant digits (cut points between data values are often long fractions).
+    static func readable(_ value: Double) -> String {
+        value == value.rounded() && Swift.abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.6g", value)
+    }
+
     /// A label for bin `index`: `[lower, upper)` with `-inf`/`inf` at the ends.
     static func label(_ index: Int, cuts: [Double]) -> String {
-        let lower = index == 0 ? "-inf" : NumberFormatting.shortest(cuts[index - 1])
-        let upper = index == cuts.count ? "inf" : NumberFormatting.shortest(cuts[index])
+        let lower = index == 0 ? "-inf" : readable(cuts[index - 1])
+        let upper = index == cuts.count ? "inf" : readable(cuts[index])
         return "[\(lower), \(upper))"
     }
 }

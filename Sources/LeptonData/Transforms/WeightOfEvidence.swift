@@ -196,6 +196,48 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
         return result
     }
 
+    /// The bin of each row in each column: `result[row][column]` indexes `entries[column].bins`, and
+    /// `bins.count` stands for the missing bin (for scorecards and reason codes, which work per bin).
+    ///
+    /// - Parameter table: Data with the fitted columns.
+    /// - Returns: One array of bin indices per row, in the order of ``entries``.
+    /// - Throws: ``TableError``; ``TransformError/unseenCategory(column:value:row:)`` for a category fit did not
+    ///   see, ``TransformError/missingValue(column:row:)`` for a missing cell when fit saw none, whatever the
+    ///   policy (a bin index cannot stand for an unknown value).
+    public func binIndices(for table: Table) throws -> [[Int]] {
+        var byColumn: [[Int]] = []
+        for entry in entries {
+            let column = try table.column(entry.column)
+            if let cuts = entry.cuts {
+                guard case .numeric(let values) = column.data else {
+                    throw TableError.wrongColumnType(column: column.name, expected: .numeric, actual: column.type)
+                }
+                byColumn.append(
+                    try values.enumerated().map { row, value in
+                        guard let value, !value.isNaN else { return try missingBinIndex(entry, row: row) }
+                        return Binning.index(of: value, cuts: cuts)
+                    })
+            } else {
+                var indexOf: [String: Int] = [:]
+                for (index, category) in (entry.categories ?? []).enumerated() { indexOf[category] = index }
+                byColumn.append(
+                    try CategoryKeys(column).keys.enumerated().map { row, key in
+                        guard let key else { return try missingBinIndex(entry, row: row) }
+                        guard let index = indexOf[key] else {
+                            throw TransformError.unseenCategory(column: entry.column, value: key, row: row)
+                        }
+                        return index
+                    })
+            }
+        }
+        return (0..<table.rowCount).map { row in byColumn.map { $0[row] } }
+    }
+
+    private func missingBinIndex(_ entry: WoEColumn, row: Int) throws -> Int {
+        guard entry.missingBin != nil else { throw TransformError.missingValue(column: entry.column, row: row) }
+        return entry.bins.count
+    }
+
     private func missingWoE(_ entry: WoEColumn, row: Int) throws -> Double {
         if let bin = entry.missingBin { return bin.woe }
         if unknown == .error { throw TransformError.missingValue(column: entry.column, row: row) }

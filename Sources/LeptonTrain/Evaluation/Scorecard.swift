@@ -103,7 +103,8 @@ public struct Scorecard: Sendable, Hashable, Codable, CustomStringConvertible {
     public func reasonCodes(bins: [Int], limit: Int? = 4) throws -> [ReasonCode] {
         try checkBins(bins)
         let codes = zip(characteristics, bins).map { characteristic, bin in
-            let best = characteristic.attributes.max { $0.points < $1.points }!
+            // Every characteristic has at least one attribute (checked in init).
+            let best = characteristic.attributes.max { $0.points < $1.points } ?? characteristic.attributes[bin]
             let own = characteristic.attributes[bin]
             return ReasonCode(
                 feature: characteristic.feature, impact: best.points - own.points, value: own.bin, reference: best.bin)
