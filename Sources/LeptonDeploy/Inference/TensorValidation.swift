@@ -1,0 +1,62 @@
+import LeptonTensor
+
+/// Validates tensor requests against a schema's tensor input: shape, finiteness, range.
+struct TensorValidator: Sendable {
+    let schema: TensorSchema
+    let elementCount: Int
+
+    init(schema: TensorSchema) {
+        self.schema = schema
+        elementCount = schema.shape.reduce(1, *)
+    }
+
+    /// The request's values, checked; row-major, `elementCount` of them.
+    func validate(_ request: PredictionRequest) throws(PredictionError) -> [Float] {
+        let values: [Float]
+        switch request {
+        case .tensor(let tensor):
+            try checkShape(tensor.shape.dimensions)
+            values = tensor.scalars
+        case .values(let scalars, let shape):
+            try checkShape(shape)
+            guard scalars.count == elementCount else {
+                throw .wrongElementCount(shape: shape, expected: elementCount, actual: scalars.count)
+            }
+            values = scalars
+        case .record, .table:
+            throw .wrongRequestKind(expected: "a tensor of shape \(schema.shape)", actual: "a record of named fields")
+        }
+        try checkValues(values)
+        return values
+    }
+
+    private func checkShape(_ shape: [Int]) throws(PredictionError) {
+        guard shape == schema.shape || shape == [1] + schema.shape else {
+            throw .wrongShape(expected: schema.shape, actual: shape)
+        }
+    }
+
+    /// Finds the first non-finite or out-of-range value. The common case (all fine) is one pass with a running
+    /// minimum and maximum; only a failing request is scanned again for the offending index.
+    private func checkValues(_ values: [Float]) throws(PredictionError) {
+        var low = Float.infinity
+        var high = -Float.infinity
+        var finite = true
+        values.withUnsafeBufferPointer { buffer in
+            for value in buffer {
+                low = min(low, value)
+                high = max(high, value)
+                finite = finite && value.isFinite
+            }
+        }
+        if !finite, let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(.element(index), value: Double(values[index]))
+        }
+        if let minimum = schema.minimum, Double(low) < minimum, let index = values.firstIndex(where: { Double($0) < minimum }) {
+            throw .outOfRange(.element(index), value: Double(values[index]), minimum: minimum, maximum: schema.maximum)
+        }
+        if let maximum = schema.maximum, Double(high) > maximum, let index = values.firstIndex(where: { Double($0) > maximum }) {
+            throw .outOfRange(.element(index), value: Double(values[index]), minimum: schema.minimum, maximum: maximum)
+        }
+    }
+}
