@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LeptonDeploy", targets: ["LeptonDeploy"]),
         .executable(name: "lepton-bench", targets: ["LeptonBench"]),
         .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
+        .executable(name: "lepton", targets: ["lepton"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -35,6 +36,7 @@ let package = Package(
         ),
         .executableTarget(name: "LeptonBench", dependencies: ["Lepton"], path: "Benchmarks/LeptonBench"),
         .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
+        .executableTarget(name: "lepton", dependencies: ["Lepton"]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),
