@@ -18,7 +18,8 @@ private func writeTabularBundle(in directory: URL) throws -> (path: String, data
     let url = directory.appendingPathComponent("credit.lepton")
     try ModelBundle(
         model: model, pipeline: pipeline, schema: schema, name: "credit", version: "credit-3",
-        evaluationMetrics: ["accuracy": 0.8125], reference: try ReferenceStatistics(training: table, predictor: predictor),
+        evaluationMetrics: ["accuracy": 0.8125],
+        reference: try ReferenceStatistics(training: table, predictor: predictor),
         lineage: BundleLineage(parentVersion: "credit-2", trigger: "alert-42", notes: "retrained after drift")
     ).write(to: url)
     return (url.path, try Data(contentsOf: url))
@@ -75,15 +76,18 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
     }
 
     @Test func wrongArgumentsPrintTheUsageAndExitWith2() async {
-        for arguments in [[], ["frobnicate"], ["verify"], ["verify", "a", "b"], ["inspect", "x.lepton", "--colour"],
-            ["bench", "x.lepton", "--seconds", "-1"], ["predict", "m.lepton", "in.csv", "--batch-size", "zero"]]
-        {
+        for arguments in [
+            [], ["frobnicate"], ["verify"], ["verify", "a", "b"], ["inspect", "x.lepton", "--colour"],
+            ["bench", "x.lepton", "--seconds", "-1"], ["predict", "m.lepton", "in.csv", "--batch-size", "zero"],
+        ] {
             let result = await run(arguments)
             #expect(result.status == 2, "\(arguments)")
             #expect(result.error.contains("usage: lepton"), "\(arguments)")
         }
         let help = await run(["help"])
-        #expect(help.status == 0 && help.output.contains("lepton verify") == false && help.output.contains("verify <model.lepton>"))
+        #expect(
+            help.status == 0 && help.output.contains("lepton verify") == false
+                && help.output.contains("verify <model.lepton>"))
     }
 
     @Test func inspectShowsArchitectureStepsSchemaMetricsAndLineage() async throws {
@@ -92,9 +96,11 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         let result = await run(["inspect", path])
         #expect(result.status == 0)
         for expected in [
-            "model:     credit  version credit-3", "checksum:  OK (sha256:", "Dense(8, relu)", "[8]", "Dense(2, softmax)",
+            "model:     credit  version credit-3", "checksum:  OK (sha256:", "Dense(8, relu)", "[8]",
+            "Dense(2, softmax)",
             "total parameters: 74", "compiled inference steps:", "dense 6→8 + relu", "4 fitted steps → 6 features",
-            "purpose", "business, car, education", "[18.0, 100.0]", "output: classification, shape [2], labels: bad, good",
+            "purpose", "business, car, education", "[18.0, 100.0]",
+            "output: classification, shape [2], labels: bad, good",
             "accuracy 0.8125", "parent version credit-2", "triggered by alert-42", "notes: retrained after drift",
             "features age: numeric", "predictions predicted_label: categorical",
         ] {
@@ -132,7 +138,10 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(lines.count == 4)
         #expect(lines.map { $0["row"] as? Int } == [1, 2, 3, 4])
         let predictor = try Predictor(bundle: URL(fileURLWithPath: path))
-        let first = try predictor.predict(record: ["age": .numeric(30), "income": .numeric(45), "purpose": .categorical("car"), "owns_home": .categorical("true")])
+        let first = try predictor.predict(record: [
+            "age": .numeric(30), "income": .numeric(45), "purpose": .categorical("car"),
+            "owns_home": .categorical("true"),
+        ])
         #expect(lines[0]["label"] as? String == first.label)
         #expect(abs((lines[0]["probability"] as? Double ?? -1) - Double(first.probability!)) < 1e-6)
         #expect(lines[0]["version"] as? String == "credit-3")
@@ -147,7 +156,9 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         let path = try writeTensorBundle(in: directory)
         let image = (0..<36).map { Double($0) / 36 }
         let nested = (0..<6).map { row in (0..<6).map { [image[row * 6 + $0]] } }
-        let items: [Any] = [image, nested, ["shape": [6, 6, 1], "values": image], [1, 2, 3], "text", ["shape": [36], "values": image]]
+        let items: [Any] = [
+            image, nested, ["shape": [6, 6, 1], "values": image], [1, 2, 3], "text", ["shape": [36], "values": image],
+        ]
         let json = directory.appendingPathComponent("input.json")
         try JSONSerialization.data(withJSONObject: items).write(to: json)
         let result = await run(["predict", path, json.path, "--batch-size", "2"])

@@ -13,7 +13,8 @@ private func rewritten(
     renaming: [String: String] = [:]
 ) throws -> Data {
     let file = try SafeTensorsFile(data: data)
-    guard case .object(var manifest) = try JSONValue(parsing: Data(file.metadata[ModelBundle.manifestMetadataKey]!.utf8))
+    guard
+        case .object(var manifest) = try JSONValue(parsing: Data(file.metadata[ModelBundle.manifestMetadataKey]!.utf8))
     else { preconditionFailure("manifest is not an object") }
     change(&manifest)
     let manifestJSON = try JSONValue.object(manifest).jsonData()
@@ -155,8 +156,10 @@ private func tabularBundle() throws -> ModelBundle {
             try ModelBundle(data: newer)
         }
         let noSchema = try rewritten(data) { $0["schema"] = nil }
-        #expect(throws: BundleError.malformedManifest(
-            file: "<memory>", path: "manifest.schema", reason: "required field 'schema' is missing")) {
+        #expect(
+            throws: BundleError.malformedManifest(
+                file: "<memory>", path: "manifest.schema", reason: "required field 'schema' is missing")
+        ) {
             try ModelBundle(data: noSchema)
         }
         let badType = try rewritten(data) { manifest in
@@ -180,7 +183,8 @@ private func tabularBundle() throws -> ModelBundle {
     @Test func architectureWeightsPipelineAndSchemaProblemsAreTyped() throws {
         let (data, _) = try tabularBundle().serialized()
         let zeroUnits = try rewritten(data) { manifest in
-            guard case .object(var architecture) = manifest["architecture"], case .array(var layers) = architecture["layers"],
+            guard case .object(var architecture) = manifest["architecture"],
+                case .array(var layers) = architecture["layers"],
                 case .object(var layer) = layers[0], case .object(var configuration) = layer["configuration"]
             else { return }
             configuration["units"] = .integer(0)
@@ -214,7 +218,9 @@ private func tabularBundle() throws -> ModelBundle {
             return path == "manifest.preprocessing.featureNames"
         }
         let wrongOutputs = try rewritten(data) { manifest in
-            guard case .object(var schema) = manifest["schema"], case .object(var output) = schema["output"] else { return }
+            guard case .object(var schema) = manifest["schema"], case .object(var output) = schema["output"] else {
+                return
+            }
             output["names"] = .array([.string("only-one")])
             schema["output"] = .object(output)
             manifest["schema"] = .object(schema)
@@ -229,9 +235,12 @@ private func tabularBundle() throws -> ModelBundle {
 
     @Test func assemblingRefusesASchemaThatDoesNotFitTheModel() throws {
         let (model, _) = BundleFixtures.tensorParts()
-        let wrongShape = ModelSchema(input: .tensor(shape: [5, 5, 1]), output: .classification(labels: ["a", "b", "c"]))
-        #expect(throws: BundleError.schemaMismatch(
-            file: "<memory>", reason: "the schema's input shape is [5, 5, 1], the model's is [6, 6, 1]")) {
+        let wrongShape = ModelSchema(
+            input: .tensor(shape: [5, 5, 1]), output: .classification(labels: ["a", "b", "c"]))
+        #expect(
+            throws: BundleError.schemaMismatch(
+                file: "<memory>", reason: "the schema's input shape is [5, 5, 1], the model's is [6, 6, 1]")
+        ) {
             try ModelBundle(model: model, schema: wrongShape, name: "cnn", version: "1")
         }
         let (tabular, pipeline, schema, _) = try BundleFixtures.tabularParts()

@@ -49,7 +49,9 @@ import Testing
         var missing = BundleFixtures.record()
         missing["age"] = nil
         #expect(throws: PredictionError.missingField("age")) { try predictor.predict(record: missing) }
-        #expect(throws: PredictionError.unknownCategory(field: "purpose", value: "boat", allowed: BundleFixtures.purposes)) {
+        #expect(
+            throws: PredictionError.unknownCategory(field: "purpose", value: "boat", allowed: BundleFixtures.purposes)
+        ) {
             try predictor.predict(record: BundleFixtures.record(purpose: "boat"))
         }
         #expect(throws: PredictionError.outOfRange(.field("age"), value: 12, minimum: 18, maximum: 100)) {
@@ -72,7 +74,9 @@ import Testing
             try predictor.predict(tensor: Tensor([1, 2, 3]))
         }
         let twoRows = try BundleFixtures.creditTable(rows: 2, seed: 1)
-        #expect(throws: PredictionError.wrongRowCount(expected: 1, actual: 2)) { try predictor.predict(.table(twoRows)) }
+        #expect(throws: PredictionError.wrongRowCount(expected: 1, actual: 2)) {
+            try predictor.predict(.table(twoRows))
+        }
         // An optional field may be missing; the pipeline imputes it.
         #expect(throws: Never.self) { try predictor.predict(record: BundleFixtures.record(income: nil)) }
     }
@@ -99,7 +103,10 @@ import Testing
         #expect(throws: PredictionError.outOfRange(.element(30), value: 1.5, minimum: 0, maximum: 1)) {
             try predictor.predict(.values(values, shape: [6, 6, 1]))
         }
-        #expect(throws: PredictionError.wrongRequestKind(expected: "a tensor of shape [6, 6, 1]", actual: "a record of named fields")) {
+        #expect(
+            throws: PredictionError.wrongRequestKind(
+                expected: "a tensor of shape [6, 6, 1]", actual: "a record of named fields")
+        ) {
             try predictor.predict(record: ["x": .numeric(1)])
         }
     }
@@ -128,7 +135,10 @@ import Testing
 
     @Test func aBatchOfRecordsIsolatesTheRowsThePipelineRejects() throws {
         let table = try BundleFixtures.creditTable(rows: 40, seed: 4)
-        let strict = try Pipeline { OneHot(columns: ["purpose"]); Passthrough(columns: ["age"]) }.fit(on: table)
+        let strict = try Pipeline {
+            OneHot(columns: ["purpose"])
+            Passthrough(columns: ["age"])
+        }.fit(on: table)
         let model = Sequential(inputShape: [strict.featureNames.count]) { Dense(units: 2, activation: .softmax) }
         let schema = ModelSchema(
             input: .tabular([.numeric("age"), .categorical("purpose", categories: nil)]),
@@ -161,7 +171,8 @@ import Testing
     @Test func logitsAndSigmoidOutputsBecomeProbabilities() throws {
         let logits = Sequential(inputShape: [2]) { Dense(units: 3) }
         let schema3 = ModelSchema(input: .tensor(shape: [2]), output: .classification(labels: ["x", "y", "z"]))
-        let prediction = try Predictor(model: logits, schema: schema3, version: "v").predict(.values([0.3, -1], shape: [2]))
+        let prediction = try Predictor(model: logits, schema: schema3, version: "v").predict(
+            .values([0.3, -1], shape: [2]))
         let exponentials = prediction.outputs.map { Foundation.exp(Double($0)) }
         let total = exponentials.reduce(0, +)
         for (probability, exponential) in zip(prediction.probabilities!, exponentials) {

@@ -30,7 +30,9 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
             for k in 0..<9 {
                 let value = packed.value(k: k, column: column)
                 sum += Int32(value)
-                #expect(abs(Float(value) * packed.columnScales[column] - weights[k, column]) <= packed.columnScales[column] / 2 + 1e-7)
+                #expect(
+                    abs(Float(value) * packed.columnScales[column] - weights[k, column]) <= packed.columnScales[column]
+                        / 2 + 1e-7)
             }
             #expect(packed.columnSums[column] == sum)
             #expect((9..<12).allSatisfy { packed.value(k: $0, column: column) == 0 })
@@ -40,8 +42,11 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
     @Test(arguments: Int8Kernel.available)
     func everyInt8LoopComputesTheExactIntegerProduct(kernel: Int8Kernel) {
         var random = TestRandom(seed: 42)
-        for (rows, depth, columns) in [(1, 1, 1), (2, 5, 10), (3, 9, 32), (5, 64, 33), (8, 131, 70), (13, 20, 64), (17, 7, 3)] {
-            let packed = PackedInt8Weights(weights: randomTensor([depth, columns], seed: random.next()), bias: randomTensor([columns], seed: 3))
+        for (rows, depth, columns) in [
+            (1, 1, 1), (2, 5, 10), (3, 9, 32), (5, 64, 33), (8, 131, 70), (13, 20, 64), (17, 7, 3),
+        ] {
+            let packed = PackedInt8Weights(
+                weights: randomTensor([depth, columns], seed: random.next()), bias: randomTensor([columns], seed: 3))
             let lda = packed.paddedDepth + 4
             var a = [Int8](repeating: 0, count: rows * lda)
             for row in 0..<rows {
@@ -61,10 +66,13 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
                 }
                 for row in 0..<rows {
                     for column in 0..<columns {
-                        let sum = (0..<depth).reduce(0) { $0 + Int(a[row * lda + $1]) * Int(packed.value(k: $1, column: column)) }
+                        let sum = (0..<depth).reduce(0) {
+                            $0 + Int(a[row * lda + $1]) * Int(packed.value(k: $1, column: column))
+                        }
                         var expected = Float(sum) * rowScales[row] * packed.columnScales[column] + packed.bias![column]
                         if relu { expected = max(expected, 0) }
-                        #expect(abs(c[row * (columns + 1) + column] - expected) <= 1e-5 * max(1, abs(expected)),
+                        #expect(
+                            abs(c[row * (columns + 1) + column] - expected) <= 1e-5 * max(1, abs(expected)),
                             "\(kernel) \(rows)x\(depth)x\(columns) at (\(row), \(column))")
                     }
                     #expect(c[row * (columns + 1) + columns].isNaN, "the loop wrote past the row's columns")

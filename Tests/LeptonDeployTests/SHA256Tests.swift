@@ -21,7 +21,9 @@ private struct SHA256Expectations: Decodable {
 /// Bytes from hex text.
 private func bytes(hex: String) -> [UInt8] {
     let digits = Array(hex.utf8)
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+    return stride(from: 0, to: digits.count, by: 2).map {
+        UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+    }
 }
 
 /// The SplitMix64 byte stream of `make_sha256_expectations.py`.

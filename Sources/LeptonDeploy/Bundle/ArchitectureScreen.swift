@@ -42,7 +42,8 @@ struct ArchitectureScreen {
                 let step = try self.step(layer, input: shape)
                 let (sum, overflow) = parameters.addingReportingOverflow(step.parameters)
                 guard !overflow, sum <= parameterLimit else {
-                    throw Problem(reason: "the layers need more parameters than the file's \(parameterLimit) bytes hold")
+                    throw Problem(
+                        reason: "the layers need more parameters than the file's \(parameterLimit) bytes hold")
                 }
                 parameters = sum
                 guard let next = step.output else { return }
@@ -63,8 +64,12 @@ struct ArchitectureScreen {
             return (Array(input.dropLast()) + [settings.units], try product([inputSize + 1, settings.units]))
         case Conv2D.typeName:
             let settings = try decode(Conv2D.Configuration.self, configuration)
-            guard settings.filters >= 1 else { throw Problem(reason: "filters must be positive, got \(settings.filters)") }
-            try requirePairs(["kernelSize": settings.kernelSize, "strides": settings.strides, "dilation": settings.dilation])
+            guard settings.filters >= 1 else {
+                throw Problem(reason: "filters must be positive, got \(settings.filters)")
+            }
+            try requirePairs([
+                "kernelSize": settings.kernelSize, "strides": settings.strides, "dilation": settings.dilation,
+            ])
             try requireImage(input)
             let geometry = Conv2DGeometry(
                 batch: 1, height: input[0], width: input[1], inChannels: input[2], outChannels: settings.filters,
@@ -119,12 +124,14 @@ struct ArchitectureScreen {
         do {
             return try configuration.decoded(as: type)
         } catch {
-            throw Problem(reason: "configuration: " + DecodingErrorLocation.describe(error, root: "configuration").reason)
+            throw Problem(
+                reason: "configuration: " + DecodingErrorLocation.describe(error, root: "configuration").reason)
         }
     }
 
     private func requirePairs(_ values: [String: [Int]]) throws(Problem) {
-        for (name, pair) in values.sorted(by: { $0.key < $1.key }) where pair.count != 2 || pair.contains(where: { $0 < 1 }) {
+        for (name, pair) in values.sorted(by: { $0.key < $1.key })
+        where pair.count != 2 || pair.contains(where: { $0 < 1 }) {
             throw Problem(reason: "\(name) must be two positive integers, got \(pair)")
         }
     }

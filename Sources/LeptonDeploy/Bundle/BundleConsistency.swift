@@ -37,7 +37,8 @@ enum BundleConsistency {
             guard inputShape.dimensions == [pipeline.featureNames.count] else {
                 throw .schemaMismatch(
                     file: file,
-                    reason: "the pipeline produces \(pipeline.featureNames.count) features, the model takes \(inputShape)")
+                    reason:
+                        "the pipeline produces \(pipeline.featureNames.count) features, the model takes \(inputShape)")
             }
         }
         let output = schema.output
@@ -54,7 +55,8 @@ enum BundleConsistency {
             throw .schemaMismatch(
                 file: file,
                 reason: "\(output.names.count) output names for \(count) \(output.task) outputs "
-                    + (output.task == .classification ? "(one label per output, or two labels for one sigmoid output)" : ""))
+                    + (output.task == .classification
+                        ? "(one label per output, or two labels for one sigmoid output)" : ""))
         }
     }
 

@@ -58,7 +58,9 @@ extension ModelBundle {
             throw .notABundle(file: url.path, reason: "no '\(manifestMetadataKey)' entry in the header's __metadata__")
         }
         do {
-            return (file.metadata[checksumMetadataKey], try BundleChecksum.digest(manifest: Data(manifest.utf8), file: file))
+            return (
+                file.metadata[checksumMetadataKey], try BundleChecksum.digest(manifest: Data(manifest.utf8), file: file)
+            )
         } catch {
             throw .unreadable(file: url.path, reason: String(describing: error))
         }

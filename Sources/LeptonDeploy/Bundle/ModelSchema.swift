@@ -118,7 +118,8 @@ public struct FieldSchema: Codable, Sendable, Equatable {
     /// - Returns: the field.
     public static func numeric(_ name: String, range: ClosedRange<Double>? = nil, required: Bool = true) -> FieldSchema
     {
-        FieldSchema(name: name, type: .numeric, required: required, minimum: range?.lowerBound, maximum: range?.upperBound)
+        FieldSchema(
+            name: name, type: .numeric, required: required, minimum: range?.lowerBound, maximum: range?.upperBound)
     }
 
     /// A categorical field.

@@ -60,7 +60,8 @@ extension ReferenceStatistics {
     ///   - records: the requests' fields.
     ///   - fields: the schema's fields.
     /// - Returns: the columns by field name.
-    public static func featureColumns(of records: [[String: FeatureValue]], fields: [FieldSchema]) -> [String: ColumnData]
+    public static func featureColumns(of records: [[String: FeatureValue]], fields: [FieldSchema]) -> [String:
+        ColumnData]
     {
         var columns: [String: ColumnData] = [:]
         for field in fields where field.type != .text {

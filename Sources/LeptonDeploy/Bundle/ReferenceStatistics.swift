@@ -42,8 +42,9 @@ public struct ReferenceStatistics: Codable, Sendable, Equatable {
     ///   - features: the feature columns (as the drift detector sees them).
     ///   - predictions: the prediction columns.
     ///   - sampleLimit: the largest numeric sample kept.
-    public init(features: [String: ColumnData], predictions: [String: ColumnData], sampleLimit: Int = defaultSampleLimit)
-    {
+    public init(
+        features: [String: ColumnData], predictions: [String: ColumnData], sampleLimit: Int = defaultSampleLimit
+    ) {
         rowCount = features.values.first?.count ?? predictions.values.first?.count ?? 0
         self.features = features.mapValues { ColumnReference($0, sampleLimit: sampleLimit) }
         self.predictions = predictions.mapValues { ColumnReference($0, sampleLimit: sampleLimit) }
@@ -98,7 +99,8 @@ public enum ColumnReference: Codable, Sendable, Equatable {
     public var driftColumn: ColumnData {
         switch self {
         case .numeric(let reference): return .numeric(reference.sample)
-        case .categorical(let reference): return .categorical(reference.expanded(limit: ReferenceStatistics.defaultSampleLimit))
+        case .categorical(let reference):
+            return .categorical(reference.expanded(limit: ReferenceStatistics.defaultSampleLimit))
         }
     }
 }
@@ -196,7 +198,9 @@ public struct CategoricalColumnReference: Codable, Sendable, Equatable {
         if total > limit {
             let exact = counts.map { Double($0) * Double(limit) / Double(total) }
             counts = exact.map { max(1, Int($0.rounded(.down))) }
-            let order = categories.indices.sorted { exact[$0] - exact[$0].rounded(.down) > exact[$1] - exact[$1].rounded(.down) }
+            let order = categories.indices.sorted {
+                exact[$0] - exact[$0].rounded(.down) > exact[$1] - exact[$1].rounded(.down)
+            }
             var index = 0
             while counts.reduce(0, +) < limit, !order.isEmpty {
                 counts[order[index % order.count]] += 1

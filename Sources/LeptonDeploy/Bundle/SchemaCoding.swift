@@ -1,5 +1,6 @@
 // JSON forms of the schema and reference enums: a "kind" field next to the case's own fields, so that the manifest
-// reads naturally (`{"kind": "tensor", "shape": [28, 28, 1], …}`) instead of Swift's synthesized `{"tensor": {"_0":…}}`.
+// reads naturally (`{"kind": "tensor", "shape": [28, 28, 1], …}`) instead of Swift's synthesized
+// `{"tensor": {"_0": …}}`.
 
 private enum KindKey: String, CodingKey {
     case kind
@@ -17,7 +18,8 @@ extension InputSchema {
         case "tensor": self = .tensor(try TensorSchema(from: decoder))
         case let other:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown input kind '\(other)' (expected tabular or tensor)")
+                forKey: .kind, in: container,
+                debugDescription: "unknown input kind '\(other)' (expected tabular or tensor)")
         }
     }
 
@@ -75,7 +77,8 @@ enum DecodingErrorLocation {
         guard let error = error as? DecodingError else { return (root, String(describing: error)) }
         let (codingPath, reason): ([any CodingKey], String) =
             switch error {
-            case .typeMismatch(let type, let context): (context.codingPath, "expected \(type): \(context.debugDescription)")
+            case .typeMismatch(let type, let context):
+                (context.codingPath, "expected \(type): \(context.debugDescription)")
             case .valueNotFound(let type, let context):
                 (context.codingPath, "expected \(type), found null: \(context.debugDescription)")
             case .keyNotFound(let key, let context):

@@ -23,19 +23,26 @@ enum BenchCommand {
         let bundle = try ModelBundle(contentsOf: URL(fileURLWithPath: path))
         let task = bundle.manifest.name
         var predictors = [try Predictor(bundle: bundle, quantization: .none, warmUpCalls: 5)]
-        if !parsed.flag("no-int8") { predictors.append(try Predictor(bundle: bundle, quantization: .int8, warmUpCalls: 5)) }
+        if !parsed.flag("no-int8") {
+            predictors.append(try Predictor(bundle: bundle, quantization: .int8, warmUpCalls: 5))
+        }
         let workload =
-            try parsed.option("mnist").map { try BenchWorkload.mnist(directory: URL(fileURLWithPath: $0), schema: bundle.schema) }
+            try parsed.option("mnist").map {
+                try BenchWorkload.mnist(directory: URL(fileURLWithPath: $0), schema: bundle.schema)
+            }
             ?? BenchWorkload.synthetic(schema: bundle.schema, reference: bundle.manifest.reference)
         if !jsonOnly {
             console.print("lepton bench \(URL(fileURLWithPath: path).lastPathComponent): \(task) \(bundle.version)")
             console.print("inputs: \(workload.description)")
             console.print("threads: \(ThreadPool.shared.threadCount), load average: \(loadAverage())")
-            console.print("about \(Int(seconds * Double(predictors.count * (batchSizes.count + 2 * levels.count)))) s of measurements…")
+            let measurementCount = predictors.count * (batchSizes.count + 2 * levels.count)
+            console.print("about \(Int(seconds * Double(measurementCount))) s of measurements…")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func emit(_ value: some Encodable) throws { console.print(String(decoding: try encoder.encode(value), as: UTF8.self)) }
+        func emit(_ value: some Encodable) throws {
+            console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        }
 
         var results: [BenchResult] = []
         for predictor in predictors {
@@ -67,7 +74,9 @@ enum BenchCommand {
             try emit(accuracy!)
         }
         if !jsonOnly {
-            for line in BenchReport.lines(results: results, accuracy: accuracy, maxBatch: maxBatch) { console.print(line) }
+            for line in BenchReport.lines(results: results, accuracy: accuracy, maxBatch: maxBatch) {
+                console.print(line)
+            }
         }
         return LeptonCommandLine.exitSuccess
     }
@@ -126,7 +135,8 @@ enum BenchReport {
                     + " the throughput of float32 (\(verdict))")
         }
         if let accuracy {
-            var text = "int8 vs float32 on \(accuracy.samples) inputs: top class agrees on "
+            var text =
+                "int8 vs float32 on \(accuracy.samples) inputs: top class agrees on "
                 + String(format: "%.2f%%", accuracy.agreement * 100)
                 + String(format: ", largest output difference %.4f", accuracy.maxOutputDifference)
             if let float = accuracy.float32Accuracy, let int8 = accuracy.int8Accuracy {

@@ -7,7 +7,9 @@ enum BenchFormatting {
         guard let header = rows.first else { return [] }
         var widths = [Int](repeating: 0, count: header.count)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
         }
         func line(_ row: [String]) -> String {
             row.enumerated().map { index, cell in

@@ -149,9 +149,10 @@ enum BenchMeasurements {
         }
         func top(_ outputs: [Float]) -> Int { outputs.indices.max { outputs[$0] < outputs[$1] } ?? 0 }
         let agreement = zip(floatOutputs, int8Outputs).filter { top($0) == top($1) }.count
-        let gap = zip(floatOutputs, int8Outputs).map { pair in
-            zip(pair.0, pair.1).map { Double(abs($0 - $1)) }.max() ?? 0
-        }.max() ?? 0
+        let gap =
+            zip(floatOutputs, int8Outputs).map { pair in
+                zip(pair.0, pair.1).map { Double(abs($0 - $1)) }.max() ?? 0
+            }.max() ?? 0
         var result = AccuracyResult(
             task: task, samples: floatOutputs.count,
             agreement: Double(agreement) / Double(max(floatOutputs.count, 1)), maxOutputDifference: gap)

@@ -30,7 +30,8 @@ enum InspectCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
         let manifest = bundle.manifest
         console.print("\(url.lastPathComponent)  (\(BenchFormatting.bytes(size)))")
-        console.print("model:     \(manifest.name)  version \(manifest.version)  (bundle format \(manifest.formatVersion))")
+        console.print(
+            "model:     \(manifest.name)  version \(manifest.version)  (bundle format \(manifest.formatVersion))")
         console.print("checksum:  \(checksumLine)")
         console.print()
         for line in architectureLines(bundle.model) { console.print(line) }
@@ -80,8 +81,10 @@ enum InspectCommand {
             let settings = convolution.configuration
             return "Conv2D(\(settings.filters), \(settings.kernelSize[0])x\(settings.kernelSize[1]), "
                 + "stride \(settings.strides[0]), \(settings.padding), \(settings.activation))"
-        case let pool as MaxPool2D: return "MaxPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
-        case let pool as AvgPool2D: return "AvgPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
+        case let pool as MaxPool2D:
+            return "MaxPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
+        case let pool as AvgPool2D:
+            return "AvgPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
         case let dropout as Dropout: return "Dropout(\(dropout.configuration.rate))"
         case let activation as ActivationLayer: return "Activation(\(activation.configuration.activation))"
         default: return layer.typeName
@@ -93,7 +96,8 @@ enum InspectCommand {
         switch schema.input {
         case .tensor(let tensor):
             let range = rangeText(tensor.minimum, tensor.maximum)
-            lines.append("input:  tensor \(tensor.shape) \(tensor.dtype)" + (range.isEmpty ? "" : ", values in \(range)"))
+            lines.append(
+                "input:  tensor \(tensor.shape) \(tensor.dtype)" + (range.isEmpty ? "" : ", values in \(range)"))
         case .tabular(let fields):
             lines.append("input:  \(fields.count) fields")
             var rows: [[String]] = [["field", "type", "", "allowed"]]
@@ -109,8 +113,10 @@ enum InspectCommand {
             lines += BenchFormatting.table(rows).map { "  " + $0 }
         }
         let output = schema.output
-        lines.append("output: \(output.task.rawValue), shape \(output.shape), " + (output.task == .classification ? "labels: " : "names: ")
-            + output.names.prefix(20).joined(separator: ", ") + (output.names.count > 20 ? ", …" : ""))
+        lines.append(
+            "output: \(output.task.rawValue), shape \(output.shape), "
+                + (output.task == .classification ? "labels: " : "names: ")
+                + output.names.prefix(20).joined(separator: ", ") + (output.names.count > 20 ? ", …" : ""))
         return lines
     }
 
@@ -136,11 +142,16 @@ enum InspectCommand {
                     lines.append(
                         "  \(title) \(name): numeric, mean \(BenchFormatting.number(numeric.mean)), "
                             + "std \(BenchFormatting.number(numeric.standardDeviation)), "
-                            + "range [\(BenchFormatting.number(numeric.minimum)), \(BenchFormatting.number(numeric.maximum))], "
+                            + "range [\(BenchFormatting.number(numeric.minimum)), "
+                            + "\(BenchFormatting.number(numeric.maximum))], "
                             + "\(numeric.sample.count)-value sample")
                 case .categorical(let categorical):
-                    let top = categorical.frequencies.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
-                    lines.append("  \(title) \(name): categorical, \(categorical.frequencies.count) categories (\(top.joined(separator: ", ")))")
+                    let top = categorical.frequencies.sorted { $0.value > $1.value }.prefix(5).map {
+                        "\($0.key) \($0.value)"
+                    }
+                    let count = categorical.frequencies.count
+                    lines.append(
+                        "  \(title) \(name): categorical, \(count) categories (\(top.joined(separator: ", ")))")
                 }
             }
         }
@@ -149,10 +160,14 @@ enum InspectCommand {
 
     static func lineageLines(_ lineage: BundleLineage) -> [String] {
         var lines = ["lineage:", "  created \(lineage.createdAt) by Lepton \(lineage.leptonVersion)"]
-        if let hash = lineage.dataHash { lines.append("  training data \(hash)" + (lineage.dataDescription.map { " (\($0))" } ?? "")) }
+        if let hash = lineage.dataHash {
+            lines.append("  training data \(hash)" + (lineage.dataDescription.map { " (\($0))" } ?? ""))
+        }
         if let parent = lineage.parentVersion { lines.append("  parent version \(parent)") }
         if let trigger = lineage.trigger { lines.append("  triggered by \(trigger)") }
-        if let start = lineage.dataWindowStart, let end = lineage.dataWindowEnd { lines.append("  data window \(start) – \(end)") }
+        if let start = lineage.dataWindowStart, let end = lineage.dataWindowEnd {
+            lines.append("  data window \(start) – \(end)")
+        }
         if !lineage.notes.isEmpty { lines.append("  notes: \(lineage.notes)") }
         return lines
     }

@@ -8,7 +8,8 @@ import LeptonTrain
 /// reference statistics and lineage — the model `lepton bench --mnist` measures.
 enum MNISTBundleCommand {
     static func run(_ arguments: [String], console: CommandConsole) throws -> Int32 {
-        let parsed = try CommandArguments(arguments, options: ["data", "output", "epochs", "seed", "version"], flags: [])
+        let parsed = try CommandArguments(
+            arguments, options: ["data", "output", "epochs", "seed", "version"], flags: [])
         _ = try parsed.requirePositional([])
         guard let data = parsed.option("data"), let output = parsed.option("output") else {
             throw CommandArguments.UsageError(message: "--data DIR and --output FILE are required")
@@ -36,7 +37,8 @@ enum MNISTBundleCommand {
             validation: (testImages, .labels(mnist.test.labels)), verbose: false)
         let last = history.epochs.last?.values ?? [:]
         console.print(
-            "trained \(epochs) epoch(s): " + last.sorted { $0.key < $1.key }.map { "\($0.key) \(BenchFormatting.number($0.value))" }
+            "trained \(epochs) epoch(s): "
+                + last.sorted { $0.key < $1.key }.map { "\($0.key) \(BenchFormatting.number($0.value))" }
                 .joined(separator: ", "))
 
         let schema = ModelSchema(
@@ -60,9 +62,11 @@ enum MNISTBundleCommand {
             reference: reference,
             lineage: BundleLineage(
                 dataHash: "sha256:" + hasher.finalizeHex(),
-                dataDescription: "MNIST training images then labels (the files' bytes as stored) in \(directory.lastPathComponent)",
-                notes: "reference CNN, Adam 1e-3, batch 32, \(epochs) epoch(s), seed \(seed)"))
-            .write(to: URL(fileURLWithPath: output))
+                dataDescription:
+                    "MNIST training images then labels (the files' bytes as stored) in \(directory.lastPathComponent)",
+                notes: "reference CNN, Adam 1e-3, batch 32, \(epochs) epoch(s), seed \(seed)")
+        )
+        .write(to: URL(fileURLWithPath: output))
         console.print("wrote \(output): \(bundle.manifest.name) \(bundle.version), checksum \(bundle.checksum ?? "?")")
         return LeptonCommandLine.exitSuccess
     }

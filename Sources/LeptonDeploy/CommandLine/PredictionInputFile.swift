@@ -20,14 +20,16 @@ enum PredictionInputFile {
         case "csv", "tsv": return try readCSV(url, schema: schema, tabs: url.pathExtension.lowercased() == "tsv")
         case "json": return try readJSON(url, schema: schema)
         default:
-            throw FileError(description: "\(url.path): unknown input type '.\(url.pathExtension)' (use .csv, .tsv or .json)")
+            throw FileError(
+                description: "\(url.path): unknown input type '.\(url.pathExtension)' (use .csv, .tsv or .json)")
         }
     }
 
     // MARK: CSV
 
-    private static func readCSV(_ url: URL, schema: ModelSchema, tabs: Bool) throws -> [Result<PredictionRequest, Problem>]
-    {
+    private static func readCSV(_ url: URL, schema: ModelSchema, tabs: Bool) throws -> [Result<
+        PredictionRequest, Problem
+    >] {
         var format = tabs ? CSVFormat.tsv : CSVFormat.csv
         switch schema.input {
         case .tabular(let fields):
@@ -88,7 +90,8 @@ enum PredictionInputFile {
         do {
             root = try JSONValue(parsing: data)
         } catch {
-            throw FileError(description: "\(url.path): not valid JSON: \(DecodingErrorLocation.describe(error, root: "$").reason)")
+            throw FileError(
+                description: "\(url.path): not valid JSON: \(DecodingErrorLocation.describe(error, root: "$").reason)")
         }
         guard case .array(let items) = root else {
             throw FileError(description: "\(url.path): expected a JSON array of inputs, found \(kind(of: root))")
@@ -114,14 +117,17 @@ enum PredictionInputFile {
             for (name, value) in object {
                 guard let feature = featureValue(json: value) else {
                     return .failure(
-                        Problem(message: "field '\(name)' is \(kind(of: value)); expected a number, string, boolean or null"))
+                        Problem(
+                            message: "field '\(name)' is \(kind(of: value)); expected a number, string, boolean or null"
+                        ))
                 }
                 record[name] = feature
             }
             return .success(.record(record))
         case .array:
             guard let (values, shape) = flatten(item) else {
-                return .failure(Problem(message: "a tensor input must be a (nested) array of numbers with equal-length rows"))
+                return .failure(
+                    Problem(message: "a tensor input must be a (nested) array of numbers with equal-length rows"))
             }
             if case .tensor(let tensor) = schema.input, shape.count == 1, values.count == tensor.shape.reduce(1, *) {
                 return .success(.values(values, shape: tensor.shape))
@@ -129,7 +135,8 @@ enum PredictionInputFile {
             return .success(.values(values, shape: shape))
         default:
             return .failure(
-                Problem(message: "an input must be an object (a record) or an array (a tensor), found \(kind(of: item))"))
+                Problem(
+                    message: "an input must be an object (a record) or an array (a tensor), found \(kind(of: item))"))
         }
     }
 

@@ -80,8 +80,10 @@ public struct SHA256: Sendable {
         copy.update(tail)
         copy.byteCount = savedCount
         precondition(copy.pending.isEmpty, "SHA256.finalize: padding left \(copy.pending.count) bytes")
-        let words = [copy.state.0, copy.state.1, copy.state.2, copy.state.3, copy.state.4, copy.state.5,
-            copy.state.6, copy.state.7]
+        let words = [
+            copy.state.0, copy.state.1, copy.state.2, copy.state.3, copy.state.4, copy.state.5,
+            copy.state.6, copy.state.7,
+        ]
         return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
     }
 

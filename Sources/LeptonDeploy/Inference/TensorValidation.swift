@@ -52,10 +52,14 @@ struct TensorValidator: Sendable {
         if !finite, let index = values.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(.element(index), value: Double(values[index]))
         }
-        if let minimum = schema.minimum, Double(low) < minimum, let index = values.firstIndex(where: { Double($0) < minimum }) {
+        if let minimum = schema.minimum, Double(low) < minimum,
+            let index = values.firstIndex(where: { Double($0) < minimum })
+        {
             throw .outOfRange(.element(index), value: Double(values[index]), minimum: minimum, maximum: schema.maximum)
         }
-        if let maximum = schema.maximum, Double(high) > maximum, let index = values.firstIndex(where: { Double($0) > maximum }) {
+        if let maximum = schema.maximum, Double(high) > maximum,
+            let index = values.firstIndex(where: { Double($0) > maximum })
+        {
             throw .outOfRange(.element(index), value: Double(values[index]), minimum: schema.minimum, maximum: maximum)
         }
     }

@@ -22,7 +22,8 @@ enum BundleFixtures {
             let income: Double? = row % 7 == 3 ? nil : (20 + random.unit() * 80).rounded()
             let purpose = Self.purposes[Int(random.next() % 3)]
             let owns = random.unit() < 0.4
-            let score = (age - 45) / 20 + ((income ?? 50) - 60) / 30 + (owns ? 0.8 : -0.3) + (purpose == "car" ? 0.5 : 0)
+            let score =
+                (age - 45) / 20 + ((income ?? 50) - 60) / 30 + (owns ? 0.8 : -0.3) + (purpose == "car" ? 0.5 : 0)
             ages.append(age)
             incomes.append(income)
             purposes.append(purpose)

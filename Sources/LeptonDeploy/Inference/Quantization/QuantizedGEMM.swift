@@ -71,7 +71,8 @@ enum QuantizedGEMM {
         while index + 16 <= count {
             let lanes = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * inverseScale
             let rounded = SIMD16<Int32>(lanes.rounded(.toNearestOrEven))
-            outputRaw.storeBytes(of: SIMD16<Int8>(truncatingIfNeeded: rounded), toByteOffset: index, as: SIMD16<Int8>.self)
+            outputRaw.storeBytes(
+                of: SIMD16<Int8>(truncatingIfNeeded: rounded), toByteOffset: index, as: SIMD16<Int8>.self)
             index += 16
         }
         while index < count {
@@ -80,8 +81,8 @@ enum QuantizedGEMM {
         }
     }
 
-    /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8, `weights.paddedDepth`
-    /// values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`. Large products are
+    /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8,
+    /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`. Large products are
     /// split over the thread pool by rows.
     static func multiply(
         _ a: UnsafePointer<Int8>, rows: Int, lda: Int, rowScales: UnsafePointer<Float>, weights: PackedInt8Weights,
