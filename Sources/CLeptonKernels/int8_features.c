@@ -8,7 +8,7 @@ LeptonInt8Features lepton_int8_features(void) {
     __builtin_cpu_init();
     features.avx2 = __builtin_cpu_supports("avx2");
     features.avx512_vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                           __builtin_cpu_supports("avx512vnni");
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #endif
     return features;
 }

@@ -81,18 +81,36 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         }
     }
 
-    @Test func activationsAreQuantisedPerRowSymmetrically() {
-        let values: [Float] = [0.5, -2, 1, 0, 0, 0, 0, 0, 3, 3]
-        var output = [Int8](repeating: 99, count: 2 * 8)
-        var scales = [Float](repeating: 0, count: 2)
+    @Test(arguments: Int8Kernel.available)
+    func activationsAreQuantisedPerRowSymmetrically(kernel: Int8Kernel) {
+        let values: [Float] = [0.5, -2, 1, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0]
+        var output = [Int8](repeating: 99, count: 3 * 8)
+        var scales = [Float](repeating: 0, count: 3)
         values.withUnsafeBufferPointer { source in
             QuantizedGEMM.quantizeRows(
-                source.baseAddress!, rows: 2, columns: 5, sourceStride: 5, into: &output, destinationStride: 8,
-                scales: &scales)
+                source.baseAddress!, rows: 3, columns: 5, sourceStride: 5, into: &output, destinationStride: 8,
+                scales: &scales, kernel: kernel)
         }
-        #expect(scales == [2 / 127, 3 / 127])
+        #expect(scales == [2 / 127, 3 / 127, 1])
         #expect(Array(output[0..<8]) == [32, -127, 64, 0, 0, 0, 0, 0])  // 0.5·63.5 = 31.75 → 32
         #expect(Array(output[8..<16]) == [0, 0, 0, 127, 127, 0, 0, 0])
+        #expect(Array(output[16..<24]) == [Int8](repeating: 0, count: 8))
+        // Long rows take the vector paths: compare with a scalar reference, ties to even included.
+        var random = TestRandom(seed: 5)
+        let long = (0..<101).map { _ in Float(random.normal()) } + [0.5 * 127 / 127]
+        var quantized = [Int8](repeating: 0, count: 104)
+        var scale: Float = 0
+        long.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 1, columns: long.count, sourceStride: long.count, into: &quantized,
+                destinationStride: 104, scales: &scale, kernel: kernel)
+        }
+        let largest = long.map(abs).max()!
+        #expect(scale == largest / 127)
+        for (value, result) in zip(long, quantized) {
+            #expect(result == Int8((value * (127 / largest)).rounded(.toNearestOrEven)))
+        }
+        #expect(quantized[102...].allSatisfy { $0 == 0 })
     }
 
     @Test func anInt8ModelFollowsTheFloatModelClosely() throws {
@@ -116,6 +134,20 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
             #expect(relativeError(outputs, expected) > 0, "int8 should differ from float somewhere")
         }
         #expect(relativeError(float(inputs).scalars, expected) < 1e-5)
+        // One input channel (the byte-by-byte im2col path) with padding on every side and a stride.
+        let gray = Sequential(inputShape: [9, 7, 1], seed: 3) {
+            Conv2D(filters: 5, kernelSize: 3, strides: 2, padding: .same)
+            Conv2D(
+                filters: 4, kernelSize: 3, padding: .explicit(top: 2, bottom: 0, left: 1, right: 2), activation: .relu)
+            MaxPool2D(poolSize: 2)
+        }
+        let grayInputs = randomTensor([3, 9, 7, 1], seed: 6)
+        let grayExpected = gray.predict(grayInputs).scalars
+        for kernel in Int8Kernel.available {
+            let quantized = try QuantizedModel(gray, kernel: kernel)
+            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (per image)")
+            #expect(relativeError(quantized(grayInputs).scalars, grayExpected) < 0.03)
+        }
     }
 
     @Test func aPredictorCanRunInt8() throws {

@@ -15,7 +15,7 @@ extern "C" {
 
 /// Instruction-set features of the running CPU that the int8 loops can use.
 typedef struct {
-    /// AVX-512 F + BW + VNNI (`vpdpbusd`), with the OS saving the ZMM state.
+    /// AVX-512 F + BW + VL + VNNI (`vpdpbusd`), with the OS saving the ZMM state.
     int avx512_vnni;
     /// AVX2 (`vpmaddubsw`).
     int avx2;
@@ -56,6 +56,18 @@ void lepton_int8_gemm_avx512vnni(long m, long n, long k_padded, const int8_t *a,
 /// |a|, |b| <= 127).
 void lepton_int8_gemm_avx2(long m, long n, long k_padded, const int8_t *a, long lda, const int8_t *packed_b, float *c,
                            long ldc, const LeptonInt8Epilogue *epilogue);
+
+/// Quantises `rows` rows of `columns` floats (row `r` at `source + r * source_stride`) to int8 with one symmetric
+/// scale per row: `q = round-to-nearest-even(x / scale)` with `scale = max |x| / 127` (1 for a row of zeros; a row
+/// holding NaN or infinity gets garbage, callers validate first). Row `r` goes to
+/// `destination + r * destination_stride`, zero-padded from `columns` up to `destination_stride`; its scale to
+/// `scales[r]`.
+void lepton_int8_quantize_rows_avx512(long rows, long columns, const float *source, long source_stride,
+                                      int8_t *destination, long destination_stride, float *scales);
+
+/// AVX2 version of `lepton_int8_quantize_rows_avx512`.
+void lepton_int8_quantize_rows_avx2(long rows, long columns, const float *source, long source_stride,
+                                    int8_t *destination, long destination_stride, float *scales);
 
 #ifdef __cplusplus
 }

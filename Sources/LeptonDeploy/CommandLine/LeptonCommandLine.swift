@@ -31,12 +31,14 @@ public enum LeptonCommandLine {
               fields (tabular models) or one row of values per sample (tensor models). JSON: an array of records
               ({"field": value}) or of tensors (nested arrays, or {"shape": [...], "values": [...]}).
           bench <model.lepton> [--seconds S] [--batch-sizes 1,8,32,256] [--concurrency 1,8,64] [--no-int8]
-                [--mnist DIR] [--max-batch N] [--json]
+                [--mnist DIR] [--max-batch N] [--max-delay-ms MS] [--threads N] [--json]
               Latency percentiles and throughput at several batch sizes, and under concurrent single requests
-              through a DynamicBatcher versus one at a time; float32 and int8. With --mnist DIR (the IDX files),
-              also the test accuracy of both.
-          mnist-bundle --data DIR --output <model.lepton> [--epochs N] [--seed S]
-              Train the reference CNN on the MNIST IDX files in DIR and write it as a bundle.
+              through a DynamicBatcher (largest batch --max-batch, default 64; queue delay --max-delay-ms, default 1)
+              versus one model call per request; float32 and int8, S seconds each (default 1). With --mnist DIR
+              (the IDX files), also the test accuracy of both. --json prints only the JSON lines.
+          mnist-bundle --data DIR --output <model.lepton> [--epochs N] [--seed S] [--version ID]
+              Train the reference CNN on the MNIST IDX files in DIR (for example
+              Sources/mnist-cnn/Resources/mnist_5k) and write it as a bundle.
           help
               Show this text.
 

@@ -36,17 +36,34 @@ struct TensorValidator: Sendable {
         }
     }
 
-    /// Finds the first non-finite or out-of-range value. The common case (all fine) is one pass with a running
-    /// minimum and maximum; only a failing request is scanned again for the offending index.
+    /// Finds the first non-finite or out-of-range value. The common case (all fine) is one vectorised pass keeping a
+    /// running minimum, maximum and finiteness mask; only a failing request is scanned again for the offending index.
     private func checkValues(_ values: [Float]) throws(PredictionError) {
-        var low = Float.infinity
-        var high = -Float.infinity
-        var finite = true
+        var (low, high, finite) = (Float.infinity, -Float.infinity, true)
         values.withUnsafeBufferPointer { buffer in
-            for value in buffer {
-                low = min(low, value)
-                high = max(high, value)
-                finite = finite && value.isFinite
+            var lows = SIMD16<Float>(repeating: .infinity)
+            var highs = SIMD16<Float>(repeating: -.infinity)
+            var finiteLanes = SIMDMask<SIMD16<Int32>>(repeating: true)
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            var index = 0
+            while index + 16 <= buffer.count {
+                let lanes = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+                lows.replace(with: lanes, where: lanes .< lows)
+                highs.replace(with: lanes, where: lanes .> highs)
+                finiteLanes = finiteLanes .& ((lanes - lanes) .== SIMD16<Float>())  // false for NaN and ±∞
+                index += 16
+            }
+            for lane in 0..<16 {
+                low = min(low, lows[lane])
+                high = max(high, highs[lane])
+                finite = finite && finiteLanes[lane]
+            }
+            while index < buffer.count {
+                low = min(low, buffer[index])
+                high = max(high, buffer[index])
+                finite = finite && buffer[index].isFinite
+                index += 1
             }
         }
         if !finite, let index = values.firstIndex(where: { !$0.isFinite }) {

@@ -24,60 +24,33 @@ enum Int8Kernel: String, Sendable, CaseIterable {
 /// per-output-channel weights, scaled back to floats with bias and ReLU.
 enum QuantizedGEMM {
     /// Quantises `rows` rows of `columns` floats (row `r` at `source + r·sourceStride`) to int8 with one symmetric
-    /// scale per row: `q = round(x / scale)`, `scale = max |x| / 127` (1 for an all-zero row). Writes row `r` at
-    /// `destination + r·destinationStride`, zero-padded to `destinationStride`, and its scale to `scales[r]`.
+    /// scale per row: `q = round(x / scale)` (to nearest, ties to even), `scale = max |x| / 127` (1 for an all-zero
+    /// row). Writes row `r` at `destination + r·destinationStride`, zero-padded to `destinationStride`, and its scale
+    /// to `scales[r]`. The values must be finite.
     static func quantizeRows(
         _ source: UnsafePointer<Float>, rows: Int, columns: Int, sourceStride: Int,
-        into destination: UnsafeMutablePointer<Int8>, destinationStride: Int, scales: UnsafeMutablePointer<Float>
+        into destination: UnsafeMutablePointer<Int8>, destinationStride: Int, scales: UnsafeMutablePointer<Float>,
+        kernel: Int8Kernel
     ) {
-        for row in 0..<rows {
-            let input = source + row * sourceStride
-            let output = destination + row * destinationStride
-            let largest = maximumMagnitude(input, count: columns)
-            scales[row] = largest > 0 ? largest / 127 : 1
-            quantize(input, count: columns, inverseScale: largest > 0 ? 127 / largest : 0, into: output)
-            (output + columns).update(repeating: 0, count: destinationStride - columns)
-        }
-    }
-
-    /// The largest |x| of `count` floats.
-    static func maximumMagnitude(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes0 = SIMD16<Float>()
-        var lanes1 = SIMD16<Float>()
-        var index = 0
-        let raw = UnsafeRawPointer(values)
-        while index + 32 <= count {
-            let first = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-            let second = raw.loadUnaligned(fromByteOffset: (index + 16) * 4, as: SIMD16<Float>.self)
-            lanes0 = pointwiseMax(lanes0, pointwiseMax(first, -first))
-            lanes1 = pointwiseMax(lanes1, pointwiseMax(second, -second))
-            index += 32
-        }
-        var largest = pointwiseMax(lanes0, lanes1).max()
-        while index < count {
-            largest = max(largest, abs(values[index]))
-            index += 1
-        }
-        return largest
-    }
-
-    /// `round(x · inverseScale)` as int8 for `count` floats (values are within ±127 by construction).
-    static func quantize(
-        _ values: UnsafePointer<Float>, count: Int, inverseScale: Float, into output: UnsafeMutablePointer<Int8>
-    ) {
-        var index = 0
-        let raw = UnsafeRawPointer(values)
-        let outputRaw = UnsafeMutableRawPointer(output)
-        while index + 16 <= count {
-            let lanes = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * inverseScale
-            let rounded = SIMD16<Int32>(lanes.rounded(.toNearestOrEven))
-            outputRaw.storeBytes(
-                of: SIMD16<Int8>(truncatingIfNeeded: rounded), toByteOffset: index, as: SIMD16<Int8>.self)
-            index += 16
-        }
-        while index < count {
-            output[index] = Int8((values[index] * inverseScale).rounded(.toNearestOrEven))
-            index += 1
+        switch kernel {
+        case .vnni:
+            lepton_int8_quantize_rows_avx512(
+                rows, columns, source, sourceStride, destination, destinationStride, scales)
+        case .avx2:
+            lepton_int8_quantize_rows_avx2(rows, columns, source, sourceStride, destination, destinationStride, scales)
+        case .portable:
+            for row in 0..<rows {
+                let input = source + row * sourceStride
+                let output = destination + row * destinationStride
+                var largest: Float = 0
+                for index in 0..<columns { largest = max(largest, abs(input[index])) }
+                scales[row] = largest > 0 ? largest / 127 : 1
+                let inverse = largest > 0 ? 127 / largest : 0
+                for index in 0..<columns {
+                    output[index] = Int8((input[index] * inverse).rounded(.toNearestOrEven))
+                }
+                (output + columns).update(repeating: 0, count: destinationStride - columns)
+            }
         }
     }
 

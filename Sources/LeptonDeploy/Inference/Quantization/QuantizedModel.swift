@@ -68,9 +68,20 @@ struct QuantizedModel: Sendable {
                     strideHeight: settings.strides[0], strideWidth: settings.strides[1],
                     dilationHeight: settings.dilation[0], dilationWidth: settings.dilation[1],
                     padding: Self.padding(settings.padding))
-                steps.append(
-                    .convolution(
-                        QuantizedConvolution(filter: filter, bias: bias, geometry: geometry, relu: relu), after: after))
+                var maxPool: Pool2DGeometry?
+                if after == nil, let pool = layers.element(at: index) as? MaxPool2D,
+                    pool.configuration.padding == .valid
+                {
+                    let window = pool.configuration
+                    maxPool = Pool2DGeometry(
+                        batch: 1, height: geometry.outHeight, width: geometry.outWidth, channels: settings.filters,
+                        windowHeight: window.poolSize[0], windowWidth: window.poolSize[1],
+                        strideHeight: window.strides[0], strideWidth: window.strides[1])
+                    index += 1
+                }
+                let quantized = QuantizedConvolution(
+                    filter: filter, bias: bias, geometry: geometry, relu: relu, maxPool: maxPool)
+                steps.append(.convolution(quantized, after: after))
             default:
                 if pending.isEmpty { pendingInput = input }
                 pending.append(layer)
@@ -110,9 +121,10 @@ struct QuantizedModel: Sendable {
                     + (after.map { ["\($0)"] } ?? [])
             case .convolution(let convolution, let after):
                 let g = convolution.geometry
+                let pool = convolution.maxPool.map { " + maxpool \($0.windowHeight)x\($0.windowWidth) (per image)" }
                 return [
                     "int8 conv2d \(g.kernelHeight)x\(g.kernelWidth)x\(g.outChannels)"
-                        + (convolution.relu ? " + relu" : "")
+                        + (convolution.relu ? " + relu" : "") + (pool ?? "")
                 ] + (after.map { ["\($0)"] } ?? [])
             case .float(let model):
                 return model.stepSummaries
@@ -136,7 +148,7 @@ struct QuantizedModel: Sendable {
                 guard rows > 0 else { return }
                 QuantizedGEMM.quantizeRows(
                     source.baseAddress!, rows: rows, columns: weights.depth, sourceStride: weights.depth,
-                    into: quantized, destinationStride: weights.paddedDepth, scales: scales)
+                    into: quantized, destinationStride: weights.paddedDepth, scales: scales, kernel: kernel)
                 QuantizedGEMM.multiply(
                     quantized, rows: rows, lda: weights.paddedDepth, rowScales: scales, weights: weights,
                     into: output, ldc: weights.columns, relu: relu, kernel: kernel)
