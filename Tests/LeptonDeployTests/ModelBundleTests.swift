@@ -63,6 +63,11 @@ private func tabularBundle() throws -> ModelBundle {
             #expect(original.path == read.path)
             #expect(original.parameter.value.scalars == read.parameter.value.scalars)
         }
+        let version = loaded.modelVersion
+        #expect(version.id == "credit-1" && version.metrics["accuracy"] == 0.75)
+        #expect(version.lineage.parentVersion == "credit-0" && version.lineage.cause == "alert-7")
+        #expect(version.createdAt == Date(timeIntervalSince1970: 1_750_000_000))
+        #expect(version.metadata["checksum"] == written.checksum)
         let before = try Predictor(bundle: bundle)
         let after = try Predictor(bundle: url)
         for age in [20.0, 45, 70] {

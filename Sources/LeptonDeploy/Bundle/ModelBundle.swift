@@ -139,3 +139,25 @@ public struct ModelBundle {
         }
     }
 }
+
+extension ModelBundle {
+    /// The bundle's identity as the model registry records it: version id, name, evaluation metrics, creation time and
+    /// lineage.
+    ///
+    /// ```swift
+    /// let predictor = try Predictor(bundle: bundle, warmUpCalls: 0)
+    /// try await registry.register(predictor, version: bundle.modelVersion) { predictor in
+    ///     var copy = predictor
+    ///     try copy.warmUp()
+    /// }
+    /// ```
+    public var modelVersion: ModelVersion {
+        var metadata = ["name": manifest.name, "leptonVersion": manifest.lineage.leptonVersion]
+        if let checksum { metadata["checksum"] = checksum }
+        if let dataHash = manifest.lineage.dataHash { metadata["dataHash"] = dataHash }
+        return ModelVersion(
+            id: manifest.version, metadata: metadata, metrics: manifest.evaluationMetrics,
+            createdAt: manifest.lineage.creationDate ?? Date(timeIntervalSince1970: 0),
+            lineage: manifest.lineage.modelLineage)
+    }
+}

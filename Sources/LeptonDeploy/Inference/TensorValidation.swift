@@ -51,7 +51,8 @@ struct TensorValidator: Sendable {
                 let lanes = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
                 lows.replace(with: lanes, where: lanes .< lows)
                 highs.replace(with: lanes, where: lanes .> highs)
-                finiteLanes = finiteLanes .& ((lanes - lanes) .== SIMD16<Float>())  // false for NaN and ±∞
+                let laneIsFinite = (lanes - lanes) .== SIMD16<Float>()  // x − x is NaN for NaN and ±∞
+                finiteLanes .&= laneIsFinite
                 index += 16
             }
             for lane in 0..<16 {

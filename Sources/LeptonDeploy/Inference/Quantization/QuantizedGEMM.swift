@@ -55,8 +55,8 @@ enum QuantizedGEMM {
     }
 
     /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8,
-    /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`. Large products are
-    /// split over the thread pool by rows.
+    /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`.
+    /// Large products are split over the thread pool by rows.
     static func multiply(
         _ a: UnsafePointer<Int8>, rows: Int, lda: Int, rowScales: UnsafePointer<Float>, weights: PackedInt8Weights,
         into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel
