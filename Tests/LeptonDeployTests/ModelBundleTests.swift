@@ -253,6 +253,14 @@ private func tabularBundle() throws -> ModelBundle {
         #expect(throws: Never.self) {
             try ModelBundle(model: tabular, pipeline: pipeline, schema: schema, name: "x", version: "1")
         }
+        var withoutIncome = schema
+        withoutIncome.input = .tabular(schema.input.fields.filter { $0.name != "income" })
+        #expect(
+            throws: BundleError.schemaMismatch(
+                file: "<memory>", reason: "the pipeline reads column 'income', which is not a field of the schema")
+        ) {
+            try ModelBundle(model: tabular, pipeline: pipeline, schema: withoutIncome, name: "x", version: "1")
+        }
     }
 
     @Test func writesAreAtomicAndReplaceTheOldFile() throws {

@@ -40,6 +40,7 @@ enum BundleConsistency {
                     reason:
                         "the pipeline produces \(pipeline.featureNames.count) features, the model takes \(inputShape)")
             }
+            try checkPipelineColumns(pipeline, fields: fields, file: file)
         }
         let output = schema.output
         guard output.shape == outputShape.dimensions else {
@@ -57,6 +58,26 @@ enum BundleConsistency {
                 reason: "\(output.names.count) output names for \(count) \(output.task) outputs "
                     + (output.task == .classification
                         ? "(one label per output, or two labels for one sigmoid output)" : ""))
+        }
+    }
+
+    /// Runs the pipeline on a synthetic record of the schema's fields: a column the pipeline reads but the schema
+    /// does not list would make every request fail. (Other failures, such as a placeholder category the encoder does
+    /// not know, say nothing about the schema and are ignored here.)
+    private static func checkPipelineColumns(_ pipeline: FittedPipeline, fields: [FieldSchema], file: String)
+        throws(BundleError)
+    {
+        let validator = RecordValidator(fields: fields)
+        guard let row = try? validator.validate(WarmUpInput.request(for: .tabular(fields))),
+            let table = try? validator.table([row])
+        else { return }
+        do {
+            _ = try pipeline.features(from: table)
+        } catch TableError.unknownColumn(let name, _) {
+            throw .schemaMismatch(
+                file: file, reason: "the pipeline reads column '\(name)', which is not a field of the schema")
+        } catch {
+            return
         }
     }
 
