@@ -29,7 +29,7 @@ enum PredictCommand {
             bundle: URL(fileURLWithPath: paths[0]), quantization: parsed.flag("int8") ? .int8 : .none, warmUpCalls: 1)
         let inputs = try PredictionInputFile.read(URL(fileURLWithPath: paths[1]), schema: predictor.schema)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var rejected = 0
         for start in stride(from: 0, to: inputs.count, by: batchSize) {
             let chunk = inputs[start..<min(inputs.count, start + batchSize)]
