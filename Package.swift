@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "lepton-classical", targets: ["LeptonClassical"]),
         .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
         .executable(name: "credit-scoring", targets: ["credit-scoring"]),
+        .executable(name: "lepton", targets: ["lepton"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "LeptonLayers", dependencies: ["LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonTensor"]),
         .target(name: "LeptonTrain", dependencies: ["LeptonLayers", "LeptonData"]),
-        .target(name: "LeptonDeploy", dependencies: ["LeptonTrain"]),
+        .target(name: "LeptonDeploy", dependencies: ["LeptonTrain", "LeptonKernels", "CLeptonKernels"]),
         .target(
             name: "Lepton",
             dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
         .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
         .executableTarget(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
+        .executableTarget(name: "lepton", dependencies: ["Lepton"]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),

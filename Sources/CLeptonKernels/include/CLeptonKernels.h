@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "CLeptonInt8.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,0 +1,98 @@
+import Foundation
+import LeptonData
+import LeptonTensor
+
+/// The requests `lepton bench` sends: MNIST test images (with labels, for accuracy), or synthetic requests that
+/// pass the schema (values within its ranges, categories from its lists or the reference statistics).
+struct BenchWorkload {
+    /// Valid requests, cycled through by the measurements.
+    let requests: [PredictionRequest]
+    /// The same inputs as one tensor, for accuracy runs (tensor models only).
+    let inputs: Tensor?
+    /// The true class of each input, when known.
+    let labels: [Int32]?
+    /// Where the inputs came from.
+    let description: String
+
+    static func mnist(directory: URL, schema: ModelSchema) throws -> BenchWorkload {
+        guard case .tensor(let tensor) = schema.input, tensor.shape == [28, 28, 1] else {
+            throw PredictionInputFile.FileError(description: "--mnist needs a model with [28, 28, 1] inputs")
+        }
+        let test = try MNISTFiles(directory: directory).test
+        let images = test.images
+        let size = 28 * 28
+        let scalars = images.scalars
+        let requests = (0..<test.count).map { index in
+            PredictionRequest.values(Array(scalars[(index * size)..<((index + 1) * size)]), shape: tensor.shape)
+        }
+        return BenchWorkload(
+            requests: requests, inputs: images, labels: test.labels,
+            description: "\(test.count) MNIST test images from \(directory.path)")
+    }
+
+    static func synthetic(schema: ModelSchema, reference: ReferenceStatistics?, count: Int = 512) -> BenchWorkload {
+        var random = SplitMix(state: 0x5EED)
+        switch schema.input {
+        case .tensor(let tensor):
+            let size = tensor.shape.reduce(1, *)
+            let low = tensor.minimum ?? 0
+            let high = tensor.maximum ?? max(low + 1, 1)
+            let scalars = (0..<(count * size)).map { _ in Float(low + (high - low) * random.unit()) }
+            let requests = (0..<count).map { index in
+                PredictionRequest.values(Array(scalars[(index * size)..<((index + 1) * size)]), shape: tensor.shape)
+            }
+            return BenchWorkload(
+                requests: requests, inputs: Tensor(scalars, shape: Shape([count] + tensor.shape)), labels: nil,
+                description: "\(count) synthetic inputs drawn uniformly from [\(low), \(high)]")
+        case .tabular(let fields):
+            let requests = (0..<count).map { _ in
+                PredictionRequest.record(
+                    Dictionary(uniqueKeysWithValues: fields.map { ($0.name, value(for: $0, reference, &random)) }))
+            }
+            return BenchWorkload(
+                requests: requests, inputs: nil, labels: nil,
+                description: "\(count) synthetic records (reference samples, schema ranges and categories)")
+        }
+    }
+
+    private static func value(for field: FieldSchema, _ reference: ReferenceStatistics?, _ random: inout SplitMix)
+        -> FeatureValue
+    {
+        switch field.type {
+        case .numeric:
+            if case .numeric(let column) = reference?.features[field.name], !column.sample.isEmpty {
+                return .numeric(column.sample[Int(random.next() % UInt64(column.sample.count))])
+            }
+            let low = field.minimum ?? (field.maximum.map { $0 - 1 } ?? 0)
+            let high = field.maximum ?? low + 1
+            return .numeric(low + (high - low) * random.unit())
+        case .categorical:
+            if let categories = field.categories, !categories.isEmpty {
+                return .categorical(categories[Int(random.next() % UInt64(categories.count))])
+            }
+            if case .categorical(let column) = reference?.features[field.name], !column.frequencies.isEmpty {
+                let keys = column.frequencies.keys.sorted()
+                return .categorical(keys[Int(random.next() % UInt64(keys.count))])
+            }
+            return .categorical("a")
+        case .boolean: return .numeric(Double(random.next() % 2))
+        case .text: return .categorical("sample text")
+        }
+    }
+}
+
+/// SplitMix64: a small seeded generator so that benchmark inputs are the same on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform draw in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}

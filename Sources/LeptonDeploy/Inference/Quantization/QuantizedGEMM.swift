@@ -1,0 +1,130 @@
+import CLeptonKernels
+import LeptonKernels
+
+/// Which int8 loop runs the products.
+enum Int8Kernel: String, Sendable, CaseIterable {
+    /// AVX-512 VNNI (`vpdpbusd`).
+    case vnni
+    /// AVX2 (`vpmaddubsw`).
+    case avx2
+    /// Plain Swift, for CPUs without AVX2.
+    case portable
+
+    /// The fastest loop the running CPU supports.
+    static let best: Int8Kernel = available[0]
+
+    /// The loops the running CPU supports, fastest first.
+    static var available: [Int8Kernel] {
+        let features = lepton_int8_features()
+        return (features.avx512_vnni != 0 ? [.vnni] : []) + (features.avx2 != 0 ? [.avx2] : []) + [.portable]
+    }
+}
+
+/// Dynamic int8 matrix products: per-row quantisation of the activations, then an int8 × int8 → int32 product with
+/// per-output-channel weights, scaled back to floats with bias and ReLU.
+enum QuantizedGEMM {
+    /// Quantises `rows` rows of `columns` floats (row `r` at `source + r·sourceStride`) to int8 with one symmetric
+    /// scale per row: `q = round(x / scale)` (to nearest, ties to even), `scale = max |x| / 127` (1 for an all-zero
+    /// row). Writes row `r` at `destination + r·destinationStride`, zero-padded to `destinationStride`, and its scale
+    /// to `scales[r]`. The values must be finite.
+    static func quantizeRows(
+        _ source: UnsafePointer<Float>, rows: Int, columns: Int, sourceStride: Int,
+        into destination: UnsafeMutablePointer<Int8>, destinationStride: Int, scales: UnsafeMutablePointer<Float>,
+        kernel: Int8Kernel
+    ) {
+        switch kernel {
+        case .vnni:
+            lepton_int8_quantize_rows_avx512(
+                rows, columns, source, sourceStride, destination, destinationStride, scales)
+        case .avx2:
+            lepton_int8_quantize_rows_avx2(rows, columns, source, sourceStride, destination, destinationStride, scales)
+        case .portable:
+            for row in 0..<rows {
+                let input = source + row * sourceStride
+                let output = destination + row * destinationStride
+                var largest: Float = 0
+                for index in 0..<columns { largest = max(largest, abs(input[index])) }
+                scales[row] = largest > 0 ? largest / 127 : 1
+                let inverse = largest > 0 ? 127 / largest : 0
+                for index in 0..<columns {
+                    output[index] = Int8((input[index] * inverse).rounded(.toNearestOrEven))
+                }
+                (output + columns).update(repeating: 0, count: destinationStride - columns)
+            }
+        }
+    }
+
+    /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8,
+    /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`.
+    /// Large products are split over the thread pool by rows.
+    static func multiply(
+        _ a: UnsafePointer<Int8>, rows: Int, lda: Int, rowScales: UnsafePointer<Float>, weights: PackedInt8Weights,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel
+    ) {
+        let work = rows * weights.paddedDepth * weights.paddedColumns
+        let pieces = work >= 1 << 22 && rows >= 32 ? min(ThreadPool.shared.threadCount * 2, rows / 16) : 1
+        let rowsPerPiece = (rows + pieces - 1) / pieces
+        weights.packed.withUnsafeBufferPointer { packed in
+            weights.columnScales.withUnsafeBufferPointer { scales in
+                weights.columnSums.withUnsafeBufferPointer { sums in
+                    withOptionalBuffer(weights.bias) { bias in
+                        ThreadPool.shared.parallelFor(pieces) { piece in
+                            let first = piece * rowsPerPiece
+                            let count = min(rowsPerPiece, rows - first)
+                            guard count > 0 else { return }
+                            var epilogue = LeptonInt8Epilogue(
+                                row_scale: rowScales + first, col_scale: scales.baseAddress, bias: bias,
+                                col_sums: sums.baseAddress, relu: relu ? 1 : 0)
+                            run(
+                                kernel, rows: count, columns: weights.columns, depth: weights.paddedDepth,
+                                a: a + first * lda, lda: lda, packed: packed.baseAddress!, c: c + first * ldc, ldc: ldc,
+                                epilogue: &epilogue, weights: weights)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func run(
+        _ kernel: Int8Kernel, rows: Int, columns: Int, depth: Int, a: UnsafePointer<Int8>, lda: Int,
+        packed: UnsafePointer<Int8>, c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: UnsafePointer<LeptonInt8Epilogue>, weights: PackedInt8Weights
+    ) {
+        switch kernel {
+        case .vnni: lepton_int8_gemm_avx512vnni(rows, columns, depth, a, lda, packed, c, ldc, epilogue)
+        case .avx2: lepton_int8_gemm_avx2(rows, columns, depth, a, lda, packed, c, ldc, epilogue)
+        case .portable:
+            portable(rows: rows, a: a, lda: lda, c: c, ldc: ldc, epilogue: epilogue.pointee, weights: weights)
+        }
+    }
+
+    /// The plain Swift loop: exact int32 sums read from the packed layout.
+    private static func portable(
+        rows: Int, a: UnsafePointer<Int8>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: LeptonInt8Epilogue, weights: PackedInt8Weights
+    ) {
+        weights.packed.withUnsafeBufferPointer { packed in
+            for row in 0..<rows {
+                for column in 0..<weights.columns {
+                    var sum: Int32 = 0
+                    let panel = packed.baseAddress! + (column / 32) * weights.paddedDepth * 32 + (column % 32) * 4
+                    for group in 0..<(weights.paddedDepth / 4) {
+                        for lane in 0..<4 {
+                            sum &+= Int32(a[row * lda + group * 4 + lane]) * Int32(panel[group * 128 + lane])
+                        }
+                    }
+                    var value = Float(sum) * epilogue.row_scale[row] * epilogue.col_scale[column]
+                    if let bias = epilogue.bias { value += bias[column] }
+                    if epilogue.relu != 0 { value = max(value, 0) }
+                    c[row * ldc + column] = value
+                }
+            }
+        }
+    }
+
+    private static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let values else { return body(nil) }
+        return values.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}

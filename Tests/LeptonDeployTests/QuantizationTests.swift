@@ -1,0 +1,163 @@
+import Foundation
+import LeptonLayers
+import LeptonTensor
+import LeptonTrain
+import Testing
+
+@testable import LeptonDeploy
+
+private func randomTensor(_ shape: Shape, seed: UInt64, scale: Double = 1) -> Tensor {
+    var random = TestRandom(seed: seed)
+    return Tensor((0..<shape.elementCount).map { _ in Float(random.normal(deviation: scale)) }, shape: shape)
+}
+
+/// ‖a − b‖ / ‖b‖.
+private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
+    let difference = zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+    let norm = b.reduce(0.0) { $0 + Double($1) * Double($1) }
+    return (difference / norm).squareRoot()
+}
+
+@Suite struct QuantizationTests {
+    @Test func weightsAreRoundedPerOutputChannelWithinHalfAStep() {
+        let weights = randomTensor([9, 5], seed: 1)
+        let packed = PackedInt8Weights(weights: weights, bias: nil)
+        #expect(packed.paddedDepth == 12 && packed.paddedColumns == 32)
+        for column in 0..<5 {
+            let largest = (0..<9).map { abs(weights[$0, column]) }.max()!
+            #expect(abs(packed.columnScales[column] - largest / 127) < 1e-9)
+            var sum: Int32 = 0
+            for k in 0..<9 {
+                let value = packed.value(k: k, column: column)
+                sum += Int32(value)
+                #expect(
+                    abs(Float(value) * packed.columnScales[column] - weights[k, column]) <= packed.columnScales[column]
+                        / 2 + 1e-7)
+            }
+            #expect(packed.columnSums[column] == sum)
+            #expect((9..<12).allSatisfy { packed.value(k: $0, column: column) == 0 })
+        }
+    }
+
+    @Test(arguments: Int8Kernel.available)
+    func everyInt8LoopComputesTheExactIntegerProduct(kernel: Int8Kernel) {
+        var random = TestRandom(seed: 42)
+        for (rows, depth, columns) in [
+            (1, 1, 1), (2, 5, 10), (3, 9, 32), (5, 64, 33), (8, 131, 70), (13, 20, 64), (17, 7, 3),
+        ] {
+            let packed = PackedInt8Weights(
+                weights: randomTensor([depth, columns], seed: random.next()), bias: randomTensor([columns], seed: 3))
+            let lda = packed.paddedDepth + 4
+            var a = [Int8](repeating: 0, count: rows * lda)
+            for row in 0..<rows {
+                for k in 0..<depth { a[row * lda + k] = Int8(Int(random.next() % 255) - 127) }
+            }
+            let rowScales = (0..<rows).map { _ in Float(0.01 + random.unit()) }
+            for relu in [false, true] {
+                var c = [Float](repeating: .nan, count: rows * (columns + 1))
+                a.withUnsafeBufferPointer { a in
+                    rowScales.withUnsafeBufferPointer { scales in
+                        c.withUnsafeMutableBufferPointer { c in
+                            QuantizedGEMM.multiply(
+                                a.baseAddress!, rows: rows, lda: lda, rowScales: scales.baseAddress!, weights: packed,
+                                into: c.baseAddress!, ldc: columns + 1, relu: relu, kernel: kernel)
+                        }
+                    }
+                }
+                for row in 0..<rows {
+                    for column in 0..<columns {
+                        let sum = (0..<depth).reduce(0) {
+                            $0 + Int(a[row * lda + $1]) * Int(packed.value(k: $1, column: column))
+                        }
+                        var expected = Float(sum) * rowScales[row] * packed.columnScales[column] + packed.bias![column]
+                        if relu { expected = max(expected, 0) }
+                        #expect(
+                            abs(c[row * (columns + 1) + column] - expected) <= 1e-5 * max(1, abs(expected)),
+                            "\(kernel) \(rows)x\(depth)x\(columns) at (\(row), \(column))")
+                    }
+                    #expect(c[row * (columns + 1) + columns].isNaN, "the loop wrote past the row's columns")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Int8Kernel.available)
+    func activationsAreQuantisedPerRowSymmetrically(kernel: Int8Kernel) {
+        let values: [Float] = [0.5, -2, 1, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0]
+        var output = [Int8](repeating: 99, count: 3 * 8)
+        var scales = [Float](repeating: 0, count: 3)
+        values.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 3, columns: 5, sourceStride: 5, into: &output, destinationStride: 8,
+                scales: &scales, kernel: kernel)
+        }
+        #expect(scales == [2 / 127, 3 / 127, 1])
+        #expect(Array(output[0..<8]) == [32, -127, 64, 0, 0, 0, 0, 0])  // 0.5·63.5 = 31.75 → 32
+        #expect(Array(output[8..<16]) == [0, 0, 0, 127, 127, 0, 0, 0])
+        #expect(Array(output[16..<24]) == [Int8](repeating: 0, count: 8))
+        // Long rows take the vector paths: compare with a scalar reference, ties to even included.
+        var random = TestRandom(seed: 5)
+        let long = (0..<101).map { _ in Float(random.normal()) } + [0.5 * 127 / 127]
+        var quantized = [Int8](repeating: 0, count: 104)
+        var scale: Float = 0
+        long.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 1, columns: long.count, sourceStride: long.count, into: &quantized,
+                destinationStride: 104, scales: &scale, kernel: kernel)
+        }
+        let largest = long.map(abs).max()!
+        #expect(scale == largest / 127)
+        for (value, result) in zip(long, quantized) {
+            #expect(result == Int8((value * (127 / largest)).rounded(.toNearestOrEven)))
+        }
+        #expect(quantized[102...].allSatisfy { $0 == 0 })
+    }
+
+    @Test func anInt8ModelFollowsTheFloatModelClosely() throws {
+        let model = Sequential(inputShape: [10, 10, 3], seed: 8) {
+            Conv2D(filters: 8, kernelSize: 3, strides: 2, padding: .same)
+            BatchNorm()
+            ActivationLayer(.relu)
+            Conv2D(filters: 6, kernelSize: 3, padding: .valid, dilation: 2, activation: .relu)
+            Flatten()
+            Dense(units: 16, activation: .relu)
+            Dense(units: 4)
+        }
+        let inputs = randomTensor([7, 10, 10, 3], seed: 4)
+        let expected = model.predict(inputs).scalars
+        let float = try InferenceModel(model)
+        for kernel in Int8Kernel.available {
+            let quantized = try QuantizedModel(model, kernel: kernel)
+            #expect(quantized.stepSummaries.first == "int8 conv2d 3x3x8 + relu")
+            let outputs = quantized(inputs).scalars
+            #expect(relativeError(outputs, expected) < 0.03, "\(kernel)")
+            #expect(relativeError(outputs, expected) > 0, "int8 should differ from float somewhere")
+        }
+        #expect(relativeError(float(inputs).scalars, expected) < 1e-5)
+        // One input channel (the byte-by-byte im2col path) with padding on every side and a stride.
+        let gray = Sequential(inputShape: [9, 7, 1], seed: 3) {
+            Conv2D(filters: 5, kernelSize: 3, strides: 2, padding: .same)
+            Conv2D(
+                filters: 4, kernelSize: 3, padding: .explicit(top: 2, bottom: 0, left: 1, right: 2), activation: .relu)
+            MaxPool2D(poolSize: 2)
+        }
+        let grayInputs = randomTensor([3, 9, 7, 1], seed: 6)
+        let grayExpected = gray.predict(grayInputs).scalars
+        for kernel in Int8Kernel.available {
+            let quantized = try QuantizedModel(gray, kernel: kernel)
+            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (per image)")
+            #expect(relativeError(quantized(grayInputs).scalars, grayExpected) < 0.03)
+        }
+    }
+
+    @Test func aPredictorCanRunInt8() throws {
+        let (model, schema) = BundleFixtures.tensorParts()
+        let float = try Predictor(model: model, schema: schema, version: "v")
+        let int8 = try Predictor(model: model, schema: schema, version: "v", quantization: .int8)
+        #expect(int8.quantization == .int8)
+        #expect(int8.stepSummaries.contains { $0.hasPrefix("int8 dense") })
+        let images = BundleFixtures.images(20, seed: 12)
+        let difference = zip(float.outputs(for: images).scalars, int8.outputs(for: images).scalars).map { abs($0 - $1) }
+        #expect(difference.max()! < 0.05)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import LeptonDeploy
+
+private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
+    var random = TestRandom(seed: seed)
+    return (0..<count).map { _ in random.normal(mean: mean) }
+}
+
+@Suite struct ReferenceStatisticsTests {
+    @Test func aNumericColumnKeepsItsMomentsAndAnEvenlySpacedSample() {
+        var values = normals(5000, mean: 3, seed: 1)
+        values[10] = .nan
+        values[20] = .infinity
+        let reference = NumericColumnReference(values, sampleLimit: 2000)
+        let finite = values.filter(\.isFinite)
+        let mean = finite.reduce(0, +) / Double(finite.count)
+        let deviation = (finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finite.count)).squareRoot()
+        #expect(reference.count == 4998 && reference.missingCount == 2)
+        #expect(abs(reference.mean - mean) < 1e-12 && abs(reference.standardDeviation - deviation) < 1e-12)
+        #expect(reference.minimum == finite.min() && reference.maximum == finite.max())
+        #expect(reference.sample.count == 2000)
+        #expect(reference.sample == reference.sample.sorted())
+        // The sample's quantiles follow the column's.
+        let sorted = finite.sorted()
+        #expect(abs(reference.sample[1000] - sorted[2499]) < 0.01)
+        #expect(
+            reference.quantileLevels[3] == 0.5
+                && abs(reference.quantiles[3] - (sorted[2498] + sorted[2499]) / 2) < 1e-12)
+        let small = NumericColumnReference([3, 1, 2])
+        #expect(small.sample == [1, 2, 3])
+    }
+
+    @Test func categoricalCountsScaleDownButKeepEveryCategory() {
+        let values = [String](repeating: "a", count: 9000) + [String](repeating: "b", count: 990) + ["c"] + ["", ""]
+        let reference = CategoricalColumnReference(values)
+        #expect(reference.frequencies == ["a": 9000, "b": 990, "c": 1] && reference.missingCount == 2)
+        let expanded = reference.expanded(limit: 2000)
+        #expect(expanded.count == 2000)
+        let counts = Dictionary(expanded.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(counts["c"] == 1)
+        #expect(abs(Double(counts["a"]!) - 9000 * 2000 / 9991) <= 1)
+        #expect(CategoricalColumnReference(["x", "y", "x"]).expanded(limit: 2000) == ["x", "x", "y"])
+    }
+
+    @Test func aDetectorRebuiltFromTheBundleChoosesTheSameTestsAndFindsTheDrift() throws {
+        for rows in [800, 5000] {
+            let training: [String: ColumnData] = [
+                "amount": .numeric(normals(rows, seed: 2)),
+                "purpose": .categorical((0..<rows).map { ["car", "house", "tv"][$0 % 3] }),
+            ]
+            let statistics = ReferenceStatistics(features: training, predictions: [:])
+            let encoded = try JSONEncoder().encode(statistics)
+            let decoded = try JSONDecoder().decode(ReferenceStatistics.self, from: encoded)
+            #expect(decoded == statistics)
+            let rebuilt = try decoded.featureDriftDetector()
+            let full = try DriftDetector(reference: training)
+            let same: [String: ColumnData] = [
+                "amount": .numeric(normals(500, seed: 3)),
+                "purpose": .categorical((0..<500).map { ["car", "house", "tv"][$0 % 3] }),
+            ]
+            let shifted: [String: ColumnData] = [
+                "amount": .numeric(normals(500, mean: 0.6, seed: 4)), "purpose": same["purpose"]!,
+            ]
+            for current in [same, shifted] {
+                let expected = try full.detect(current: current)
+                let actual = try rebuilt.detect(current: current)
+                #expect(actual.columns.map(\.method) == expected.columns.map(\.method), "\(rows) rows")
+                #expect(actual.columns.map(\.drifted) == expected.columns.map(\.drifted), "\(rows) rows")
+            }
+            #expect(try rebuilt.detect(current: shifted)["amount"]?.drifted == true)
+            #expect(try rebuilt.detect(current: same)["amount"]?.drifted == false)
+            let method = try rebuilt.detect(current: same)["amount"]?.method
+            #expect(method == (rows <= 1000 ? .kolmogorovSmirnov : .normalizedWasserstein))
+        }
+    }
+
+    @Test func liveRecordsAndPredictionsBecomeTheSameColumnsAsTheTrainingData() throws {
+        let (model, pipeline, schema, table) = try BundleFixtures.tabularParts()
+        let predictor = try Predictor(model: model, pipeline: pipeline, schema: schema, version: "v")
+        let statistics = try ReferenceStatistics(training: table, predictor: predictor)
+        #expect(Set(statistics.features.keys) == ["age", "income", "purpose", "owns_home"])
+        #expect(Set(statistics.predictions.keys) == ["predicted_label", "confidence"])
+        guard case .categorical(let owners) = statistics.features["owns_home"],
+            case .numeric(let incomes) = statistics.features["income"]
+        else {
+            Issue.record("owns_home should be categorical and income numeric")
+            return
+        }
+        #expect(Set(owners.frequencies.keys) == ["true", "false"])
+        #expect(incomes.missingCount == table.rowCount - incomes.count && incomes.missingCount > 0)
+        let records = [BundleFixtures.record(owns: true), BundleFixtures.record(income: nil, owns: false)]
+        let live = ReferenceStatistics.featureColumns(of: records, fields: schema.input.fields)
+        #expect(live["owns_home"] == .categorical(["true", "false"]))
+        guard case .numeric(let liveIncome) = live["income"] else { return }
+        #expect(liveIncome[0] == 55 && liveIncome[1].isNaN)
+        let predictions = try records.map { try predictor.predict(record: $0) }
+        let columns = ReferenceStatistics.predictionColumns(of: predictions, schema: schema.output)
+        #expect(columns["predicted_label"] == .categorical(predictions.map { $0.label! }))
+        _ = try statistics.predictionDriftDetector().detect(current: columns)
+    }
+}
