@@ -4,7 +4,7 @@ import Testing
 @testable import LeptonDeploy
 
 @Suite struct DriftDetectorTests {
-    static func sample(rows: Int, seed: UInt64, shift: Double = 0) -> [String: ColumnData] {
+    static func sample(rows: Int, seed: UInt64, shift: Double = 0) -> [String: DriftColumn] {
         var random = TestRandom(seed: seed)
         let categories = ["a", "b", "c"]
         return [

@@ -21,7 +21,8 @@ private final class BatchLog: Sendable {
     @Test func fullBatchesStartWithoutWaitingForTheDelay() async throws {
         let log = BatchLog()
         let batcher = try DynamicBatcher<Int, Int>(
-            configuration: .init(maxBatchSize: 4, maxQueueDelay: .seconds(30), maxBatchesInFlight: 2)
+            configuration: .init(
+                maxBatchSize: 4, maxQueueDelay: .seconds(30), maxBatchesInFlight: 2, dispatchWhenIdle: false)
         ) { inputs in
             log.record(inputs)
             return inputs.map { .success($0 * 10) }
@@ -40,7 +41,7 @@ private final class BatchLog: Sendable {
     @Test func aPartialBatchStartsAfterTheQueueDelay() async throws {
         let log = BatchLog()
         let batcher = try DynamicBatcher<Int, Int>(
-            configuration: .init(maxBatchSize: 100, maxQueueDelay: .milliseconds(30))
+            configuration: .init(maxBatchSize: 100, maxQueueDelay: .milliseconds(30), dispatchWhenIdle: false)
         ) { inputs in
             log.record(inputs)
             return inputs.map { .success($0) }
@@ -53,6 +54,30 @@ private final class BatchLog: Sendable {
         #expect(answers.sorted() == [0, 1, 2])
         #expect(ContinuousClock.now - start >= .milliseconds(30))
         #expect(log.all.map(\.count) == [3])
+    }
+
+    @Test func anIdleBatcherStartsAtOnceAndBatchesGrowUnderLoad() async throws {
+        let log = BatchLog()
+        let batcher = try DynamicBatcher<Int, Int>(
+            configuration: .init(maxBatchSize: 100, maxQueueDelay: .seconds(30), maxBatchesInFlight: 1)
+        ) { inputs in
+            log.record(inputs)
+            try? await Task.sleep(for: .milliseconds(20))
+            return inputs.map { .success($0) }
+        }
+        let start = ContinuousClock.now
+        // The first request finds the batcher idle and runs alone, without waiting 30 s; the others arrive while
+        // it runs and go together as soon as it finishes.
+        async let first = batcher.submit(0)
+        try await Task.sleep(for: .milliseconds(5))
+        let rest = try await withThrowingTaskGroup(of: Int.self) { group in
+            for input in 1...5 { group.addTask { try await batcher.submit(input) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(try await first == 0)
+        #expect(rest.sorted() == [1, 2, 3, 4, 5])
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(log.all.map(\.count) == [1, 5])
     }
 
     @Test func aFullQueueRejectsAtOnceWithTheCapacity() async throws {

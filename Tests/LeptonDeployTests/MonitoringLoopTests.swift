@@ -21,7 +21,7 @@ import Testing
     }
 
     /// The same traffic as ``traffic(rows:random:shift:)``, drawn straight into columns (faster for many replays).
-    static func trafficColumns(rows: Int, random: inout TestRandom, shift: Double = 0) -> [String: ColumnData] {
+    static func trafficColumns(rows: Int, random: inout TestRandom, shift: Double = 0) -> [String: DriftColumn] {
         var age: [Double] = []
         var balance: [Double] = []
         var score: [Double] = []
@@ -38,7 +38,7 @@ import Testing
         ]
     }
 
-    static func columns(_ rows: [[String: FeatureValue]]) -> [String: ColumnData] {
+    static func columns(_ rows: [[String: FeatureValue]]) -> [String: DriftColumn] {
         PredictionRecord.featureColumns(
             of: rows.enumerated().map {
                 PredictionRecord(

@@ -46,7 +46,7 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
 
     @Test func aDetectorRebuiltFromTheBundleChoosesTheSameTestsAndFindsTheDrift() throws {
         for rows in [800, 5000] {
-            let training: [String: ColumnData] = [
+            let training: [String: DriftColumn] = [
                 "amount": .numeric(normals(rows, seed: 2)),
                 "purpose": .categorical((0..<rows).map { ["car", "house", "tv"][$0 % 3] }),
             ]
@@ -56,11 +56,11 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
             #expect(decoded == statistics)
             let rebuilt = try decoded.featureDriftDetector()
             let full = try DriftDetector(reference: training)
-            let same: [String: ColumnData] = [
+            let same: [String: DriftColumn] = [
                 "amount": .numeric(normals(500, seed: 3)),
                 "purpose": .categorical((0..<500).map { ["car", "house", "tv"][$0 % 3] }),
             ]
-            let shifted: [String: ColumnData] = [
+            let shifted: [String: DriftColumn] = [
                 "amount": .numeric(normals(500, mean: 0.6, seed: 4)), "purpose": same["purpose"]!,
             ]
             for current in [same, shifted] {

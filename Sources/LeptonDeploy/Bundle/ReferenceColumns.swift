@@ -45,8 +45,8 @@ extension ReferenceStatistics {
     ///   - fields: the schema's fields.
     /// - Returns: the columns by field name.
     /// - Throws: `TableError` when a field is absent from the table.
-    public static func featureColumns(of table: Table, fields: [FieldSchema]) throws -> [String: ColumnData] {
-        var columns: [String: ColumnData] = [:]
+    public static func featureColumns(of table: Table, fields: [FieldSchema]) throws -> [String: DriftColumn] {
+        var columns: [String: DriftColumn] = [:]
         for field in fields where field.type != .text {
             let column = try table.column(field.name)
             let cells = (0..<column.count).map { column[$0] }
@@ -61,9 +61,9 @@ extension ReferenceStatistics {
     ///   - fields: the schema's fields.
     /// - Returns: the columns by field name.
     public static func featureColumns(of records: [[String: FeatureValue]], fields: [FieldSchema]) -> [String:
-        ColumnData]
+        DriftColumn]
     {
-        var columns: [String: ColumnData] = [:]
+        var columns: [String: DriftColumn] = [:]
         for field in fields where field.type != .text {
             columns[field.name] = driftColumn(records.map { RawValue($0[field.name]) }, type: field.type)
         }
@@ -74,7 +74,7 @@ extension ReferenceStatistics {
     /// standard deviation.
     /// - Parameter inputs: `[count] + sampleShape`.
     /// - Returns: the columns.
-    public static func tensorSummaryColumns(of inputs: Tensor) -> [String: ColumnData] {
+    public static func tensorSummaryColumns(of inputs: Tensor) -> [String: DriftColumn] {
         let count = inputs.shape[0]
         let size = count == 0 ? 0 : inputs.elementCount / count
         var means: [Double] = []
@@ -97,7 +97,7 @@ extension ReferenceStatistics {
     ///   - predictions: the predictions.
     ///   - schema: the output schema.
     /// - Returns: the columns.
-    public static func predictionColumns(of predictions: [Prediction], schema: OutputSchema) -> [String: ColumnData] {
+    public static func predictionColumns(of predictions: [Prediction], schema: OutputSchema) -> [String: DriftColumn] {
         switch schema.task {
         case .classification:
             return [
@@ -105,7 +105,7 @@ extension ReferenceStatistics {
                 confidenceColumn: .numeric(predictions.map { $0.probability.map(Double.init) ?? .nan }),
             ]
         case .regression:
-            var columns: [String: ColumnData] = [:]
+            var columns: [String: DriftColumn] = [:]
             for (index, name) in schema.names.enumerated() {
                 columns[name] = .numeric(
                     predictions.map { $0.outputs.indices.contains(index) ? Double($0.outputs[index]) : .nan })
@@ -114,7 +114,7 @@ extension ReferenceStatistics {
         }
     }
 
-    private static func driftColumn(_ values: [RawValue], type: FieldType) -> ColumnData {
+    private static func driftColumn(_ values: [RawValue], type: FieldType) -> DriftColumn {
         switch type {
         case .numeric:
             return .numeric(values.map { if case .number(let number) = $0 { number } else { .nan } })

@@ -43,7 +43,7 @@ public struct ReferenceStatistics: Codable, Sendable, Equatable {
     ///   - predictions: the prediction columns.
     ///   - sampleLimit: the largest numeric sample kept.
     public init(
-        features: [String: ColumnData], predictions: [String: ColumnData], sampleLimit: Int = defaultSampleLimit
+        features: [String: DriftColumn], predictions: [String: DriftColumn], sampleLimit: Int = defaultSampleLimit
     ) {
         rowCount = features.values.first?.count ?? predictions.values.first?.count ?? 0
         self.features = features.mapValues { ColumnReference($0, sampleLimit: sampleLimit) }
@@ -51,9 +51,9 @@ public struct ReferenceStatistics: Codable, Sendable, Equatable {
     }
 
     /// The feature reference as drift-detector columns.
-    public var featureReference: [String: ColumnData] { features.mapValues(\.driftColumn) }
+    public var featureReference: [String: DriftColumn] { features.mapValues(\.driftColumn) }
     /// The prediction reference as drift-detector columns.
-    public var predictionReference: [String: ColumnData] { predictions.mapValues(\.driftColumn) }
+    public var predictionReference: [String: DriftColumn] { predictions.mapValues(\.driftColumn) }
 
     /// A drift detector for live features.
     /// - Parameter configuration: the detector settings.
@@ -87,7 +87,7 @@ public enum ColumnReference: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - column: the values.
     ///   - sampleLimit: the largest numeric sample kept.
-    public init(_ column: ColumnData, sampleLimit: Int = ReferenceStatistics.defaultSampleLimit) {
+    public init(_ column: DriftColumn, sampleLimit: Int = ReferenceStatistics.defaultSampleLimit) {
         switch column {
         case .numeric(let values): self = .numeric(NumericColumnReference(values, sampleLimit: sampleLimit))
         case .categorical(let values): self = .categorical(CategoricalColumnReference(values))
@@ -96,7 +96,7 @@ public enum ColumnReference: Codable, Sendable, Equatable {
 
     /// The column as a drift detector reference: the numeric sample, or the categories repeated by their counts
     /// (scaled down proportionally to ``ReferenceStatistics/defaultSampleLimit`` values when there are more).
-    public var driftColumn: ColumnData {
+    public var driftColumn: DriftColumn {
         switch self {
         case .numeric(let reference): return .numeric(reference.sample)
         case .categorical(let reference):

@@ -91,7 +91,7 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
     /// of the other kind counts as missing.
     /// - Parameter records: the records, for example one monitoring window.
     /// - Returns: the columns by feature name.
-    public static func featureColumns(of records: [PredictionRecord]) -> [String: ColumnData] {
+    public static func featureColumns(of records: [PredictionRecord]) -> [String: DriftColumn] {
         var kinds: [String: ColumnKind] = [:]
         for record in records {
             for (name, value) in record.features where kinds[name] == nil {
@@ -102,7 +102,7 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
                 }
             }
         }
-        var columns: [String: ColumnData] = [:]
+        var columns: [String: DriftColumn] = [:]
         for (name, kind) in kinds {
             switch kind {
             case .numeric:

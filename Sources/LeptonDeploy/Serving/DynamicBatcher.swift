@@ -173,7 +173,8 @@ public actor DynamicBatcher<Input: Sendable, Output: Sendable> {
         while batchesInFlight < configuration.maxBatchesInFlight, let oldest = oldestWaitingSince() {
             let isFull = waiting.count >= configuration.maxBatchSize
             let isDue = oldest + configuration.maxQueueDelay <= now
-            guard isFull || isDue || !drainWaiters.isEmpty else { break }
+            let isIdle = configuration.dispatchWhenIdle && batchesInFlight == 0
+            guard isFull || isDue || isIdle || !drainWaiters.isEmpty else { break }
             startBatch(now: now)
         }
         armTimer()

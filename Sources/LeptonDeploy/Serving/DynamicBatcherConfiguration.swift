@@ -15,6 +15,10 @@ public struct DynamicBatcherConfiguration: Codable, Sendable, Equatable {
     public var defaultTimeout: Duration?
     /// The largest number of batches running at the same time.
     public var maxBatchesInFlight: Int
+    /// Whether a partial batch starts at once when no batch is running (work-conserving batching): an idle model
+    /// never waits `maxQueueDelay`, and under load batches grow while the previous one runs. When false, a partial
+    /// batch always waits for `maxQueueDelay` to collect more requests.
+    public var dispatchWhenIdle: Bool
 
     /// Creates a configuration.
     /// - Parameters:
@@ -23,10 +27,12 @@ public struct DynamicBatcherConfiguration: Codable, Sendable, Equatable {
     ///   - queueCapacity: the largest number of waiting requests (at least 1).
     ///   - defaultTimeout: the deadline, measured from submission, of requests submitted without one.
     ///   - maxBatchesInFlight: the largest number of batches running at once (at least 1).
+    ///   - dispatchWhenIdle: whether a partial batch starts at once when no batch is running.
     public init(
         maxBatchSize: Int = 32, maxQueueDelay: Duration = .milliseconds(2), queueCapacity: Int = 1024,
-        defaultTimeout: Duration? = nil, maxBatchesInFlight: Int = 2
+        defaultTimeout: Duration? = nil, maxBatchesInFlight: Int = 2, dispatchWhenIdle: Bool = true
     ) {
+        self.dispatchWhenIdle = dispatchWhenIdle
         self.maxBatchSize = maxBatchSize
         self.maxQueueDelay = maxQueueDelay
         self.queueCapacity = queueCapacity
@@ -57,6 +63,7 @@ public struct DynamicBatcherConfiguration: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case maxBatchSize, maxQueueDelaySeconds, queueCapacity, defaultTimeoutSeconds, maxBatchesInFlight
+        case dispatchWhenIdle
     }
 
     /// Reads a configuration whose durations are given in seconds.
@@ -71,6 +78,7 @@ public struct DynamicBatcherConfiguration: Codable, Sendable, Equatable {
             .seconds($0)
         }
         maxBatchesInFlight = try container.decode(Int.self, forKey: .maxBatchesInFlight)
+        dispatchWhenIdle = try container.decodeIfPresent(Bool.self, forKey: .dispatchWhenIdle) ?? true
     }
 
     /// Writes the configuration with its durations in seconds.
@@ -83,6 +91,7 @@ public struct DynamicBatcherConfiguration: Codable, Sendable, Equatable {
         try container.encode(queueCapacity, forKey: .queueCapacity)
         try container.encodeIfPresent(defaultTimeout?.inSeconds, forKey: .defaultTimeoutSeconds)
         try container.encode(maxBatchesInFlight, forKey: .maxBatchesInFlight)
+        try container.encode(dispatchWhenIdle, forKey: .dispatchWhenIdle)
     }
 }
 

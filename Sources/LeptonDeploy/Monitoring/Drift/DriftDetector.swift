@@ -66,7 +66,7 @@ public struct DriftDetector: Sendable {
     /// - Throws: ``DriftError/emptySample(sample:column:)`` for a column without usable values,
     ///   ``DriftError/methodNotApplicable(column:method:kind:)`` for an override that cannot handle its column, or
     ///   ``DriftError/invalidConfiguration(setting:reason:)``.
-    public init(reference: [String: ColumnData], configuration: DriftDetectorConfiguration = .init())
+    public init(reference: [String: DriftColumn], configuration: DriftDetectorConfiguration = .init())
         throws(DriftError)
     {
         guard configuration.binCount >= 1 else {
@@ -86,7 +86,7 @@ public struct DriftDetector: Sendable {
     /// - Returns: one verdict per reference column and the dataset-level verdict.
     /// - Throws: ``DriftError/missingColumn(_:)``, ``DriftError/columnKindMismatch(column:reference:current:)`` or
     ///   ``DriftError/emptySample(sample:column:)``.
-    public func detect(current: [String: ColumnData]) throws(DriftError) -> DriftReport {
+    public func detect(current: [String: DriftColumn]) throws(DriftError) -> DriftReport {
         var results: [ColumnDriftResult] = []
         for name in plans.keys.sorted() {
             guard let column = current[name] else { throw .missingColumn(name) }
@@ -99,7 +99,7 @@ public struct DriftDetector: Sendable {
             datasetDrift: !results.isEmpty && share >= configuration.datasetDriftShare)
     }
 
-    private static func plan(_ name: String, _ column: ColumnData, _ configuration: DriftDetectorConfiguration)
+    private static func plan(_ name: String, _ column: DriftColumn, _ configuration: DriftDetectorConfiguration)
         throws(DriftError) -> Plan
     {
         // The automatic choice: by kind (few distinct numbers count as categories), then by reference size.
@@ -150,7 +150,7 @@ public struct DriftDetector: Sendable {
         }
     }
 
-    private func check(_ name: String, _ plan: Plan, _ column: ColumnData) throws(DriftError) -> ColumnDriftResult {
+    private func check(_ name: String, _ plan: Plan, _ column: DriftColumn) throws(DriftError) -> ColumnDriftResult {
         guard column.kind == plan.kind else {
             throw .columnKindMismatch(column: name, reference: plan.kind, current: column.kind)
         }
@@ -201,7 +201,7 @@ public struct DriftDetector: Sendable {
             currentCount: currentCount)
     }
 
-    private static func categories(of column: ColumnData, _ name: String) throws(DriftError) -> [String] {
+    private static func categories(of column: DriftColumn, _ name: String) throws(DriftError) -> [String] {
         let values: [String]
         switch column {
         case .categorical(let strings): values = strings

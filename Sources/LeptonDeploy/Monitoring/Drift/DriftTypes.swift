@@ -1,5 +1,5 @@
 /// The values of one column: numbers or categories. Numeric missing values are NaN.
-public enum ColumnData: Sendable, Equatable {
+public enum DriftColumn: Sendable, Equatable {
     /// A numeric column; NaN (and ±infinity) mark missing values, which drift statistics leave out.
     case numeric([Double])
     /// A categorical column.
