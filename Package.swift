@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "mnist-cnn", targets: ["mnist-cnn"]),
         .executable(name: "credit-scoring", targets: ["credit-scoring"]),
         .executable(name: "lepton", targets: ["lepton"]),
+        .executable(name: "lepton-demo", targets: ["lepton-demo"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -42,6 +43,7 @@ let package = Package(
         .executableTarget(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["Lepton"]),
+        .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
         .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),

@@ -1,0 +1,276 @@
+// lepton-demo: the whole machine-learning lifecycle on loan applications, in one process and under two minutes.
+//
+//   swift run -c release lepton-demo
+//
+// requirements → data → model choice → training → evaluation → bundle → serving under concurrent traffic →
+// drift → feedback → retraining → gate → shadow → canary → promotion, each stage with its numbers, then one
+// JSON line that summarises the run.
+
+import Foundation
+import Lepton
+
+let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lepton-demo-\(getpid())")
+try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: workDirectory) }
+
+Story.stage("Requirements")
+Story.say("Task: decide loan applications; the model estimates the probability that a loan goes bad.")
+Story.say("Metric that matters: ROC AUC on applicants the model has not seen (ranking risk is what the bank uses).")
+Story.say("Service: answer 64 concurrent clients, reject malformed requests with a reason, never crash.")
+
+Story.stage("Data preparation")
+guard
+    let dataURL = Bundle.module.url(forResource: "german_credit", withExtension: nil)?.appendingPathComponent(
+        "german_credit.csv")
+else {
+    FileHandle.standardError.write(Data("lepton-demo: the embedded German credit data is missing\n".utf8))
+    exit(1)
+}
+let data = try CreditApplications(url: dataURL)
+Story.say(
+    "German credit: \(data.all.rowCount) applications, \(data.attributes.count) attributes (\(data.numeric.count) numeric, \(data.categorical.count) categorical), no missing values."
+)
+Story.say(
+    "Split (stratified): \(data.training.rowCount) for training, \(data.test.rowCount) for the final test, \(data.productionTraffic.rowCount + data.gateTraffic.rowCount) held back as future applicants."
+)
+
+Story.stage("Model choice by 5-fold cross-validation on the training applications")
+var choices: [(family: CandidateFamily, auc: Double, deviation: Double)] = []
+for family in CandidateFamily.allCases {
+    let (auc, deviation) = try family.crossValidatedAUC(data.training, data: data)
+    choices.append((family, auc, deviation))
+    Story.say("\(family.rawValue): AUC \(Story.number(auc)) ± \(Story.number(deviation))")
+}
+guard let chosen = choices.max(by: { $0.auc < $1.auc }) else { exit(1) }
+Story.say("Chosen: \(chosen.family.rawValue).")
+
+Story.stage("Training")
+let champion = try chosen.family.train(on: data.training, data: data, seed: 1)
+Story.say(
+    "Fitted on \(data.training.rowCount) applications: \(champion.pipeline.featureNames.count) features → \(champion.network.layers.map(\.typeName).joined(separator: " → "))."
+)
+
+Story.stage("Evaluation on the held-out test applications")
+let testLabels = try data.test.binaryLabels(CreditApplications.target, positive: "bad").map { $0 == 1 }
+let testScores = try champion.probabilityOfBad(data.test)
+let testAUC = try Evaluation.rocAUC(scores: testScores, positives: testLabels)
+Story.say(
+    "AUC \(Story.number(testAUC)), KS \(Story.number(try Evaluation.ksStatistic(scores: testScores, positives: testLabels))), Gini \(Story.number(try Evaluation.gini(scores: testScores, positives: testLabels))), Brier \(Story.number(try Evaluation.brierScore(probabilities: testScores, positives: testLabels)))"
+)
+
+Story.stage("Bundling: a data-only .lepton file with preprocessing, schema, metrics, drift reference and lineage")
+let schema = try ModelSchema.inferred(
+    from: data.training, columns: data.attributes, output: .classification(labels: ["good", "bad"]))
+func makeBundle(
+    _ model: TrainedModel, version: String, training: Table, lineage: BundleLineage, metrics: [String: Double]
+) throws -> URL {
+    let draft = try Predictor(
+        model: model.network, pipeline: model.pipeline, schema: schema, name: "credit-risk", version: version)
+    let reference = try ReferenceStatistics(training: training, predictor: draft)
+    let bundle = try ModelBundle(
+        model: model.network, pipeline: model.pipeline, schema: schema, name: "credit-risk", version: version,
+        evaluationMetrics: metrics, reference: reference, lineage: lineage)
+    let url = workDirectory.appendingPathComponent("credit-risk-\(version).lepton")
+    let written = try bundle.write(to: url)
+    Story.say(
+        "\(url.lastPathComponent): \((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0) bytes, \(written.checksum ?? "")"
+    )
+    return url
+}
+let trainingHash = BundleLineage.dataHash(of: try champion.pipeline.features(from: data.training).matrix)
+let championURL = try makeBundle(
+    champion, version: "v1", training: data.training,
+    lineage: BundleLineage(
+        dataHash: trainingHash, dataDescription: "training features, \(data.training.rowCount) rows"),
+    metrics: ["test_auc": testAUC, "cv_auc": chosen.auc])
+let championBundle = try ModelBundle(contentsOf: championURL)
+Story.say(
+    "Read back and verified (SHA-256 over manifest and weights); the predictor runs: \(try Predictor(bundle: championURL).stepSummaries.joined(separator: ", "))."
+)
+
+Story.stage("Serving through the dynamic batcher under simulated concurrent traffic")
+let registry = ModelRegistry<Predictor>()
+try await registry.register(try Predictor(bundle: championURL), version: championBundle.modelVersion)
+_ = try await registry.promote("v1", to: "production")
+let router = try TrafficRouter(
+    mode: .championOnly,
+    thresholds: RollbackThresholds(
+        minimumRequests: 200, evaluationInterval: 50, maxErrorRateIncrease: 0.02, maxP99LatencyRatio: 4,
+        maxQualityDrop: 0.3, qualityBaseline: 1),
+    seed: 5)
+let metricsRegistry = MetricsRegistry()
+let service = try ModelService(
+    registry: registry, router: router,
+    batching: DynamicBatcherConfiguration(maxBatchSize: 64, maxQueueDelay: .milliseconds(2)),
+    metrics: ServingMetrics(registry: metricsRegistry),
+    agreement: { champion, challenger in champion.label == challenger.label ? 1 : 0 },
+    isClientError: { $0 is PredictionError })
+let log = try PredictionLog(directory: workDirectory.appendingPathComponent("prediction-log"))
+func wave(_ table: Table, name: String, passes: Int, shift: PopulationShift? = nil) async throws -> (
+    TrafficReport, [Application]
+) {
+    var applications: [Application] = []
+    for pass in 0..<passes { applications += try Traffic.applications(table, prefix: "\(name)-\(pass)", shift: shift) }
+    applications = Traffic.withMalformedRequests(applications)
+    let report = await Traffic.send(applications, through: service, log: log)
+    return (report, applications)
+}
+let (baseline, baselineApplications) = try await wave(data.productionTraffic, name: "week1", passes: 16)
+Story.say(
+    "\(baseline.served + baseline.rejected) requests from 64 clients: \(baseline.served) answered, \(baseline.rejected) rejected with a reason, e.g. \(baseline.exampleErrors.first ?? "-")."
+)
+Story.say(
+    String(
+        format: "Latency (queue + compute): p50 %.2f ms, p95 %.2f ms, p99 %.2f ms; batches: %d.",
+        baseline.percentile(0.5) * 1e3, baseline.percentile(0.95) * 1e3, baseline.percentile(0.99) * 1e3,
+        await service.statistics(of: .champion).batchesRun))
+
+Story.stage("Monitoring: drift of the incoming applications against the training reference")
+var detectorSettings = DriftDetectorConfiguration()
+detectorSettings.pValueThreshold = 0.05 / Double(data.attributes.count)  // Bonferroni over the attributes
+guard let reference = championBundle.manifest.reference else { exit(1) }
+let detector = try reference.featureDriftDetector(configuration: detectorSettings)
+var alerts = try AlertMonitor(rules: [
+    AlertRule(id: "feature-drift", signal: .driftedColumnCount, condition: .atLeast(1))
+])
+/// Drift of one window: the distinct applicants of a wave (clients resubmit the same application, and counting
+/// copies as independent samples would make every chance difference "significant").
+func checkDrift(_ applications: [Application], window: String, alerts: inout AlertMonitor) throws -> (
+    DriftReport, [AlertEvent]
+) {
+    let firstSubmissions = applications.filter { $0.id.contains("-0-") }
+    let valid = firstSubmissions.compactMap { application in log.record(requestId: application.id)?.features }
+    let report = try detector.detect(
+        current: ReferenceStatistics.featureColumns(of: valid, fields: schema.input.fields))
+    let events = alerts.observe(report.signals, at: Date())
+    let drifted = report.columns.filter(\.drifted).map { "\($0.column) (\($0.method), \(Story.number($0.statistic)))" }
+    Story.say(
+        "\(window): \(valid.count) distinct applicants (of \(applications.count) requests), drifted columns: \(drifted.isEmpty ? "none" : drifted.joined(separator: ", "))."
+    )
+    return (report, events)
+}
+_ = try checkDrift(baselineApplications, window: "week 1", alerts: &alerts)
+let shift = PopulationShift(factors: ["credit_amount": 2.2, "duration_in_month": 1.7])
+Story.say("Now the market changes: applicants ask for 2.2× larger and 1.7× longer loans.")
+let (drifted, driftedApplications) = try await wave(data.productionTraffic, name: "week2", passes: 16, shift: shift)
+let (driftReport, driftEvents) = try checkDrift(driftedApplications, window: "week 2", alerts: &alerts)
+let alert = driftEvents.first { $0.kind == .fired }
+let driftDetected = alert != nil
+if let alert {
+    Story.say("ALERT \(alert.id): \(driftReport.driftedColumnCount) drifted column(s) within the first drifted window.")
+} else {
+    Story.say("No alert fired.")
+}
+let week2Times = driftedApplications.compactMap { log.record(requestId: $0.id)?.timestamp }
+let week2Window = week2Times.min().flatMap { start in week2Times.max().map { DateInterval(start: start, end: $0) } }
+
+Story.stage("Feedback: outcomes of the served loans arrive and are joined to the logged predictions")
+var joined = 0
+for application in baselineApplications + driftedApplications where log.record(requestId: application.id) != nil {
+    try log.recordFeedback(requestId: application.id, label: .categorical(application.outcome))
+    joined += 1
+}
+func realisedAUC(_ applications: [Application]) -> Double {
+    let records = applications.compactMap { log.record(requestId: $0.id) }
+    let scores = records.map { $0.prediction.count > 1 ? $0.prediction[1] : 0 }
+    let positives = records.map { $0.groundTruth == .categorical("bad") }
+    return (try? Evaluation.rocAUC(scores: scores, positives: positives)) ?? 0.5
+}
+Story.say(
+    "\(joined) outcomes joined by request id. Realised AUC: week 1 \(Story.number(realisedAUC(baselineApplications))), week 2 \(Story.number(realisedAUC(driftedApplications)))."
+)
+
+Story.stage("Retraining on the training data plus the labelled week-2 traffic")
+var retrainingRows = data.training
+let week2 = try data.productionTraffic.rows(Array(0..<data.productionTraffic.rowCount))
+let shiftedWeek2 = try Traffic.table(from: Traffic.applications(week2, prefix: "retrain", shift: shift), like: data.all)
+retrainingRows = try retrainingRows.appendingRows(of: shiftedWeek2)
+let challenger = try chosen.family.train(on: retrainingRows, data: data, seed: 2)
+Story.say(
+    "\(retrainingRows.rowCount) labelled applications (\(data.training.rowCount) original + \(shiftedWeek2.rowCount) from week 2, cause \(alert?.id ?? "schedule"))."
+)
+
+Story.stage("Gate: champion against challenger on fresh labelled applications from the new market")
+let gateRows = try Traffic.table(
+    from: Traffic.applications(data.gateTraffic, prefix: "gate", shift: shift), like: data.all)
+let gateLabels = try gateRows.binaryLabels(CreditApplications.target, positive: "bad")
+let ages = try gateRows.numbers("age_in_years").map { ($0 ?? 0) < 30 ? "age < 30" : "age ≥ 30" }
+let gate = ChallengerGate(minimumLift: 0.01, maximumSegmentRegression: 0.03, minimumSegmentSize: 30)
+let verdict = gate.evaluate(
+    championPredictions: try champion.probabilityOfBad(gateRows),
+    challengerPredictions: try challenger.probabilityOfBad(gateRows),
+    labels: gateLabels.map { $0 == 1 }, segments: ages
+) { scores, positives in (try? Evaluation.rocAUC(scores: scores, positives: positives)) ?? 0.5 }
+for comparison in verdict.comparisons {
+    Story.say(
+        "\(comparison.name) (\(comparison.count)): champion AUC \(Story.number(comparison.champion)), challenger \(Story.number(comparison.challenger))\(comparison.judged ? "" : " (too small to judge)")"
+    )
+}
+Story.say(verdict.passed ? "Gate passed." : "Gate failed: \(verdict.reasons.joined(separator: "; ")).")
+
+var promoted = false
+var rolloutNotes: [String] = []
+let lineage = LineageLog()
+let retrainedAt = Date()
+if verdict.passed {
+    Story.stage("Rollout: register v2, shadow it, then a 20% canary")
+    let challengerURL = try makeBundle(
+        challenger, version: "v2", training: retrainingRows,
+        lineage: BundleLineage(
+            dataHash: BundleLineage.dataHash(of: try challenger.pipeline.features(from: retrainingRows).matrix),
+            dataDescription: "training + week-2 feedback, \(retrainingRows.rowCount) rows", parentVersion: "v1",
+            trigger: alert?.id, dataWindow: week2Window, notes: "retrained after feature drift"),
+        metrics: ["gate_auc": verdict.comparisons[0].challenger])
+    let challengerBundle = try ModelBundle(contentsOf: challengerURL)
+    try await registry.register(try Predictor(bundle: challengerURL), version: challengerBundle.modelVersion)
+    let rollout = RolloutController(service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20))
+    try await rollout.beginShadow(of: "v2")
+    let (shadow, _) = try await wave(data.productionTraffic, name: "week3-shadow", passes: 4, shift: shift)
+    await service.drain()
+    try await Task.sleep(for: .milliseconds(100))
+    let shadowNumbers = router.snapshot(of: .challenger)
+    Story.say(
+        "Shadow: \(shadow.served) answered by v1; v2 ran on copies: \(shadowNumbers.requests) comparisons, decision agreement \(Story.number(shadowNumbers.meanQuality ?? 0))."
+    )
+    if try rollout.beginCanary() {
+        let (canary, _) = try await wave(data.productionTraffic, name: "week3-canary", passes: 6, shift: shift)
+        Story.say(
+            "Canary: \(canary.byVersion["v2"] ?? 0) of \(canary.served) answered by v2, \(canary.rejected) malformed requests rejected."
+        )
+    }
+    (promoted, rolloutNotes) = try await rollout.conclude()
+    Story.say(
+        promoted
+            ? "Promoted: v2 now serves production (hot swap, in-flight requests drained)."
+            : "Rolled back: v1 keeps production.")
+}
+lineage.append(
+    LoopRecord(
+        started: retrainedAt, cause: alert?.id ?? "schedule", dataWindow: week2Window,
+        trainingSamples: retrainingRows.rowCount,
+        parentVersion: "v1", challengerVersion: "v2", gate: verdict, rolloutNotes: rolloutNotes,
+        outcome: !verdict.passed ? .rejectedByGate : promoted ? .promoted : .rolledBack))
+
+Story.stage("Summary")
+let production = try await registry.resolve("production")
+let totalServed = baseline.served + drifted.served
+let allLatencies = TrafficReport(latencies: baseline.latencies + drifted.latencies)
+Story.say(
+    "Production version: \(production.id) (parent \(production.lineage.parentVersion ?? "-"), cause \(production.lineage.cause ?? "-"))."
+)
+Story.say(
+    "Lineage: "
+        + lineage.records.map {
+            "\($0.parentVersion) → \($0.challengerVersion) because \($0.cause): \($0.outcome.rawValue)"
+        }.joined(separator: "; "))
+let exposition = metricsRegistry.render().split(separator: "\n").filter { $0.hasPrefix("lepton_requests_total") }
+Story.say("Prometheus metrics (excerpt): " + exposition.prefix(3).joined(separator: " | "))
+Story.say(String(format: "Finished in %.1f s.", Story.elapsed))
+let summary: [String: Any] = [
+    "cv_score": chosen.auc, "cv_score_std": chosen.deviation, "model": chosen.family.rawValue, "test_score": testAUC,
+    "drift_detected": driftDetected, "retrained": true, "gate_passed": verdict.passed, "promoted": promoted,
+    "requests_served": totalServed, "requests_rejected": baseline.rejected + drifted.rejected,
+    "p99_latency_ms": allLatencies.percentile(0.99) * 1e3, "production_version": production.id,
+    "gate_lift": verdict.comparisons[0].improvement, "seconds": Story.elapsed,
+]
+print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
