@@ -127,7 +127,7 @@ enum Traffic {
 extension Traffic {
     /// Applications (with their outcomes) as a table with the columns and types of `template`.
     static func table(from applications: [Application], like template: Table) throws -> Table {
-        let columns = try template.columns.map { column -> Column in
+        let columns = template.columns.map { column -> Column in
             if column.name == CreditApplications.target {
                 return Column(
                     name: column.name, data: .categorical(CategoricalValues(values: applications.map(\.outcome))))

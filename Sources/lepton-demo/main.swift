@@ -182,8 +182,8 @@ Story.say(
 
 Story.stage("Retraining on the training data plus the labelled week-2 traffic")
 var retrainingRows = data.training
-let week2 = try data.productionTraffic.rows(Array(0..<data.productionTraffic.rowCount))
-let shiftedWeek2 = try Traffic.table(from: Traffic.applications(week2, prefix: "retrain", shift: shift), like: data.all)
+let shiftedWeek2 = try Traffic.table(
+    from: Traffic.applications(data.productionTraffic, prefix: "retrain", shift: shift), like: data.all)
 retrainingRows = try retrainingRows.appendingRows(of: shiftedWeek2)
 let challenger = try chosen.family.train(on: retrainingRows, data: data, seed: 2)
 Story.say(
