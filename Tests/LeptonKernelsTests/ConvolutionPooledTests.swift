@@ -4,18 +4,25 @@ import Testing
 
 @Suite("Convolution fused with max pooling")
 struct ConvolutionPooledTests {
-    @Test("equals a convolution followed by pooling", arguments: [1, 2])
-    func matchesSeparatePasses(threads: Int) {
+    @Test(
+        "equals a convolution followed by pooling",
+        arguments: [
+            // (input channels, output channels, padding, threads): same padding takes the im2col path; valid
+            // padding with few input channels takes the direct loop (on AVX-512 CPUs), odd sizes included.
+            (3, 16, Conv2DGeometry.Padding.same, 1), (3, 16, .same, 2), (1, 32, .valid, 1), (1, 32, .valid, 2),
+            (3, 48, .valid, 1), (2, 16, .valid, 2),
+        ])
+    func matchesSeparatePasses(inChannels: Int, outChannels: Int, padding: Conv2DGeometry.Padding, threads: Int) {
         var random = TestRandom(seed: 17)
         let geometry = Conv2DGeometry(
-            batch: 5, height: 11, width: 9, inChannels: 3, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-            padding: .same)
+            batch: 5, height: 11, width: 9, inChannels: inChannels, outChannels: outChannels, kernelHeight: 3,
+            kernelWidth: 3, padding: padding)
         let poolGeometry = Pool2DGeometry(
-            batch: 5, height: geometry.outHeight, width: geometry.outWidth, channels: 16, windowHeight: 2,
+            batch: 5, height: geometry.outHeight, width: geometry.outWidth, channels: outChannels, windowHeight: 2,
             windowWidth: 2, strideHeight: 2, strideWidth: 2)
         let input = random.floats(geometry.inputCount)
         let weights = random.floats(geometry.weightCount)
-        let bias = random.floats(16)
+        let bias = random.floats(outChannels)
         var convolved = [Float](repeating: 0, count: geometry.outputCount)
         var expected = [Float](repeating: 0, count: poolGeometry.outputCount)
         var actual = [Float](repeating: .nan, count: poolGeometry.outputCount)
@@ -34,6 +41,59 @@ struct ConvolutionPooledTests {
                 input: input, weights: weights, bias: bias, output: out.baseAddress!, geometry: geometry,
                 activation: .relu, poolGeometry: poolGeometry, pool: pool)
         }
-        #expect(maxAbsDifference(actual, expected) == 0)
+        // The direct loop sums the taps in another order than im2col + GEMM: equal to rounding.
+        #expect(maxAbsDifference(actual, expected) < 1e-5)
+    }
+}
+
+@Suite("Direct convolution for few input channels")
+struct DirectConvolutionTests {
+    /// A plain NHWC/HWIO convolution in Double (valid padding, stride 1).
+    static func reference(
+        _ input: [Float], _ weights: [Float], _ bias: [Float], _ g: Conv2DGeometry, relu: Bool
+    ) -> [Float] {
+        var output = [Float](repeating: 0, count: g.outputCount)
+        for image in 0..<g.batch {
+            for row in 0..<g.outHeight {
+                for column in 0..<g.outWidth {
+                    for out in 0..<g.outChannels {
+                        var sum = Double(bias[out])
+                        for i in 0..<g.kernelHeight {
+                            for j in 0..<g.kernelWidth {
+                                for c in 0..<g.inChannels {
+                                    let x = input[
+                                        ((image * g.height + row + i) * g.width + column + j) * g.inChannels + c]
+                                    let w = weights[((i * g.kernelWidth + j) * g.inChannels + c) * g.outChannels + out]
+                                    sum += Double(x) * Double(w)
+                                }
+                            }
+                        }
+                        let index = ((image * g.outHeight + row) * g.outWidth + column) * g.outChannels + out
+                        output[index] = Float(relu ? Swift.max(sum, 0) : sum)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    @Test("equals a plain reference", arguments: [(1, 32, false), (1, 16, true), (3, 48, true), (4, 64, false)])
+    func matchesReference(inChannels: Int, outChannels: Int, relu: Bool) {
+        var random = TestRandom(seed: UInt64(inChannels * 100 + outChannels))
+        let geometry = Conv2DGeometry(
+            batch: 3, height: 9, width: 8, inChannels: inChannels, outChannels: outChannels, kernelHeight: 3,
+            kernelWidth: 2)
+        let input = random.floats(geometry.inputCount)
+        let weights = random.floats(geometry.weightCount)
+        let bias = random.floats(outChannels)
+        var actual = [Float](repeating: .nan, count: geometry.outputCount)
+        actual.withUnsafeMutableBufferPointer { out in
+            Convolution.forward(
+                input: input, weights: weights, bias: bias, output: out.baseAddress!, geometry: geometry,
+                activation: relu ? .relu : .identity, pool: ThreadPool(threadCount: 2))
+        }
+        let expected = Self.reference(input, weights, bias, geometry, relu: relu)
+        #expect(maxAbsDifference(actual, expected) < 1e-5)
+        #expect(DirectConvolution.applies(to: geometry) == DirectConvolution.hasKernel)
     }
 }

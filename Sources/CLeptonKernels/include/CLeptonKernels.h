@@ -59,6 +59,20 @@ void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const flo
 void lepton_sgemm_tile_avx512_12x32_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
                                          long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue);
 
+/// Sets flush-to-zero and denormals-are-zero for SSE/AVX arithmetic on this thread; returns the previous state
+/// for ``lepton_flush_denormals_end``. No effect off x86-64.
+unsigned int lepton_flush_denormals_begin(void);
+
+/// Restores the state returned by ``lepton_flush_denormals_begin``.
+void lepton_flush_denormals_end(unsigned int previous);
+
+/// AVX-512 direct convolution of one NHWC image with few input channels (stride 1, no padding, HWIO weights),
+/// bias and ReLU fused, and with `pool` set, 2×2 max pooling (stride 2, floor) fused too. `output` receives
+/// `[outHeight, outWidth, cout]` (halved, rounded down, when pooling).
+void lepton_conv_small_channels_avx512(const float *input, long height, long width, long cin, const float *weights,
+                                       long kh, long kw, long cout, const float *bias, int relu, int pool,
+                                       float *output);
+
 /// AVX-512 loop for 1 to 4 rows of C (`mr`) by up to 32 columns (`nr`), reading A unpacked (`a[i * lda + p]`) and
 /// `nr` floats of each B row (`b_stride` floats apart) with masked loads, so nothing past the matrices is read.
 void lepton_sgemm_rows_avx512(long kc, long mr, const float *a, long lda, const float *b, long b_stride, float *c,

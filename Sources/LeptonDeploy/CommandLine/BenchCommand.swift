@@ -35,7 +35,7 @@ enum BenchCommand {
             console.print("lepton bench \(URL(fileURLWithPath: path).lastPathComponent): \(task) \(bundle.version)")
             console.print("inputs: \(workload.description)")
             console.print("threads: \(ThreadPool.shared.threadCount), load average: \(loadAverage())")
-            let measurementCount = predictors.count * (batchSizes.count + 2 * levels.count)
+            let measurementCount = predictors.count * (batchSizes.count + 3 * levels.count)
             console.print("about \(Int(seconds * Double(measurementCount))) s of measurements…")
         }
         let encoder = JSONEncoder()
@@ -58,9 +58,9 @@ enum BenchCommand {
             maxBatchesInFlight: max(1, ThreadPool.shared.threadCount))
         for predictor in predictors {
             for level in levels {
-                for batched in [false, true] {
+                for mode in [BenchMeasurements.ServingMode.direct, .oneAtATime, .batcher] {
                     let result = try await BenchMeasurements.concurrent(
-                        predictor, workload.requests, concurrency: level, seconds: seconds, batched: batched,
+                        predictor, workload.requests, concurrency: level, seconds: seconds, mode: mode,
                         batcher: configuration, task: task)
                     try emit(result)
                     results.append(result)
@@ -114,13 +114,19 @@ enum BenchReport {
         for precision in ["float32", "int8"] {
             let concurrent = results.filter { $0.benchmark == "concurrency" && $0.precision == precision }
             for level in Set(concurrent.compactMap(\.concurrency)).sorted() {
-                guard let direct = concurrent.first(where: { $0.concurrency == level && $0.mode == "one-at-a-time" }),
+                guard let single = concurrent.first(where: { $0.concurrency == level && $0.mode == "one-at-a-time" }),
                     let batched = concurrent.first(where: { $0.concurrency == level && $0.mode == "batcher" })
                 else { continue }
+                let direct = concurrent.first { $0.concurrency == level && $0.mode == "direct" }
                 lines.append(
                     "\(precision), \(level) concurrent tasks: dynamic batching gives "
-                        + String(format: "%.2f×", batched.throughput / direct.throughput)
-                        + " the throughput of one-at-a-time")
+                        + String(format: "%.2f×", batched.throughput / single.throughput)
+                        + " the throughput of one-at-a-time (one model worker)"
+                        + (direct.map {
+                            String(
+                                format: ", %.2f× that of unbatched calls from every task",
+                                batched.throughput / $0.throughput)
+                        } ?? ""))
             }
         }
         let sweep = results.filter { $0.benchmark == "batch" }

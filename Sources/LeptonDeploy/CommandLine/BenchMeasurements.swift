@@ -93,13 +93,25 @@ enum BenchMeasurements {
             concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
     }
 
-    /// `concurrency` tasks each submit single requests for about `seconds`, either straight to the predictor (one
-    /// model call per request) or through a dynamic batcher.
+    /// How concurrent single requests reach the model.
+    enum ServingMode: String {
+        /// Every task calls the predictor itself (as many model calls at once as there are threads).
+        case direct
+        /// One model worker answers one request at a time (a batcher with batches of one).
+        case oneAtATime = "one-at-a-time"
+        /// One model worker answers dynamic batches.
+        case batcher
+    }
+
+    /// `concurrency` tasks each submit single requests for about `seconds`, in one of the ``ServingMode``s.
     static func concurrent(
-        _ predictor: Predictor, _ requests: [PredictionRequest], concurrency: Int, seconds: Double, batched: Bool,
+        _ predictor: Predictor, _ requests: [PredictionRequest], concurrency: Int, seconds: Double, mode: ServingMode,
         batcher configuration: DynamicBatcherConfiguration, task: String
     ) async throws -> BenchResult {
-        let batcher = try DynamicBatcher<PredictionRequest, Prediction>(configuration: configuration) { inputs in
+        var settings = configuration
+        settings.maxBatchesInFlight = 1
+        if mode == .oneAtATime { settings.maxBatchSize = 1 }
+        let batcher = try DynamicBatcher<PredictionRequest, Prediction>(configuration: settings) { inputs in
             predictor.predict(batch: inputs).map { $0.mapError { $0 as any Error } }
         }
         let clock = ContinuousClock()
@@ -114,11 +126,11 @@ enum BenchMeasurements {
                         let request = requests[index % requests.count]
                         index += 1
                         let callStart = clock.now
-                        if batched {
-                            _ = try await batcher.submit(request)
-                        } else {
+                        if mode == .direct {
                             _ = try predictor.predict(request)
                             await Task.yield()
+                        } else {
+                            _ = try await batcher.submit(request)
                         }
                         own.append((clock.now - callStart).seconds)
                     }
@@ -131,9 +143,9 @@ enum BenchMeasurements {
         }
         let elapsed = (clock.now - start).seconds
         return result(
-            benchmark: "concurrency", task: task, precision: predictor.quantization,
-            mode: batched ? "batcher" : "one-at-a-time", batchSize: nil, concurrency: concurrency,
-            latencies: latencies, predictions: latencies.count, seconds: elapsed)
+            benchmark: "concurrency", task: task, precision: predictor.quantization, mode: mode.rawValue,
+            batchSize: nil, concurrency: concurrency, latencies: latencies, predictions: latencies.count,
+            seconds: elapsed)
     }
 
     /// Accuracy of both precisions (when labels are known), their top-class agreement and largest output gap.

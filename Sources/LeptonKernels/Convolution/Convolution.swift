@@ -65,6 +65,12 @@ public enum Convolution {
         let k = geometry.patchLength
         let n = geometry.outChannels
         guard rows > 0 else { return }
+        if DirectConvolution.applies(to: geometry) {
+            DirectConvolution.run(
+                input: input, weights: weights, bias: bias, output: output, geometry: geometry, activation: activation,
+                pooled: false, pool: pool)
+            return
+        }
         let epilogue = GEMMEpilogue(bias: bias, biasAxis: .perColumn, activation: activation)
         if geometry.isPointwise {
             sgemm(

@@ -20,6 +20,16 @@ extension Convolution {
             poolGeometry.batch == geometry.batch && poolGeometry.height == geometry.outHeight
                 && poolGeometry.width == geometry.outWidth && poolGeometry.channels == geometry.outChannels,
             "Convolution.forwardMaxPooled: pooling geometry does not match the convolution's output")
+        let pooledTwoByTwo =
+            poolGeometry.windowHeight == 2 && poolGeometry.windowWidth == 2 && poolGeometry.strideHeight == 2
+            && poolGeometry.strideWidth == 2 && poolGeometry.padTop == 0 && poolGeometry.padLeft == 0
+            && poolGeometry.padBottom == 0 && poolGeometry.padRight == 0
+        if pooledTwoByTwo && DirectConvolution.applies(to: geometry) {
+            DirectConvolution.run(
+                input: input, weights: weights, bias: bias, output: output, geometry: geometry, activation: activation,
+                pooled: true, pool: pool)
+            return
+        }
         let image = geometry.with(batch: 1)
         let imagePool = poolGeometry.with(batch: 1)
         let inputPerImage = image.inputCount

@@ -68,12 +68,14 @@ public enum OptimizerKernels {
             decoupledFactor: s.decoupledWeightDecay ? 1 - s.learningRate * s.weightDecay : 1)
         let pieces = count >= 1 << 17 ? pool.threadCount : 1
         let chunk = roundUp((count + pieces - 1) / pieces, 16)
-        pool.parallelFor(pieces) { piece in
-            let start = piece * chunk
-            let end = Swift.min(count, start + chunk)
-            guard start < end else { return }
-            adamRange(
-                start..<end, parameter, gradient, firstMoment, secondMoment, maximumSecondMoment, coefficients)
+        DenormalFlushing.run {
+            pool.parallelFor(pieces) { piece in
+                let start = piece * chunk
+                let end = Swift.min(count, start + chunk)
+                guard start < end else { return }
+                adamRange(
+                    start..<end, parameter, gradient, firstMoment, secondMoment, maximumSecondMoment, coefficients)
+            }
         }
     }
 
@@ -146,6 +148,16 @@ public enum OptimizerKernels {
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, velocity: UnsafeMutablePointer<Float>?,
         count: Int, learningRate: Float, momentum: Float, nesterov: Bool, weightDecay: Float
     ) {
+        DenormalFlushing.run {
+            sgdRange(parameter, gradient, velocity, count, learningRate, momentum, nesterov, weightDecay)
+        }
+    }
+
+    private static func sgdRange(
+        _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
+        _ velocity: UnsafeMutablePointer<Float>?,
+        _ count: Int, _ learningRate: Float, _ momentum: Float, _ nesterov: Bool, _ weightDecay: Float
+    ) {
         for index in 0..<count {
             var g = gradient[index] + weightDecay * parameter[index]
             if let velocity, momentum != 0 {
@@ -177,17 +189,19 @@ public enum OptimizerKernels {
         momentumBuffer: UnsafeMutablePointer<Float>?, count: Int, learningRate: Float, alpha: Float, epsilon: Float,
         momentum: Float, weightDecay: Float
     ) {
-        for index in 0..<count {
-            let g = gradient[index] + weightDecay * parameter[index]
-            let v = alpha * squareAverage[index] + (1 - alpha) * g * g
-            squareAverage[index] = v
-            let scaled = g / (v.squareRoot() + epsilon)
-            if let momentumBuffer, momentum != 0 {
-                let buffer = momentum * momentumBuffer[index] + scaled
-                momentumBuffer[index] = buffer
-                parameter[index] -= learningRate * buffer
-            } else {
-                parameter[index] -= learningRate * scaled
+        DenormalFlushing.run {
+            for index in 0..<count {
+                let g = gradient[index] + weightDecay * parameter[index]
+                let v = alpha * squareAverage[index] + (1 - alpha) * g * g
+                squareAverage[index] = v
+                let scaled = g / (v.squareRoot() + epsilon)
+                if let momentumBuffer, momentum != 0 {
+                    let buffer = momentum * momentumBuffer[index] + scaled
+                    momentumBuffer[index] = buffer
+                    parameter[index] -= learningRate * buffer
+                } else {
+                    parameter[index] -= learningRate * scaled
+                }
             }
         }
     }
@@ -207,11 +221,13 @@ public enum OptimizerKernels {
         accumulator: UnsafeMutablePointer<Float>,
         count: Int, learningRate: Float, epsilon: Float, weightDecay: Float
     ) {
-        for index in 0..<count {
-            let g = gradient[index] + weightDecay * parameter[index]
-            let sum = accumulator[index] + g * g
-            accumulator[index] = sum
-            parameter[index] -= learningRate * g / (sum.squareRoot() + epsilon)
+        DenormalFlushing.run {
+            for index in 0..<count {
+                let g = gradient[index] + weightDecay * parameter[index]
+                let sum = accumulator[index] + g * g
+                accumulator[index] = sum
+                parameter[index] -= learningRate * g / (sum.squareRoot() + epsilon)
+            }
         }
     }
 

@@ -167,6 +167,7 @@ private final class Coordinator: Sendable {
     }
 
     private func workerLoop(index: Int, seen initiallySeen: Int) {
+        DenormalFlushing.enableForCurrentThread()
         var seen = initiallySeen
         while true {
             var spins = 0

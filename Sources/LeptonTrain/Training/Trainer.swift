@@ -1,4 +1,5 @@
 import Foundation
+import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 
@@ -169,9 +170,11 @@ public final class Trainer {
     {
         // The gradient graph must be gone before the update, or the weights it captured would be copied
         // (copy-on-write) instead of updated in place.
-        let (lossValue, predictions, gradients) = forwardAndBackward(inputs, targets, sampleWeights: sampleWeights)
-        optimizer.apply(gradients, to: parameters ?? model.namedParameters().map(\.parameter))
-        return (lossValue, predictions)
+        withDenormalsFlushedToZero {
+            let (lossValue, predictions, gradients) = forwardAndBackward(inputs, targets, sampleWeights: sampleWeights)
+            optimizer.apply(gradients, to: parameters ?? model.namedParameters().map(\.parameter))
+            return (lossValue, predictions)
+        }
     }
 
     private func forwardAndBackward(_ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?)
