@@ -186,8 +186,8 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         let lines = try jsonLines(result.output)
         let batches = lines.filter { $0["benchmark"] as? String == "batch" }
         let concurrent = lines.filter { $0["benchmark"] as? String == "concurrency" }
-        #expect(batches.count == 4 && concurrent.count == 8)
-        #expect(Set(concurrent.compactMap { $0["mode"] as? String }) == ["batcher", "one-at-a-time"])
+        #expect(batches.count == 4 && concurrent.count == 12)
+        #expect(Set(concurrent.compactMap { $0["mode"] as? String }) == ["batcher", "direct", "one-at-a-time"])
         #expect(Set(lines.compactMap { $0["precision"] as? String }) == ["float32", "int8"])
         for line in batches + concurrent {
             let p50 = line["p50_ms"] as? Double ?? -1

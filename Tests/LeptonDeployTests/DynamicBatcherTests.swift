@@ -59,15 +59,16 @@ private final class BatchLog: Sendable {
     @Test func anIdleBatcherStartsAtOnceAndBatchesGrowUnderLoad() async throws {
         let log = BatchLog()
         let batcher = try DynamicBatcher<Int, Int>(
-            configuration: .init(maxBatchSize: 100, maxQueueDelay: .seconds(30), maxBatchesInFlight: 1)
+            configuration: .init(maxBatchSize: 100, maxQueueDelay: .seconds(120), maxBatchesInFlight: 1)
         ) { inputs in
             log.record(inputs)
             try? await Task.sleep(for: .milliseconds(20))
             return inputs.map { .success($0) }
         }
         let start = ContinuousClock.now
-        // The first request finds the batcher idle and runs alone, without waiting 30 s; the others arrive while
-        // it runs and go together as soon as it finishes.
+        // The first request finds the batcher idle and runs alone, without waiting the 120 s queue delay; the
+        // others arrive while it runs and go together as soon as it finishes. (The bound below is loose because
+        // other tests' computations can hold the cooperative threads for several seconds.)
         async let first = batcher.submit(0)
         try await Task.sleep(for: .milliseconds(5))
         let rest = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -76,7 +77,7 @@ private final class BatchLog: Sendable {
         }
         #expect(try await first == 0)
         #expect(rest.sorted() == [1, 2, 3, 4, 5])
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(log.all.map(\.count) == [1, 5])
     }
 

@@ -49,8 +49,10 @@ struct FeedbackLoopTests {
         _ = try await registry.promote("v1", to: "production")
         let router = try TrafficRouter(
             mode: .championOnly,
+            // Quality decides here; a toy model's microsecond latencies jitter beyond any p99 ratio under load.
             thresholds: RollbackThresholds(
-                minimumRequests: 40, evaluationInterval: 10, maxQualityDrop: 0.1, qualityBaseline: 1),
+                minimumRequests: 40, evaluationInterval: 10, maxP99LatencyRatio: .infinity, maxQualityDrop: 0.1,
+                qualityBaseline: 1),
             seed: 1)
         return try ModelService(registry: registry, router: router, agreement: { $0 == $1 ? 1 : 0 })
     }
@@ -72,7 +74,7 @@ struct FeedbackLoopTests {
         #expect(try rollout.beginCanary())
         try await traffic(service, requests: 300)
         let (promoted, notes) = try await rollout.conclude()
-        #expect(promoted)
+        #expect(promoted, "\(notes)")
         #expect(try await service.registry.resolve("production").id == "v2")
         #expect(!notes.isEmpty)
     }
