@@ -44,11 +44,16 @@ let package = Package(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["Lepton"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
+        // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
+        .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
-        .testTarget(name: "LeptonTensorTests", dependencies: ["LeptonTensor"], exclude: ["Resources"]),
-        .testTarget(name: "LeptonLayersTests", dependencies: ["LeptonLayers"], exclude: ["Resources"]),
-        .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData"], exclude: ["Resources"]),
-        .testTarget(name: "LeptonTrainTests", dependencies: ["LeptonTrain"], exclude: ["Resources"]),
+        .testTarget(
+            name: "LeptonTensorTests", dependencies: ["LeptonTensor", "LeptonTestSupport"], exclude: ["Resources"]),
+        .testTarget(
+            name: "LeptonLayersTests", dependencies: ["LeptonLayers", "LeptonTestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData", "LeptonDeploy"], exclude: ["Resources"]),
+        .testTarget(
+            name: "LeptonTrainTests", dependencies: ["LeptonTrain", "LeptonTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "LeptonDeployTests", dependencies: ["LeptonDeploy"], exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],

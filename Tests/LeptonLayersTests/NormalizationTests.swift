@@ -6,7 +6,7 @@ import Testing
 struct NormalizationTests {
     @Test("BatchNorm in training: output, gradients and running statistics")
     func batchNorm() throws {
-        let f = try Fixtures.load("batchnorm2d_train")
+        let f = try fixtures.load("batchnorm2d_train")
         // PyTorch momentum 0.1 means Keras-style momentum 0.9.
         let layer = BatchNorm(momentum: 0.9, epsilon: 1e-5)
         let x = try #require(f["x.nhwc"])
@@ -18,14 +18,14 @@ struct NormalizationTests {
         offset.value = try #require(f["beta"])
         let input = x.requiringGradient()
         let y = layer(input, context: .training(generator: generator))
-        Fixtures.expectClose(y, f["y.nhwc"], "y")
+        fixtures.expectClose(y, f["y.nhwc"], "y")
         let loss = (y * (try #require(f["gy.nhwc"]))).sum()
         let gradients = loss.backward()
-        Fixtures.expectClose(gradients[input], f["grad.x.nhwc"], "grad.x")
-        Fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
-        Fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
-        Fixtures.expectClose(layer.runningMean?.value, f["running_mean.after"], "running mean")
-        Fixtures.expectClose(layer.runningVariance?.value, f["running_var.after"], "running variance")
+        fixtures.expectClose(gradients[input], f["grad.x.nhwc"], "grad.x")
+        fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
+        fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
+        fixtures.expectClose(layer.runningMean?.value, f["running_mean.after"], "running mean")
+        fixtures.expectClose(layer.runningVariance?.value, f["running_var.after"], "running variance")
         // Inference uses the running statistics: (x − mean) / sqrt(var + ε) · γ + β.
         let inference = layer(x)
         let expected =
@@ -35,7 +35,7 @@ struct NormalizationTests {
 
     @Test("LayerNorm: output and gradients")
     func layerNorm() throws {
-        let f = try Fixtures.load("layernorm")
+        let f = try fixtures.load("layernorm")
         let layer = LayerNorm(epsilon: 1e-5)
         let x = try #require(f["x"])
         var generator = RandomGenerator(seed: 0)
@@ -46,11 +46,11 @@ struct NormalizationTests {
         offset.value = try #require(f["beta"])
         let input = x.requiringGradient()
         let y = layer(input, context: ForwardContext(isTraining: true))
-        Fixtures.expectClose(y, f["y"], "y")
+        fixtures.expectClose(y, f["y"], "y")
         let gradients = (y * (try #require(f["gy"]))).sum().backward()
-        Fixtures.expectClose(gradients[input], f["grad.x"], "grad.x")
-        Fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
-        Fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
+        fixtures.expectClose(gradients[input], f["grad.x"], "grad.x")
+        fixtures.expectClose(gradients[scale], f["grad.gamma"], "grad.gamma")
+        fixtures.expectClose(gradients[offset], f["grad.beta"], "grad.beta")
     }
 }
 

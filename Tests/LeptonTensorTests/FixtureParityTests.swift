@@ -1,36 +1,25 @@
 import Foundation
 import LeptonKernels
 import LeptonTensor
+import LeptonTestSupport
 import Testing
 
 /// Operations against reference values computed by PyTorch (see Resources/README.md).
 @Suite("Parity with PyTorch fixtures")
 struct FixtureParityTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Resources/fixtures")
+    static let fixtures = PyTorchFixtures(
+        folder: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/fixtures")
+    )
 
-    static func load(_ name: String) throws -> [String: Tensor] {
-        try Tensor.loadSafeTensors(from: folder.appendingPathComponent("\(name).safetensors"))
-    }
-
-    static func labels(_ name: String, in file: String) throws -> [Int32] {
-        let contents = try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(file).safetensors"))
-        return try contents.int32s(name)
-    }
-
-    /// |actual − expected| ≤ 1e-4 · max(1, |expected|) everywhere.
+    /// Compares with a fixture tensor of exactly the same shape.
     static func expectClose(
         _ actual: Tensor?, _ expected: Tensor?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        guard let actual, let expected else {
-            Issue.record("\(what): missing tensor", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(actual.shape == expected.shape, "\(what) shape", sourceLocation: sourceLocation)
-        guard actual.shape == expected.shape else { return }
-        let worst =
-            zip(actual.scalars, expected.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-        #expect(worst <= 1e-4, "\(what): worst relative error \(worst)", sourceLocation: sourceLocation)
+        fixtures.expectClose(actual, expected, what, sameShape: true, sourceLocation: sourceLocation)
+    }
+
+    static func labels(_ name: String, in file: String) throws -> [Int32] {
+        try SafeTensorsFile(contentsOf: fixtures.url(file)).int32s(name)
     }
 
     @Test(
@@ -39,7 +28,7 @@ struct FixtureParityTests {
             ("conv2d_valid", 1, 0), ("conv2d_pad1", 1, 1), ("conv2d_stride2_pad1", 2, 1), ("conv2d_5x5_pad2", 1, 2),
         ])
     func convolution(name: String, stride: Int, pad: Int) throws {
-        let f = try Self.load(name)
+        let f = try Self.fixtures.load(name)
         let x = try #require(f["x.nhwc"]).requiringGradient()
         let filter = try #require(f["weight"]).permuted([2, 3, 1, 0]).requiringGradient()
         let bias = try #require(f["bias"]).requiringGradient()
@@ -56,7 +45,7 @@ struct FixtureParityTests {
     @Test(
         "pooling forward and backward", arguments: [("maxpool2d", 2, 2), ("maxpool2d_3s2", 3, 2), ("avgpool2d", 2, 2)])
     func pooling(name: String, window: Int, stride: Int) throws {
-        let f = try Self.load(name)
+        let f = try Self.fixtures.load(name)
         let x = try #require(f["x.nhwc"]).requiringGradient()
         let y =
             name.hasPrefix("max")
@@ -69,7 +58,7 @@ struct FixtureParityTests {
 
     @Test("activations and their derivatives")
     func activations() throws {
-        let f = try Self.load("activations")
+        let f = try Self.fixtures.load("activations")
         let x = try #require(f["x"])
         let cases: [(String, (Tensor) -> Tensor)] = [
             ("relu", { relu($0) }), ("sigmoid", { sigmoid($0) }), ("tanh", { tanh($0) }),
@@ -87,7 +76,7 @@ struct FixtureParityTests {
 
     @Test("softmax and log-softmax")
     func softmax() throws {
-        let f = try Self.load("losses")
+        let f = try Self.fixtures.load("losses")
         let logits = try #require(f["logits"])
         Self.expectClose(logits.softmax(), f["softmax"], "softmax")
         Self.expectClose(logits.logSoftmax(), f["log_softmax"], "log_softmax")
@@ -103,7 +92,8 @@ struct FixtureParityTests {
     @Test("linear: y = x·Wᵀ + b and its gradients")
     func linearLayer() throws {
         let f = try Tensor.loadSafeTensors(
-            from: Self.folder.deletingLastPathComponent().appendingPathComponent("safetensors/linear.safetensors"))
+            from: Self.fixtures.folder.deletingLastPathComponent().appendingPathComponent(
+                "safetensors/linear.safetensors"))
         let x = try #require(f["x"]).requiringGradient()
         let weight = try #require(f["weight"]).transposed.requiringGradient()
         let bias = try #require(f["bias"]).requiringGradient()
@@ -117,7 +107,7 @@ struct FixtureParityTests {
 
     @Test("embedding lookup accumulates gradients of repeated indices")
     func embedding() throws {
-        let f = try Self.load("embedding")
+        let f = try Self.fixtures.load("embedding")
         let indices = try Self.labels("indices", in: "embedding")
         let table = try #require(f["weight"]).requiringGradient()
         let y = table.gathering(indices).reshaped(to: [3, 4, table.shape[1]])

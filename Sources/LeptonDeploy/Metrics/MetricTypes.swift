@@ -9,13 +9,13 @@ public final class Counter: MetricFamily {
     /// The label names every observation must give.
     public let labelNames: [String]
     let typeName = "counter"
-    private let series = Mutex(LabelledSeries<Double>())
+    private let series: ScalarSeries
 
     init(name: String, help: String, labelNames: [String]) {
         self.name = name
         self.help = help
         self.labelNames = labelNames
-        if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
+        series = ScalarSeries(metric: name, labelNames: labelNames)
     }
 
     /// Adds `amount` to the series with these labels.
@@ -24,21 +24,15 @@ public final class Counter: MetricFamily {
     ///   - labels: one value for each of ``labelNames``.
     public func increment(by amount: Double = 1, labels: [String: String] = [:]) {
         precondition(amount >= 0, "Counter \(name).increment: amount must not be negative, got \(amount)")
-        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
-        series.withLock { $0.values[key, default: 0] += amount }
+        series.update(labels) { $0 += amount }
     }
 
     /// The current value of the series with these labels (0 when never incremented).
     /// - Parameter labels: one value for each of ``labelNames``.
     /// - Returns: the count.
-    public func value(labels: [String: String] = [:]) -> Double {
-        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
-        return series.withLock { $0.values[key, default: 0] }
-    }
+    public func value(labels: [String: String] = [:]) -> Double { series.value(labels) }
 
-    func renderSamples(into output: inout String) {
-        renderScalarSeries(series.withLock { $0 }, name: name, labelNames: labelNames, into: &output)
-    }
+    func renderSamples(into output: inout String) { series.render(into: &output) }
 }
 
 /// A value that goes up and down (queue length, model count), optionally split by labels.
@@ -50,44 +44,33 @@ public final class Gauge: MetricFamily {
     /// The label names every observation must give.
     public let labelNames: [String]
     let typeName = "gauge"
-    private let series = Mutex(LabelledSeries<Double>())
+    private let series: ScalarSeries
 
     init(name: String, help: String, labelNames: [String]) {
         self.name = name
         self.help = help
         self.labelNames = labelNames
-        if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
+        series = ScalarSeries(metric: name, labelNames: labelNames)
     }
 
     /// Sets the series with these labels to `value`.
     /// - Parameters:
     ///   - value: the new value.
     ///   - labels: one value for each of ``labelNames``.
-    public func set(_ value: Double, labels: [String: String] = [:]) {
-        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
-        series.withLock { $0.values[key] = value }
-    }
+    public func set(_ value: Double, labels: [String: String] = [:]) { series.update(labels) { $0 = value } }
 
     /// Adds `delta` (possibly negative) to the series with these labels.
     /// - Parameters:
     ///   - delta: the change.
     ///   - labels: one value for each of ``labelNames``.
-    public func add(_ delta: Double, labels: [String: String] = [:]) {
-        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
-        series.withLock { $0.values[key, default: 0] += delta }
-    }
+    public func add(_ delta: Double, labels: [String: String] = [:]) { series.update(labels) { $0 += delta } }
 
     /// The current value of the series with these labels (0 when never set).
     /// - Parameter labels: one value for each of ``labelNames``.
     /// - Returns: the value.
-    public func value(labels: [String: String] = [:]) -> Double {
-        let key = orderedLabelValues(labels, labelNames: labelNames, metric: name)
-        return series.withLock { $0.values[key, default: 0] }
-    }
+    public func value(labels: [String: String] = [:]) -> Double { series.value(labels) }
 
-    func renderSamples(into output: inout String) {
-        renderScalarSeries(series.withLock { $0 }, name: name, labelNames: labelNames, into: &output)
-    }
+    func renderSamples(into output: inout String) { series.render(into: &output) }
 }
 
 /// An info metric: one series with constant value 1 whose labels carry facts, such as the served model version
@@ -124,11 +107,38 @@ public final class InfoMetric: MetricFamily {
     }
 }
 
-private func renderScalarSeries(
-    _ series: LabelledSeries<Double>, name: String, labelNames: [String], into output: inout String
-) {
-    for key in series.sortedKeys {
-        let pairs = zip(labelNames, key).map { (name: $0, value: $1) }
-        output += "\(name)\(PrometheusText.labelBlock(pairs)) \(PrometheusText.formatNumber(series.values[key]!))\n"
+/// The labelled values of a counter or gauge, behind a lock: a series without labels exists from the start at 0,
+/// others from their first update.
+private final class ScalarSeries: Sendable {
+    private let metric: String
+    private let labelNames: [String]
+    private let series = Mutex(LabelledSeries<Double>())
+
+    init(metric: String, labelNames: [String]) {
+        self.metric = metric
+        self.labelNames = labelNames
+        if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
+    }
+
+    /// Changes the value of the series with these labels (starting from 0).
+    func update(_ labels: [String: String], _ change: (inout Double) -> Void) {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: metric)
+        series.withLock { change(&$0.values[key, default: 0]) }
+    }
+
+    /// The value of the series with these labels (0 when never updated).
+    func value(_ labels: [String: String]) -> Double {
+        let key = orderedLabelValues(labels, labelNames: labelNames, metric: metric)
+        return series.withLock { $0.values[key, default: 0] }
+    }
+
+    /// Appends one sample line per series, in label order.
+    func render(into output: inout String) {
+        let snapshot = series.withLock { $0 }
+        for key in snapshot.sortedKeys {
+            let pairs = zip(labelNames, key).map { (name: $0, value: $1) }
+            let value = snapshot.values[key, default: 0]
+            output += "\(metric)\(PrometheusText.labelBlock(pairs)) \(PrometheusText.formatNumber(value))\n"
+        }
     }
 }
