@@ -27,34 +27,55 @@ let package = Package(
         .target(name: "CLeptonKernels"),
         .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
         .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
-        .target(name: "LeptonLayers", dependencies: ["LeptonTensor"]),
+        .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonTensor"]),
-        .target(name: "LeptonTrain", dependencies: ["LeptonLayers", "LeptonData"]),
-        .target(name: "LeptonDeploy", dependencies: ["LeptonTrain", "LeptonKernels", "CLeptonKernels"]),
+        .target(name: "LeptonTrain", dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers"]),
+        .target(
+            name: "LeptonDeploy",
+            dependencies: ["CLeptonKernels", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
+        // The `lepton` command-line tool's commands, kept out of the library products so that `import Lepton`
+        // does not export them; tested as functions by LeptonDeployTests.
+        .target(
+            name: "LeptonCommandLine",
+            dependencies: [
+                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
+            ]
+        ),
         .target(
             name: "Lepton",
             dependencies: [
                 "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
             ]
         ),
-        .executableTarget(name: "LeptonBench", dependencies: ["Lepton"], path: "Benchmarks/LeptonBench"),
+        .executableTarget(
+            name: "LeptonBench", dependencies: ["Lepton", "LeptonKernels"], path: "Benchmarks/LeptonBench"),
         .executableTarget(name: "LeptonClassical", dependencies: ["Lepton"], path: "Benchmarks/LeptonClassical"),
         .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
         .executableTarget(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
-        .executableTarget(name: "lepton", dependencies: ["Lepton"]),
+        .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(
-            name: "LeptonTensorTests", dependencies: ["LeptonTensor", "LeptonTestSupport"], exclude: ["Resources"]),
+            name: "LeptonTensorTests", dependencies: ["LeptonKernels", "LeptonTensor", "LeptonTestSupport"],
+            exclude: ["Resources"]),
         .testTarget(
-            name: "LeptonLayersTests", dependencies: ["LeptonLayers", "LeptonTestSupport"], exclude: ["Resources"]),
-        .testTarget(name: "LeptonDataTests", dependencies: ["LeptonData", "LeptonDeploy"], exclude: ["Resources"]),
+            name: "LeptonLayersTests", dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTestSupport"],
+            exclude: ["Resources"]),
         .testTarget(
-            name: "LeptonTrainTests", dependencies: ["LeptonTrain", "LeptonTestSupport"], exclude: ["Resources"]),
-        .testTarget(name: "LeptonDeployTests", dependencies: ["LeptonDeploy"], exclude: ["Resources"]),
+            name: "LeptonDataTests", dependencies: ["LeptonTensor", "LeptonData", "LeptonDeploy"],
+            exclude: ["Resources"]),
+        .testTarget(
+            name: "LeptonTrainTests",
+            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTrain", "LeptonTestSupport"], exclude: ["Resources"]),
+        .testTarget(
+            name: "LeptonDeployTests",
+            dependencies: [
+                "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy", "LeptonCommandLine",
+            ],
+            exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),
     ],
     swiftLanguageModes: [.v6]

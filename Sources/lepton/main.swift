@@ -5,10 +5,10 @@
 //   lepton predict model.lepton input.csv
 //   lepton bench model.lepton --mnist Sources/mnist-cnn/Resources/mnist_5k
 //
-// The commands live in LeptonDeploy (`LeptonCommandLine`), so they are tested as library functions.
+// The commands live in the LeptonCommandLine target, so they are tested as library functions.
 
 import Foundation
-import Lepton
+import LeptonCommandLine
 
 let status = await LeptonCommandLine.run(Array(CommandLine.arguments.dropFirst()))
 exit(status)

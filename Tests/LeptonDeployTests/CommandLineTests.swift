@@ -1,4 +1,5 @@
 import Foundation
+import LeptonCommandLine
 import LeptonData
 import LeptonTensor
 import Testing

@@ -72,8 +72,8 @@ extension ColumnReference {
 }
 
 /// A decoding error's location as a JSON path (`manifest.schema.input.fields[2].type`) and its explanation.
-enum DecodingErrorLocation {
-    static func describe(_ error: any Error, root: String) -> (path: String, reason: String) {
+package enum DecodingErrorLocation {
+    package static func describe(_ error: any Error, root: String) -> (path: String, reason: String) {
         guard let error = error as? DecodingError else { return (root, String(describing: error)) }
         let (codingPath, reason): ([any CodingKey], String) =
             switch error {

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 
 /// Text formatting shared by the commands: aligned tables, short numbers, byte sizes.
 enum BenchFormatting {

@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonDeploy
 import LeptonLayers
 import LeptonTensor
 import LeptonTrain

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 
 /// A command's arguments split into positional values, `--name value` options and `--flag`s, parsed by hand.
 struct CommandArguments {

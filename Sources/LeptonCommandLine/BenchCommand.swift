@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 import LeptonKernels
 
 /// `lepton bench`: latency and throughput by batch size and under concurrent single requests (dynamic batcher

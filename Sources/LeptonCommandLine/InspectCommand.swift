@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 import LeptonLayers
 
 /// `lepton inspect`: everything a bundle says about its model, and whether its checksum holds.

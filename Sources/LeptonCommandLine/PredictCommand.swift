@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 
 /// `lepton predict`: one JSON line per input, with the prediction or the error for that input.
 enum PredictCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonDeploy
 
 /// Reads the inputs of `lepton predict`: CSV rows or a JSON array, one request per row or element. A row that cannot
 /// even become a request (a JSON value of the wrong kind) gets its own problem; the others are validated later by the

@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonDeploy
 import LeptonTensor
 
 /// The requests `lepton bench` sends: MNIST test images (with labels, for accuracy), or synthetic requests that

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 import Synchronization
 
 /// Where a command writes: standard output and standard error, or buffers for tests.

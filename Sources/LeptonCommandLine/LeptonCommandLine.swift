@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 
 /// The `lepton` command-line tool as library functions, so that tests run commands without spawning processes.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 
 /// `lepton verify`: recompute the checksum, validate everything, run the model once.
 enum VerifyCommand {

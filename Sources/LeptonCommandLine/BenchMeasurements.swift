@@ -1,4 +1,5 @@
 import Foundation
+import LeptonDeploy
 import LeptonKernels
 
 /// One measurement of `lepton bench`, printed as a JSON line (fields in the style of `Benchmarks/`: framework, task,
