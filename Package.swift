@@ -25,11 +25,13 @@ let package = Package(
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
         .target(name: "CLeptonKernels"),
+        // Small helpers written once for the whole package (checksums, seeding, quantiles); not a product.
+        .target(name: "LeptonSupport"),
         .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
         .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
-        .target(name: "LeptonData", dependencies: ["LeptonTensor"]),
-        .target(name: "LeptonTrain", dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers"]),
+        .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonTensor"]),
+        .target(name: "LeptonTrain", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers"]),
         .target(
             name: "LeptonDeploy",
             dependencies: ["CLeptonKernels", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
@@ -57,6 +59,7 @@ let package = Package(
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
+        .testTarget(name: "LeptonSupportTests", dependencies: ["LeptonSupport"]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
         .testTarget(
             name: "LeptonTensorTests", dependencies: ["LeptonKernels", "LeptonTensor", "LeptonTestSupport"],

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 
 /// gzip (RFC 1952) decompression, including concatenated members and every optional header field.
 public enum Gzip {

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 
 /// The growing byte buffer that decompressed output is written into.
 ///
