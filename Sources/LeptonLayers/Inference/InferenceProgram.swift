@@ -1,0 +1,97 @@
+import LeptonKernels
+import LeptonTensor
+
+/// A ``Sequential`` model lowered to inference operations: each layer lowers itself
+/// (``InferenceLowerable``), then neighbouring operations are fused. ``InferenceModel`` runs the program as it is;
+/// the int8 engine maps its products to quantised ones (``mapped(_:)``), so there is one compiler.
+///
+/// Fusion, left to right, for each product (dense or convolution):
+/// - a per-channel affine map right after a product with no activation (a batch norm after a linear Dense or
+///   Conv2D) is folded into the product's weight and bias;
+/// - a ReLU right after a product with no activation is fused into the product's store;
+/// - valid max pooling right after a convolution runs image by image with it.
+package struct InferenceProgram: Sendable {
+    /// The per-sample input shape.
+    package let inputShape: Shape
+    /// The per-sample output shape.
+    package let outputShape: Shape
+    /// The fused operations, in order.
+    package private(set) var operations: [any InferenceOperation]
+
+    /// Lowers and fuses a built model.
+    ///
+    /// - Parameter model: The model (its current weights are copied).
+    /// - Throws: ``InferenceCompilationError`` when the model is not built or has a layer that cannot be lowered.
+    package init(_ model: Sequential) throws(InferenceCompilationError) {
+        guard let inputShape = model.inputShape, let outputShape = model.outputShape else {
+            throw InferenceCompilationError.notBuilt
+        }
+        self.inputShape = inputShape
+        self.outputShape = outputShape
+        let shapes = [inputShape] + model.outputShapes
+        var operations: [any InferenceOperation] = []
+        for (index, layer) in model.layers.enumerated() {
+            guard let lowerable = layer as? any InferenceLowerable else {
+                throw InferenceCompilationError.unsupportedLayer(index: index, typeName: layer.typeName)
+            }
+            try lowerable.lower(inputShape: shapes[index], into: &operations)
+        }
+        self.operations = Self.fused(operations)
+    }
+
+    /// The program with every operation replaced by `transform`'s result (or kept when it returns `nil`): how
+    /// int8 quantisation swaps the products for quantised ones.
+    ///
+    /// - Parameter transform: The parameter map.
+    /// - Returns: The mapped program.
+    package func mapped(_ transform: (any InferenceOperation) -> (any InferenceOperation)?) -> InferenceProgram {
+        var copy = self
+        copy.operations = operations.map { transform($0) ?? $0 }
+        return copy
+    }
+
+    /// Runs the program on a batch, without a gradient tape.
+    ///
+    /// - Parameter input: `[batch] + inputShape`.
+    /// - Returns: `[batch] + outputShape`.
+    package func callAsFunction(_ input: Tensor) -> Tensor {
+        withoutGradients { operations.reduce(input.detached) { $1.apply($0) } }
+    }
+
+    /// The operations, one line each.
+    package var summaries: [String] { operations.map(\.summary) }
+
+    private static func fused(_ operations: [any InferenceOperation]) -> [any InferenceOperation] {
+        var result: [any InferenceOperation] = []
+        var index = 0
+        func next<T>(_ type: T.Type) -> T? {
+            operations.indices.contains(index) ? operations[index] as? T : nil
+        }
+        while index < operations.count {
+            guard var product = operations[index] as? ProductOperation else {
+                result.append(operations[index])
+                index += 1
+                continue
+            }
+            index += 1
+            if product.activation == .identity, let affine = next(AffineOperation.self) {
+                product.weight = product.weight * affine.scale
+                product.bias = (product.bias ?? Tensor.zeros(affine.scale.shape)) * affine.scale + affine.shift
+                index += 1
+            }
+            if product.activation == .identity, let relu = next(ActivationOperation.self), relu.activation == .relu {
+                product.activation = .relu
+                index += 1
+            }
+            if var convolution = product.convolution, convolution.maxPool == nil,
+                let pool = next(PoolingOperation.self), pool.isMax, pool.padding == .valid
+            {
+                convolution.maxPool = (pool.window, pool.strides)
+                product.convolution = convolution
+                index += 1
+            }
+            result.append(product)
+        }
+        return result
+    }
+}
