@@ -1,4 +1,5 @@
 import Foundation
+import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 import LeptonTrain
