@@ -15,7 +15,9 @@ extension ModelBundle {
     /// - Parameters:
     ///   - url: the bundle file.
     ///   - verifyingChecksum: whether to compare the checksum (turn off only to inspect a damaged file).
-    /// - Throws: ``BundleError`` naming the file and the first problem.
+    /// - Throws: ``BundleError`` naming the file and the first problem; every size in the architecture is checked
+    ///   against ``ArchitectureLimits`` before anything is allocated, and NaN or infinite weights are refused
+    ///   (``BundleError/nonFiniteWeight(file:parameter:index:)``).
     public init(contentsOf url: URL, verifyingChecksum: Bool = true) throws(BundleError) {
         let file: SafeTensorsFile
         do {
@@ -159,6 +161,11 @@ extension ModelBundle {
             try model.loadWeights(from: file, name: name)
         } catch {
             throw .weightsMismatch(file: name, reason: String(describing: error))
+        }
+        for named in model.namedParameters() {
+            if let index = named.parameter.value.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFiniteWeight(file: name, parameter: named.path, index: index)
+            }
         }
         return model
     }

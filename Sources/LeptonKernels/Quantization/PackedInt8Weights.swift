@@ -28,11 +28,13 @@ package struct PackedInt8Weights: Sendable {
     ///   - depth: The reduction depth.
     ///   - columns: The output channels.
     ///   - bias: `columns` biases, or `nil`.
+    /// - Precondition: every weight is finite (the inference compiler refuses other weights).
     package init(weights values: [Float], depth: Int, columns: Int, bias: [Float]?) {
         precondition(
             values.count == depth * columns, "PackedInt8Weights: \(values.count) weights for [\(depth), \(columns)]")
         self.depth = depth
         self.columns = columns
+        precondition(values.allSatisfy(\.isFinite), "PackedInt8Weights: weights must be finite")
         paddedDepth = (depth + 3) / 4 * 4
         paddedColumns = (columns + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
         var scales = [Float](repeating: 0, count: paddedColumns)
@@ -44,7 +46,10 @@ package struct PackedInt8Weights: Sendable {
         var sums = [Int32](repeating: 0, count: paddedColumns)
         for k in 0..<depth {
             for j in 0..<columns {
-                let quantized = Int8((values[k * columns + j] * inverse[j]).rounded().clamped(to: -127...127))
+                let value = values[k * columns + j]
+                // A subnormal scale has no finite inverse: divide instead (0 · ∞ would be NaN).
+                let scaled = inverse[j].isFinite ? value * inverse[j] : value / scales[j] * 127
+                let quantized = Int8(scaled.rounded().clamped(to: -127...127))
                 packed[Self.packedIndex(k: k, column: j, paddedDepth: paddedDepth)] = quantized
                 sums[j] += Int32(quantized)
             }

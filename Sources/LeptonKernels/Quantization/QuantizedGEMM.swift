@@ -45,7 +45,9 @@ package enum QuantizedGEMM {
                 scales[row] = largest > 0 ? largest / 127 : 1
                 let inverse = largest > 0 ? 127 / largest : 0
                 for index in 0..<columns {
-                    output[index] = Int8((input[index] * inverse).rounded(.toNearestOrEven))
+                    // Non-finite activations give garbage, as in the vector loops, but never a trap.
+                    let scaled = (input[index] * inverse).rounded(.toNearestOrEven)
+                    output[index] = scaled.isFinite ? Int8(max(-127, min(127, scaled))) : 0
                 }
                 (output + columns).update(repeating: 0, count: destinationStride - columns)
             }

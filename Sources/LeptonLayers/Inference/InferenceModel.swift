@@ -6,6 +6,8 @@ public enum InferenceCompilationError: Error, Equatable, CustomStringConvertible
     case notBuilt
     /// A layer type the compiler does not know.
     case unsupportedLayer(index: Int, typeName: String)
+    /// A compiled weight or bias is NaN or infinite (a batch norm folded into a product can overflow).
+    case nonFiniteParameters(step: String)
 
     /// A sentence naming the problem.
     public var description: String {
@@ -13,6 +15,8 @@ public enum InferenceCompilationError: Error, Equatable, CustomStringConvertible
         case .notBuilt: return "the model has no input shape; build it before compiling it for inference"
         case .unsupportedLayer(let index, let typeName):
             return "layer \(index) (\(typeName)) has no inference implementation"
+        case .nonFiniteParameters(let step):
+            return "the compiled step '\(step)' has a NaN or infinite weight or bias"
         }
     }
 }

@@ -21,7 +21,8 @@ package struct InferenceProgram: Sendable {
     /// Lowers and fuses a built model.
     ///
     /// - Parameter model: The model (its current weights are copied).
-    /// - Throws: ``InferenceCompilationError`` when the model is not built or has a layer that cannot be lowered.
+    /// - Throws: ``InferenceCompilationError`` when the model is not built, has a layer that cannot be lowered, or
+    ///   a product whose weight or bias is not finite after fusion.
     package init(_ model: Sequential) throws(InferenceCompilationError) {
         guard let inputShape = model.inputShape, let outputShape = model.outputShape else {
             throw InferenceCompilationError.notBuilt
@@ -37,6 +38,10 @@ package struct InferenceProgram: Sendable {
             try lowerable.lower(inputShape: shapes[index], into: &operations)
         }
         self.operations = Self.fused(operations)
+        for case let product as ProductOperation in self.operations {
+            guard product.weight.scalars.allSatisfy(\.isFinite), product.bias?.scalars.allSatisfy(\.isFinite) ?? true
+            else { throw .nonFiniteParameters(step: product.summary) }
+        }
     }
 
     /// The program with every operation replaced by `transform`'s result (or kept when it returns `nil`): how
