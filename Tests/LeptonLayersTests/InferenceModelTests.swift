@@ -36,6 +36,13 @@ struct InferenceModelTests {
         let engine = try InferenceModel(convolutional)
         #expect(engine.stepSummaries.first == "conv2d 3x3x8 + relu + maxpool 2x2 (per image)")
         #expect(!engine.stepSummaries.contains { $0.contains("Dropout") })
+        // The fusion decisions of the two former compilers, now one pipeline: batch norms after linear products
+        // folded, ReLUs fused, valid max pooling fused into the convolution before it, other activations separate.
+        #expect(
+            engine.stepSummaries == [
+                "conv2d 3x3x8 + relu + maxpool 2x2 (per image)", "conv2d 3x3x6 + relu + maxpool 2x2 (per image)",
+                "avgpool 2x2", "flatten", "dense 6→7", "dense 7→5", "tanh", "layer norm", "dense 5→4", "softmax",
+            ])
         var generator = RandomGenerator(seed: 9)
         for batch in [1, 3, 17] {
             let input = Tensor.normal([batch, 12, 10, 3], using: &generator)
