@@ -68,6 +68,24 @@ struct InferenceModelTests {
         #expect(maxDifference(engine(input), model(input)) < 1e-5)
     }
 
+    @Test("a layer that lowers to nothing still separates its neighbours, as before")
+    func dropoutSeparatesFusion() throws {
+        let model = Sequential(inputShape: [3], seed: 6) {
+            Dense(units: 4)
+            Dropout(rate: 0.5)
+            BatchNorm()
+            Dense(units: 2)
+            Dropout(rate: 0.5)
+            ActivationLayer(.relu)
+        }
+        Self.trainStatistics(model, inputShape: [3])
+        let engine = try InferenceModel(model)
+        #expect(engine.stepSummaries == ["dense 3→4", "per-channel scale and shift", "dense 4→2", "relu"])
+        var generator = RandomGenerator(seed: 7)
+        let input = Tensor.normal([5, 3], using: &generator)
+        #expect(maxDifference(engine(input), model(input)) < 1e-5)
+    }
+
     @Test("an unbuilt model cannot be compiled")
     func unbuilt() {
         let model = Sequential { Dense(units: 3) }

@@ -5,7 +5,8 @@ import LeptonTensor
 /// (``InferenceLowerable``), then neighbouring operations are fused. ``InferenceModel`` runs the program as it is;
 /// the int8 engine maps its products to quantised ones (``mapped(_:)``), so there is one compiler.
 ///
-/// Fusion, left to right, for each product (dense or convolution):
+/// Fusion, left to right, for each product (dense or convolution), of operations lowered from the layers right
+/// after it:
 /// - a per-channel affine map right after a product with no activation (a batch norm after a linear Dense or
 ///   Conv2D) is folded into the product's weight and bias;
 /// - a ReLU right after a product with no activation is fused into the product's store;
@@ -31,13 +32,15 @@ package struct InferenceProgram: Sendable {
         self.outputShape = outputShape
         let shapes = [inputShape] + model.outputShapes
         var operations: [any InferenceOperation] = []
+        var layerIndices: [Int] = []
         for (index, layer) in model.layers.enumerated() {
             guard let lowerable = layer as? any InferenceLowerable else {
                 throw InferenceCompilationError.unsupportedLayer(index: index, typeName: layer.typeName)
             }
             try lowerable.lower(inputShape: shapes[index], into: &operations)
+            layerIndices += Array(repeating: index, count: operations.count - layerIndices.count)
         }
-        self.operations = Self.fused(operations)
+        self.operations = Self.fused(operations, layerIndices: layerIndices)
         for case let product as ProductOperation in self.operations {
             guard product.weight.scalars.allSatisfy(\.isFinite), product.bias?.scalars.allSatisfy(\.isFinite) ?? true
             else { throw .nonFiniteParameters(step: product.summary) }
@@ -66,11 +69,22 @@ package struct InferenceProgram: Sendable {
     /// The operations, one line each.
     package var summaries: [String] { operations.map(\.summary) }
 
-    private static func fused(_ operations: [any InferenceOperation]) -> [any InferenceOperation] {
+    /// Fuses neighbours; `layerIndices[i]` is the layer that produced operation `i`. Only an operation of the
+    /// layer right after the last one absorbed is absorbed, so a layer that lowers to nothing (dropout) still
+    /// separates its neighbours, as it always has.
+    private static func fused(_ operations: [any InferenceOperation], layerIndices: [Int])
+        -> [any InferenceOperation]
+    {
         var result: [any InferenceOperation] = []
         var index = 0
+        var lastLayer = 0
         func next<T>(_ type: T.Type) -> T? {
-            operations.indices.contains(index) ? operations[index] as? T : nil
+            guard operations.indices.contains(index), layerIndices[index] == lastLayer + 1 else { return nil }
+            return operations[index] as? T
+        }
+        func absorb() {
+            lastLayer = layerIndices[index]
+            index += 1
         }
         while index < operations.count {
             guard var product = operations[index] as? ProductOperation else {
@@ -78,22 +92,22 @@ package struct InferenceProgram: Sendable {
                 index += 1
                 continue
             }
-            index += 1
+            absorb()
             if product.activation == .identity, let affine = next(AffineOperation.self) {
                 product.weight = product.weight * affine.scale
                 product.bias = (product.bias ?? Tensor.zeros(affine.scale.shape)) * affine.scale + affine.shift
-                index += 1
+                absorb()
             }
             if product.activation == .identity, let relu = next(ActivationOperation.self), relu.activation == .relu {
                 product.activation = .relu
-                index += 1
+                absorb()
             }
             if var convolution = product.convolution, convolution.maxPool == nil,
                 let pool = next(PoolingOperation.self), pool.isMax, pool.padding == .valid
             {
                 convolution.maxPool = (pool.window, pool.strides)
                 product.convolution = convolution
-                index += 1
+                absorb()
             }
             result.append(product)
         }
