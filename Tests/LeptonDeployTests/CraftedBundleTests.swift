@@ -184,6 +184,16 @@ private func peakResidentBytes() -> Int {
         }
     }
 
+    /// A bundle is not assembled from a model with a non-finite weight either: it could not be loaded again.
+    @Test func aModelWithANonFiniteWeightIsNotAssembled() {
+        let (model, schema) = BundleFixtures.tensorParts()
+        let bias = model.namedParameters().first { $0.path == "5.bias" }!.parameter
+        bias.value = Tensor([0, .infinity, 0])
+        #expect(throws: BundleError.nonFiniteWeight(file: "<memory>", parameter: "5.bias", index: 1)) {
+            try ModelBundle(model: model, schema: schema, name: "tiny-cnn", version: "cnn-1")
+        }
+    }
+
     /// Architectures that contradict their weights: more units than the stored bias and weight hold, or a stored
     /// input size that does not match the input.
     @Test func architecturesInconsistentWithTheirWeightsAreRefused() throws {

@@ -162,11 +162,7 @@ extension ModelBundle {
         } catch {
             throw .weightsMismatch(file: name, reason: String(describing: error))
         }
-        for named in model.namedParameters() {
-            if let index = named.parameter.value.scalars.firstIndex(where: { !$0.isFinite }) {
-                throw .nonFiniteWeight(file: name, parameter: named.path, index: index)
-            }
-        }
+        try BundleConsistency.checkFiniteWeights(of: model, file: name)
         return model
     }
 
