@@ -128,7 +128,7 @@ public struct ArchitectureLimits: Sendable, Hashable {
     ///   - window: The window height and width, when the padding must be smaller than it (pooling).
     /// - Returns: The kernel-level padding.
     /// - Throws: ``ArchitectureError`` for a negative or too large padding.
-    public func padding(_ mode: PaddingMode, smallerThan window: (Int, Int)? = nil) throws(ArchitectureError)
+    package func padding(_ mode: PaddingMode, smallerThan window: (Int, Int)? = nil) throws(ArchitectureError)
         -> Conv2DGeometry.Padding
     {
         if case .explicit(let top, let bottom, let left, let right) = mode {
