@@ -121,7 +121,7 @@ void lepton_int8_gemm_avx512vnni(long m, long n, long k_padded, const int8_t *a,
 void lepton_int8_gemm_avx512vnni(long m, long n, long k_padded, const int8_t *a, long lda, const int8_t *packed_b,
                                  float *c, long ldc, const LeptonInt8Epilogue *epilogue) {
     (void)m; (void)n; (void)k_padded; (void)a; (void)lda; (void)packed_b; (void)c; (void)ldc; (void)epilogue;
-    __builtin_trap();  // Never selected: lepton_int8_features reports no VNNI off x86-64.
+    __builtin_trap();  // Never selected: lepton_cpu_features reports no VNNI off x86-64.
 }
 
 #endif

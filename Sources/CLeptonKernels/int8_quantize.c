@@ -84,14 +84,14 @@ void lepton_int8_quantize_rows_avx512(long rows, long columns, const float *sour
                                       int8_t *destination, long destination_stride, float *scales) {
     (void)rows; (void)columns; (void)source; (void)source_stride; (void)destination; (void)destination_stride;
     (void)scales;
-    __builtin_trap();  // Never selected: lepton_int8_features reports no AVX-512 off x86-64.
+    __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX-512 off x86-64.
 }
 
 void lepton_int8_quantize_rows_avx2(long rows, long columns, const float *source, long source_stride,
                                     int8_t *destination, long destination_stride, float *scales) {
     (void)rows; (void)columns; (void)source; (void)source_stride; (void)destination; (void)destination_stride;
     (void)scales;
-    __builtin_trap();  // Never selected: lepton_int8_features reports no AVX2 off x86-64.
+    __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX2 off x86-64.
 }
 
 #endif

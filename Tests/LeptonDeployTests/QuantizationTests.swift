@@ -1,4 +1,5 @@
 import Foundation
+import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 import LeptonTrain
@@ -111,6 +112,30 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
             #expect(result == Int8((value * (127 / largest)).rounded(.toNearestOrEven)))
         }
         #expect(quantized[102...].allSatisfy { $0 == 0 })
+    }
+
+    /// A column whose largest weight is subnormal has no finite inverse scale; before, `0 · ∞` made a NaN and the
+    /// conversion to Int8 trapped (found by the crafted-bundle fuzz test).
+    @Test func aSubnormalColumnIsPackedWithoutTrapping() {
+        let tiny = Float.leastNonzeroMagnitude
+        // Column 0: [tiny, 0, −tiny] → [127, 0, −127]; column 1: [1, 0.5, 0] → [127, 63.5 → 64, 0].
+        let packed = PackedInt8Weights(weights: [tiny, 1, 0, 0.5, -tiny, 0], depth: 3, columns: 2, bias: nil)
+        #expect((0..<3).map { packed.value(k: $0, column: 0) } == [127, 0, -127])
+        #expect((0..<3).map { packed.value(k: $0, column: 1) } == [127, 64, 0])
+        #expect(packed.columnScales[0] == tiny / 127 && packed.columnScales[1] == 1 / 127)
+    }
+
+    /// The portable loop gives garbage for rows holding infinity or NaN, as the vector loops do, but never traps.
+    @Test func thePortableQuantiserDoesNotTrapOnNonFiniteActivations() {
+        let values: [Float] = [.infinity, 1, .nan, 2]
+        var output = [Int8](repeating: 99, count: 8)
+        var scales = [Float](repeating: 0, count: 2)
+        values.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 2, columns: 2, sourceStride: 2, into: &output, destinationStride: 4,
+                scales: &scales, kernel: .portable)
+        }
+        #expect(output[2..<4] == [0, 0] && output[6..<8] == [0, 0])
     }
 
     @Test func anInt8ModelFollowsTheFloatModelClosely() throws {

@@ -36,6 +36,13 @@ struct InferenceModelTests {
         let engine = try InferenceModel(convolutional)
         #expect(engine.stepSummaries.first == "conv2d 3x3x8 + relu + maxpool 2x2 (per image)")
         #expect(!engine.stepSummaries.contains { $0.contains("Dropout") })
+        // The fusion decisions of the two former compilers, now one pipeline: batch norms after linear products
+        // folded, ReLUs fused, valid max pooling fused into the convolution before it, other activations separate.
+        #expect(
+            engine.stepSummaries == [
+                "conv2d 3x3x8 + relu + maxpool 2x2 (per image)", "conv2d 3x3x6 + relu + maxpool 2x2 (per image)",
+                "avgpool 2x2", "flatten", "dense 6→7", "dense 7→5", "tanh", "layer norm", "dense 5→4", "softmax",
+            ])
         var generator = RandomGenerator(seed: 9)
         for batch in [1, 3, 17] {
             let input = Tensor.normal([batch, 12, 10, 3], using: &generator)
@@ -58,6 +65,24 @@ struct InferenceModelTests {
         let engine = try InferenceModel(model)
         var generator = RandomGenerator(seed: 3)
         let input = Tensor.normal([4, 6, 6, 4], using: &generator)
+        #expect(maxDifference(engine(input), model(input)) < 1e-5)
+    }
+
+    @Test("a layer that lowers to nothing still separates its neighbours, as before")
+    func dropoutSeparatesFusion() throws {
+        let model = Sequential(inputShape: [3], seed: 6) {
+            Dense(units: 4)
+            Dropout(rate: 0.5)
+            BatchNorm()
+            Dense(units: 2)
+            Dropout(rate: 0.5)
+            ActivationLayer(.relu)
+        }
+        Self.trainStatistics(model, inputShape: [3])
+        let engine = try InferenceModel(model)
+        #expect(engine.stepSummaries == ["dense 3→4", "per-channel scale and shift", "dense 4→2", "relu"])
+        var generator = RandomGenerator(seed: 7)
+        let input = Tensor.normal([5, 3], using: &generator)
         #expect(maxDifference(engine(input), model(input)) < 1e-5)
     }
 

@@ -1,8 +1,8 @@
 // Int8 matrix-product loops for dynamically quantised inference, one per instruction set.
 //
 // As for the float tiles, only the innermost loops live in C: quantisation, packing, threading and the choice of
-// loop happen in Swift (LeptonDeploy's QuantizedGEMM). `__attribute__((target(...)))` compiles each loop for its
-// instruction set, and `lepton_int8_features` tells at run time which ones the CPU has.
+// loop happen in Swift (LeptonKernels' QuantizedGEMM). `__attribute__((target(...)))` compiles each loop for its
+// instruction set, and `lepton_cpu_features` (CLeptonKernels.h) tells at run time which ones the CPU has.
 
 #ifndef CLEPTON_INT8_H
 #define CLEPTON_INT8_H
@@ -12,17 +12,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/// Instruction-set features of the running CPU that the int8 loops can use.
-typedef struct {
-    /// AVX-512 F + BW + VL + VNNI (`vpdpbusd`), with the OS saving the ZMM state.
-    int avx512_vnni;
-    /// AVX2 (`vpmaddubsw`).
-    int avx2;
-} LeptonInt8Features;
-
-/// Reads the running CPU's int8 features.
-LeptonInt8Features lepton_int8_features(void);
 
 /// What an int8 loop does with each int32 sum before it stores it as a float.
 ///

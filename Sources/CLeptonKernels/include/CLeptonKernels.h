@@ -16,12 +16,17 @@
 extern "C" {
 #endif
 
-/// Instruction-set features of the running CPU that the tile loops can use.
+/// Instruction-set features of the running CPU that the float tile loops and the int8 loops can use: the one
+/// probe of the package (LeptonKernels' `CPUFeatures` reads it once).
 typedef struct {
     /// AVX2 and FMA3 (x86-64-v3).
     int avx2_fma;
     /// AVX-512 Foundation (with the OS saving the ZMM state).
     int avx512f;
+    /// AVX2 (`vpmaddubsw`, for the int8 loop).
+    int avx2;
+    /// AVX-512 F + BW + VL + VNNI (`vpdpbusd`, for the int8 loop).
+    int avx512_vnni;
 } LeptonCPUFeatures;
 
 /// Reads the running CPU's features (cheap; callers may cache the result).

@@ -102,4 +102,13 @@ enum BundleConsistency {
             throw .schemaMismatch(file: file, reason: "\(name) has minimum \(minimum) above maximum \(maximum)")
         }
     }
+
+    /// Refuses a NaN or infinite weight, naming the parameter and the element: a ReLU could hide it as a dead unit.
+    static func checkFiniteWeights(of model: Sequential, file: String) throws(BundleError) {
+        for named in model.namedParameters() {
+            if let index = named.parameter.value.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFiniteWeight(file: file, parameter: named.path, index: index)
+            }
+        }
+    }
 }

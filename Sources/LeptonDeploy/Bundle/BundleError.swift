@@ -16,6 +16,9 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArchitecture(file: String, reason: String)
     /// The weights do not match the architecture (a missing, unexpected or mis-shaped tensor).
     case weightsMismatch(file: String, reason: String)
+    /// A weight is NaN or infinite (a ReLU could hide it as a dead unit, so it is refused at load): the parameter's
+    /// dotted path and the element's flat index.
+    case nonFiniteWeight(file: String, parameter: String, index: Int)
     /// The fitted preprocessing pipeline does not decode; `path` locates the problem.
     case invalidPipeline(file: String, path: String, reason: String)
     /// The schema contradicts the model or the pipeline (input shape, feature count, output size).
@@ -40,6 +43,8 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidArchitecture(let file, let reason): return "\(file): the architecture does not rebuild: \(reason)"
         case .weightsMismatch(let file, let reason):
             return "\(file): the weights do not match the architecture: \(reason)"
+        case .nonFiniteWeight(let file, let parameter, let index):
+            return "\(file): weight \(parameter) holds a non-finite value at element \(index)"
         case .invalidPipeline(let file, let path, let reason):
             return "\(file): the preprocessing pipeline does not decode at \(path): \(reason)"
         case .schemaMismatch(let file, let reason): return "\(file): the schema does not fit the model: \(reason)"

@@ -59,7 +59,8 @@ public struct ModelBundle {
     ///   - reference: drift reference statistics.
     ///   - lineage: provenance.
     /// - Throws: ``BundleError/schemaMismatch(file:reason:)`` or ``BundleError/invalidArchitecture(file:reason:)``
-    ///   (with file `<memory>`) when the parts do not fit.
+    ///   (with file `<memory>`) when the parts do not fit, ``BundleError/nonFiniteWeight(file:parameter:index:)``
+    ///   when a weight is NaN or infinite (such a bundle could not be loaded).
     public init(
         model: Sequential, pipeline: FittedPipeline? = nil, schema: ModelSchema, name: String, version: String,
         trainingMetrics: [String: Double] = [:], evaluationMetrics: [String: Double] = [:],
@@ -74,6 +75,7 @@ public struct ModelBundle {
         } catch {
             throw .writeFailed(file: file, reason: "cannot encode the architecture or pipeline: \(error)")
         }
+        try BundleConsistency.checkFiniteWeights(of: model, file: file)
         try BundleConsistency.check(model: model, pipeline: pipeline, schema: schema, file: file)
         self.model = model
         self.pipeline = pipeline

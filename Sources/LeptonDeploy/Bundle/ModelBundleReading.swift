@@ -15,7 +15,9 @@ extension ModelBundle {
     /// - Parameters:
     ///   - url: the bundle file.
     ///   - verifyingChecksum: whether to compare the checksum (turn off only to inspect a damaged file).
-    /// - Throws: ``BundleError`` naming the file and the first problem.
+    /// - Throws: ``BundleError`` naming the file and the first problem; every size in the architecture is checked
+    ///   against ``ArchitectureLimits`` before anything is allocated, and NaN or infinite weights are refused
+    ///   (``BundleError/nonFiniteWeight(file:parameter:index:)``).
     public init(contentsOf url: URL, verifyingChecksum: Bool = true) throws(BundleError) {
         let file: SafeTensorsFile
         do {
@@ -160,6 +162,7 @@ extension ModelBundle {
         } catch {
             throw .weightsMismatch(file: name, reason: String(describing: error))
         }
+        try BundleConsistency.checkFiniteWeights(of: model, file: name)
         return model
     }
 

@@ -17,12 +17,10 @@ struct OutputInterpreter: Sendable {
     /// The activation applied last by the model, if its last layer has one.
     static func finalActivation(of model: Sequential) -> Activation? {
         for layer in model.layers.reversed() {
-            switch layer {
-            case let dense as Dense: return dense.configuration.activation
-            case let convolution as Conv2D: return convolution.configuration.activation
-            case let activation as ActivationLayer: return activation.configuration.activation
-            case is Dropout, is Flatten: continue
-            default: return nil
+            switch layer.outputActivation {
+            case .activation(let activation): return activation
+            case .transparent: continue
+            case .opaque: return nil
             }
         }
         return nil

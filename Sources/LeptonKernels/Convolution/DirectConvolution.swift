@@ -8,7 +8,7 @@ import CLeptonKernels
 /// stride 1, dilation 1, no padding, at most 4 input channels and whole blocks of 16 output channels; other
 /// layers (and CPUs without AVX-512) use im2col and GEMM.
 enum DirectConvolution {
-    static let hasKernel = lepton_cpu_features().avx512f != 0
+    static let hasKernel = CPUFeatures.current.avx512F
 
     /// Whether the direct loop handles this geometry on this CPU.
     static func applies(to g: Conv2DGeometry) -> Bool {

@@ -64,10 +64,9 @@ struct TileKernel: Sendable {
 
     /// Every tile loop the running CPU can execute, fastest first.
     static let supported: [TileKernel] = {
-        let features = lepton_cpu_features()
         var kernels: [TileKernel] = []
-        if features.avx512f != 0 { kernels.append(.avx512) }
-        if features.avx2_fma != 0 { kernels.append(.avx2) }
+        if CPUFeatures.current.avx512F { kernels.append(.avx512) }
+        if CPUFeatures.current.avx2FMA { kernels.append(.avx2) }
         kernels.append(.portable)
         return kernels
     }()

@@ -35,6 +35,30 @@ public protocol Layer: Module {
     /// - Parameter inputShape: The per-sample input shape.
     /// - Returns: The per-sample output shape.
     func outputShape(for inputShape: Shape) -> Shape
+
+    /// Checks settings read from a file, before the layer is created, for per-sample inputs of `inputShape`.
+    ///
+    /// Every value the layer would treat as a programmer error (a zero-unit dense layer, a kernel larger than its
+    /// input) must be answered with an ``ArchitectureError``, and every size must be computed with
+    /// overflow-checked arithmetic against `limits`, so that a crafted file cannot make the process trap or
+    /// allocate without bound. The default trusts the layer and ends the shape walk (``ArchitectureStep/trusted``).
+    ///
+    /// - Parameters:
+    ///   - configuration: The settings as decoded from the file.
+    ///   - inputShape: The per-sample input shape, already checked against `limits`.
+    ///   - limits: The sizes an architecture may use.
+    /// - Returns: The per-sample output shape and the number of parameter elements the layer will create.
+    /// - Throws: ``ArchitectureError`` naming the offending setting.
+    static func checkArchitecture(_ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits)
+        throws(ArchitectureError) -> ArchitectureStep
+
+    /// One line describing the layer and its main settings, for summaries and `lepton inspect`
+    /// (`Dense(64, relu)`, `Conv2D(32, 3x3, stride 1, valid, relu)`).
+    var summaryLine: String { get }
+
+    /// What the layer does to the meaning of its input, for reading a model's outputs as probabilities: whether
+    /// it applies an activation last, passes its input's meaning through, or makes it unknown.
+    var outputActivation: OutputActivation { get }
 }
 
 extension Layer {
@@ -46,6 +70,17 @@ extension Layer {
 
     /// The registered type name (for summaries).
     public var typeName: String { Self.typeName }
+
+    /// Trusts the settings: the shape walk ends at this layer and its parameters are not counted.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep { .trusted }
+
+    /// The registered type name.
+    public var summaryLine: String { Self.typeName }
+
+    /// Unknown: a custom layer may change the meaning of its input.
+    public var outputActivation: OutputActivation { .opaque }
 
     /// Builds the layer from the shape of `input` (batch axis first) if it is not built yet.
     ///

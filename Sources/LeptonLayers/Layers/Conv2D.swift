@@ -148,3 +148,64 @@ public final class Conv2D: Layer {
         return fused == nil ? configuration.activation.apply(output) : output
     }
 }
+
+extension Conv2D: InferenceLowerable {
+    /// Checks filters, kernel, strides, dilation, padding and a stored channel count against the image input, the
+    /// output and the unrolled patches of one image against the activation limit; counts the HWIO filter plus
+    /// `filters` biases.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try limits.extent(configuration.filters, "filters")
+        let kernel = try limits.pair(configuration.kernelSize, "kernelSize")
+        let strides = try limits.pair(configuration.strides, "strides")
+        let dilation = try limits.pair(configuration.dilation, "dilation")
+        let padding = try limits.padding(configuration.padding)
+        try configuration.activation.checkArchitecture()
+        try limits.image(inputShape)
+        for value in inputShape { try limits.extent(value, "input extent") }
+        if let stored = configuration.inputChannels, stored != inputShape[2] {
+            throw ArchitectureError("inputChannels \(stored) does not match the input's \(inputShape[2]) channels")
+        }
+        let geometry = Conv2DGeometry(
+            batch: 1, height: inputShape[0], width: inputShape[1], inChannels: inputShape[2],
+            outChannels: configuration.filters, kernelHeight: kernel.0, kernelWidth: kernel.1,
+            strideHeight: strides.0, strideWidth: strides.1, dilationHeight: dilation.0, dilationWidth: dilation.1,
+            padding: padding)
+        guard geometry.outHeight >= 1, geometry.outWidth >= 1 else {
+            throw ArchitectureError("the kernel does not fit the \(inputShape) input")
+        }
+        let output = [geometry.outHeight, geometry.outWidth, configuration.filters]
+        try limits.activation(output)
+        _ = try limits.product(
+            [geometry.outHeight, geometry.outWidth, kernel.0, kernel.1, inputShape[2]],
+            limit: limits.maximumActivationElements, "unrolled patches")
+        let parameters = try limits.parameters(
+            [kernel.0, kernel.1, inputShape[2], configuration.filters], bias: configuration.useBias)
+        return ArchitectureStep(outputShape: output, parameterCount: parameters)
+    }
+
+    /// `Conv2D(32, 3x3, stride 1, valid, relu)`.
+    public var summaryLine: String {
+        let settings = configuration
+        return "Conv2D(\(settings.filters), \(settings.kernelSize[0])x\(settings.kernelSize[1]), "
+            + "stride \(settings.strides[0]), \(settings.padding), \(settings.activation))"
+    }
+
+    /// The layer's activation.
+    public var outputActivation: OutputActivation { .activation(configuration.activation) }
+
+    /// A convolution product with the activation fused (ReLU) or after it.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        guard let weight else { throw .notBuilt }
+        let settings = ProductOperation.ConvolutionSettings(
+            inputShape: inputShape, strides: (configuration.strides[0], configuration.strides[1]),
+            padding: configuration.padding.padding,
+            dilation: (configuration.dilation[0], configuration.dilation[1]), maxPool: nil)
+        operations.append(
+            ProductOperation(convolution: settings, filter: weight.value, bias: bias?.value),
+            then: configuration.activation)
+    }
+}

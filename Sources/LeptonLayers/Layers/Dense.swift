@@ -87,3 +87,37 @@ public final class Dense: Layer {
         return fused == nil ? configuration.activation.apply(product) : product
     }
 }
+
+extension Dense: InferenceLowerable {
+    /// Checks `units`, the activation and a stored `inputSize` against the input; counts `inputSize · units`
+    /// weights plus `units` biases.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try limits.extent(configuration.units, "units")
+        try configuration.activation.checkArchitecture()
+        let inputSize = inputShape[inputShape.count - 1]
+        if let stored = configuration.inputSize, stored != inputSize {
+            throw ArchitectureError("inputSize \(stored) does not match the input's last axis \(inputSize)")
+        }
+        var output = inputShape
+        output[output.count - 1] = configuration.units
+        try limits.activation(output)
+        let parameters = try limits.parameters([inputSize, configuration.units], bias: configuration.useBias)
+        return ArchitectureStep(outputShape: output, parameterCount: parameters)
+    }
+
+    /// `Dense(64, relu)`.
+    public var summaryLine: String { "Dense(\(configuration.units), \(configuration.activation))" }
+
+    /// The layer's activation.
+    public var outputActivation: OutputActivation { .activation(configuration.activation) }
+
+    /// A dense product with the activation fused (ReLU) or after it.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        guard let weight else { throw .notBuilt }
+        operations.append(ProductOperation(dense: weight.value, bias: bias?.value), then: configuration.activation)
+    }
+}

@@ -144,3 +144,64 @@ public final class LayerNorm: Layer {
         return normalized * context.read(scale) + context.read(offset)
     }
 }
+
+extension BatchNorm: InferenceLowerable {
+    /// Checks momentum, epsilon and a stored channel count; counts four per-channel vectors.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        guard configuration.momentum >= 0 && configuration.momentum <= 1 else {
+            throw ArchitectureError("momentum \(configuration.momentum) is outside [0, 1]")
+        }
+        try checkEpsilon(configuration.epsilon)
+        let channels = inputShape[inputShape.count - 1]
+        if let stored = configuration.channels, stored != channels {
+            throw ArchitectureError("channels \(stored) does not match the input's last axis \(channels)")
+        }
+        return ArchitectureStep(
+            outputShape: inputShape, parameterCount: try limits.parameters([4, channels], bias: false))
+    }
+
+    /// A per-channel affine map from the running statistics (folded into a preceding linear product).
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        guard let scale, let offset, let runningMean, let runningVariance else { throw .notBuilt }
+        let factor = scale.value * (runningVariance.value + configuration.epsilon).rsqrt()
+        operations.append(AffineOperation(scale: factor, shift: offset.value - runningMean.value * factor))
+    }
+}
+
+extension LayerNorm: InferenceLowerable {
+    /// Checks epsilon and a stored feature count; counts two per-feature vectors.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try checkEpsilon(configuration.epsilon)
+        let features = inputShape[inputShape.count - 1]
+        if let stored = configuration.features, stored != features {
+            throw ArchitectureError("features \(stored) does not match the input's last axis \(features)")
+        }
+        return ArchitectureStep(
+            outputShape: inputShape, parameterCount: try limits.parameters([2, features], bias: false))
+    }
+
+    /// Normalisation over the last axis with the learned scale and offset.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        guard let scale = scale?.value, let offset = offset?.value else { throw .notBuilt }
+        let epsilon = configuration.epsilon
+        operations.append(
+            FunctionOperation("layer norm") { input in
+                let mean = input.mean(axes: [-1], keepDims: true)
+                let variance = input.variance(axes: [-1], keepDims: true)
+                return (input - mean) * (variance + epsilon).rsqrt() * scale + offset
+            })
+    }
+}
+
+/// Checks a normalisation's variance offset: finite and not negative.
+private func checkEpsilon(_ epsilon: Float) throws(ArchitectureError) {
+    guard epsilon.isFinite, epsilon >= 0 else { throw ArchitectureError("epsilon \(epsilon) must be finite and >= 0") }
+}

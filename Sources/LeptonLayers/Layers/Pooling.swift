@@ -118,3 +118,80 @@ public final class GlobalAvgPool2D: Layer {
         return input.mean(axes: [1, 2])
     }
 }
+
+extension PoolingConfiguration {
+    /// Checks the window, strides and padding against the image input; no parameters.
+    func checkArchitecture(inputShape: [Int], limits: ArchitectureLimits) throws(ArchitectureError)
+        -> ArchitectureStep
+    {
+        let window = try limits.pair(poolSize, "poolSize")
+        let step = try limits.pair(strides, "strides")
+        let padding = try limits.padding(self.padding, smallerThan: window)
+        try limits.image(inputShape)
+        for value in inputShape { try limits.extent(value, "input extent") }
+        let geometry = Pool2DGeometry(
+            batch: 1, height: inputShape[0], width: inputShape[1], channels: inputShape[2], windowHeight: window.0,
+            windowWidth: window.1, strideHeight: step.0, strideWidth: step.1, padding: padding)
+        guard geometry.outHeight >= 1, geometry.outWidth >= 1 else {
+            throw ArchitectureError("the window does not fit the \(inputShape) input")
+        }
+        let output = [geometry.outHeight, geometry.outWidth, inputShape[2]]
+        try limits.activation(output)
+        return ArchitectureStep(outputShape: output)
+    }
+}
+
+extension MaxPool2D: InferenceLowerable {
+    /// Checks the window, strides and padding against the image input.
+    public static func checkArchitecture(
+        _ configuration: PoolingConfiguration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try configuration.checkArchitecture(inputShape: inputShape, limits: limits)
+    }
+
+    /// `MaxPool2D(2x2)`.
+    public var summaryLine: String { "MaxPool2D(\(configuration.poolSize[0])x\(configuration.poolSize[1]))" }
+
+    /// Max pooling (fused into a preceding convolution when its padding is valid).
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        operations.append(PoolingOperation(max: true, configuration))
+    }
+}
+
+extension AvgPool2D: InferenceLowerable {
+    /// Checks the window, strides and padding against the image input.
+    public static func checkArchitecture(
+        _ configuration: PoolingConfiguration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try configuration.checkArchitecture(inputShape: inputShape, limits: limits)
+    }
+
+    /// `AvgPool2D(2x2)`.
+    public var summaryLine: String { "AvgPool2D(\(configuration.poolSize[0])x\(configuration.poolSize[1]))" }
+
+    /// Average pooling.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        operations.append(PoolingOperation(max: false, configuration))
+    }
+}
+
+extension GlobalAvgPool2D: InferenceLowerable {
+    /// Needs an image input; outputs its channels.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try limits.image(inputShape)
+        return ArchitectureStep(outputShape: [inputShape[2]])
+    }
+
+    /// The mean over height and width.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        operations.append(FunctionOperation("global average pool") { $0.mean(axes: [1, 2]) })
+    }
+}

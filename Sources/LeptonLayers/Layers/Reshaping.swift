@@ -92,3 +92,68 @@ public final class ActivationLayer: Layer {
         configuration.activation.apply(input)
     }
 }
+
+extension Flatten: InferenceLowerable {
+    /// One axis holding every element of the input.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        ArchitectureStep(outputShape: [try limits.activation(inputShape, "input shape")])
+    }
+
+    /// The input's meaning is kept.
+    public var outputActivation: OutputActivation { .transparent }
+
+    /// Merges the axes after the batch axis.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        operations.append(FunctionOperation("flatten") { $0.flattened() })
+    }
+}
+
+extension Dropout: InferenceLowerable {
+    /// Checks that the rate is in [0, 1).
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        guard configuration.rate >= 0 && configuration.rate < 1 else {
+            throw ArchitectureError("rate \(configuration.rate) is outside [0, 1)")
+        }
+        return ArchitectureStep(outputShape: inputShape)
+    }
+
+    /// `Dropout(0.3)`.
+    public var summaryLine: String { "Dropout(\(configuration.rate))" }
+
+    /// The input's meaning is kept.
+    public var outputActivation: OutputActivation { .transparent }
+
+    /// Nothing: dropout is the identity in inference.
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {}
+}
+
+extension ActivationLayer: InferenceLowerable {
+    /// Checks the activation's parameters; the shape is kept.
+    public static func checkArchitecture(
+        _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
+    ) throws(ArchitectureError) -> ArchitectureStep {
+        try configuration.activation.checkArchitecture()
+        return ArchitectureStep(outputShape: inputShape)
+    }
+
+    /// `Activation(relu)`.
+    public var summaryLine: String { "Activation(\(configuration.activation))" }
+
+    /// The activation.
+    public var outputActivation: OutputActivation { .activation(configuration.activation) }
+
+    /// The activation (a ReLU is fused into a preceding product).
+    package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
+        throws(InferenceCompilationError)
+    {
+        operations.append(ActivationOperation(configuration.activation))
+    }
+}

@@ -7,41 +7,81 @@ import Synchronization
 /// Built-in layers are registered already; register a custom ``Layer`` once with ``register(_:)`` before
 /// loading models that use it.
 public enum LayerRegistry {
-    private typealias Factory = (Decoder) throws -> any Layer
+    /// The built-in layers. Adding a layer: write its file (the class, its `Configuration`, its
+    /// ``Layer/checkArchitecture(_:inputShape:limits:)``, ``Layer/summaryLine`` and inference lowering), then add
+    /// one line here.
+    private static var builtIn: [any Layer.Type] {
+        [
+            Dense.self,
+            Conv2D.self,
+            MaxPool2D.self,
+            AvgPool2D.self,
+            GlobalAvgPool2D.self,
+            Flatten.self,
+            Dropout.self,
+            ActivationLayer.self,
+            BatchNorm.self,
+            LayerNorm.self,
+        ]
+    }
 
-    /// Factories by type name. `nonisolated(unsafe)` because a factory closure captures its layer's metatype,
-    /// which Swift 6.2+ does not consider `Sendable`; every access goes through `lock`, and a factory is a pure
-    /// function of its decoder, so calling one from any thread is safe.
-    private nonisolated(unsafe) static var factories: [String: Factory] = [
-        Dense.typeName: factory(Dense.self), Conv2D.typeName: factory(Conv2D.self),
-        MaxPool2D.typeName: factory(MaxPool2D.self), AvgPool2D.typeName: factory(AvgPool2D.self),
-        GlobalAvgPool2D.typeName: factory(GlobalAvgPool2D.self), Flatten.typeName: factory(Flatten.self),
-        Dropout.typeName: factory(Dropout.self), ActivationLayer.typeName: factory(ActivationLayer.self),
-        BatchNorm.typeName: factory(BatchNorm.self), LayerNorm.typeName: factory(LayerNorm.self),
-    ]
+    /// What the registry keeps per type: how to create a layer from its stored settings, and how to check them.
+    private struct Entry {
+        let make: (Decoder) throws -> any Layer
+        let check: (Data, [Int], ArchitectureLimits) throws -> ArchitectureStep
+    }
+
+    /// Entries by type name. `nonisolated(unsafe)` because an entry's closures capture their layer's metatype,
+    /// which Swift 6.2+ does not consider `Sendable`; every access goes through `lock`, and the closures are pure
+    /// functions of their arguments, so calling one from any thread is safe.
+    private nonisolated(unsafe) static var entries: [String: Entry] = Dictionary(
+        uniqueKeysWithValues: builtIn.map { ($0.typeName, entry(for: $0)) })
     private static let lock = Mutex(())
 
-    private static func factory<L: Layer>(_ type: L.Type) -> Factory {
-        { decoder in L(configuration: try L.Configuration(from: decoder)) }
+    private static func entry<L: Layer>(for type: L.Type) -> Entry {
+        Entry(
+            make: { decoder in L(configuration: try L.Configuration(from: decoder)) },
+            check: { json, inputShape, limits in
+                let configuration = try JSONDecoder().decode(L.Configuration.self, from: json)
+                return try L.checkArchitecture(configuration, inputShape: inputShape, limits: limits)
+            })
     }
 
     /// Registers a layer type under its ``Layer/typeName``, replacing any earlier registration of that name.
     ///
     /// - Parameter type: The layer type.
     public static func register<L: Layer>(_ type: L.Type) {
-        lock.withLock { _ in factories[L.typeName] = factory(type) }
+        lock.withLock { _ in entries[L.typeName] = entry(for: type) }
     }
 
     /// The registered type names, sorted.
     public static var typeNames: [String] {
-        lock.withLock { _ in factories.keys.sorted() }
+        lock.withLock { _ in entries.keys.sorted() }
+    }
+
+    /// Checks a layer's stored settings for a per-sample input shape, before the layer is created (see
+    /// ``Layer/checkArchitecture(_:inputShape:limits:)``). An unregistered type is ``ArchitectureStep/trusted``:
+    /// creating it fails later with ``ModelFileError/unknownLayerType(_:known:)``.
+    ///
+    /// - Parameters:
+    ///   - typeName: The stored type name.
+    ///   - configuration: The stored settings as JSON.
+    ///   - inputShape: The per-sample input shape (non-empty).
+    ///   - limits: The sizes the architecture may use.
+    /// - Returns: The layer's output shape and parameter count.
+    /// - Throws: ``ArchitectureError`` for a refused setting, `DecodingError` for settings that do not decode.
+    public static func checkArchitecture(
+        typeName: String, configuration: Data, inputShape: [Int], limits: ArchitectureLimits
+    ) throws -> ArchitectureStep {
+        guard let entry = lock.withLock({ _ in entries[typeName] }) else { return .trusted }
+        return try entry.check(configuration, inputShape, limits)
     }
 
     static func make(typeName: String, from decoder: Decoder) throws -> any Layer {
-        guard let factory = lock.withLock({ _ in factories[typeName] }) else {
+        guard let entry = lock.withLock({ _ in entries[typeName] }) else {
             throw ModelFileError.unknownLayerType(typeName, known: typeNames)
         }
-        return try factory(decoder)
+        return try entry.make(decoder)
     }
 }
 

@@ -1,8 +1,7 @@
 import CLeptonKernels
-import LeptonKernels
 
 /// Which int8 loop runs the products.
-enum Int8Kernel: String, Sendable, CaseIterable {
+package enum Int8Kernel: String, Sendable, CaseIterable {
     /// AVX-512 VNNI (`vpdpbusd`).
     case vnni
     /// AVX2 (`vpmaddubsw`).
@@ -11,23 +10,22 @@ enum Int8Kernel: String, Sendable, CaseIterable {
     case portable
 
     /// The fastest loop the running CPU supports.
-    static let best: Int8Kernel = available[0]
+    package static let best: Int8Kernel = available[0]
 
     /// The loops the running CPU supports, fastest first.
-    static var available: [Int8Kernel] {
-        let features = lepton_int8_features()
-        return (features.avx512_vnni != 0 ? [.vnni] : []) + (features.avx2 != 0 ? [.avx2] : []) + [.portable]
+    package static var available: [Int8Kernel] {
+        (CPUFeatures.current.avx512VNNI ? [.vnni] : []) + (CPUFeatures.current.avx2 ? [.avx2] : []) + [.portable]
     }
 }
 
 /// Dynamic int8 matrix products: per-row quantisation of the activations, then an int8 × int8 → int32 product with
 /// per-output-channel weights, scaled back to floats with bias and ReLU.
-enum QuantizedGEMM {
+package enum QuantizedGEMM {
     /// Quantises `rows` rows of `columns` floats (row `r` at `source + r·sourceStride`) to int8 with one symmetric
     /// scale per row: `q = round(x / scale)` (to nearest, ties to even), `scale = max |x| / 127` (1 for an all-zero
     /// row). Writes row `r` at `destination + r·destinationStride`, zero-padded to `destinationStride`, and its scale
     /// to `scales[r]`. The values must be finite.
-    static func quantizeRows(
+    package static func quantizeRows(
         _ source: UnsafePointer<Float>, rows: Int, columns: Int, sourceStride: Int,
         into destination: UnsafeMutablePointer<Int8>, destinationStride: Int, scales: UnsafeMutablePointer<Float>,
         kernel: Int8Kernel
@@ -47,7 +45,9 @@ enum QuantizedGEMM {
                 scales[row] = largest > 0 ? largest / 127 : 1
                 let inverse = largest > 0 ? 127 / largest : 0
                 for index in 0..<columns {
-                    output[index] = Int8((input[index] * inverse).rounded(.toNearestOrEven))
+                    // Non-finite activations give garbage, as in the vector loops, but never a trap.
+                    let scaled = (input[index] * inverse).rounded(.toNearestOrEven)
+                    output[index] = scaled.isFinite ? Int8(max(-127, min(127, scaled))) : 0
                 }
                 (output + columns).update(repeating: 0, count: destinationStride - columns)
             }
@@ -57,7 +57,7 @@ enum QuantizedGEMM {
     /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8,
     /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`.
     /// Large products are split over the thread pool by rows.
-    static func multiply(
+    package static func multiply(
         _ a: UnsafePointer<Int8>, rows: Int, lda: Int, rowScales: UnsafePointer<Float>, weights: PackedInt8Weights,
         into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel
     ) {
