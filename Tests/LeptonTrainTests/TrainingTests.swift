@@ -46,9 +46,9 @@ struct TrainingTests {
         let losses = history["loss"]
         #expect(losses.last! < losses.first! / 3)
         #expect(history["val_accuracy"].last! > 0.95)
-        let evaluation = trainer.evaluate(testX, .labels(testY))
+        let evaluation = try trainer.evaluate(testX, .labels(testY))
         #expect(Swift.abs(evaluation["accuracy"]! - history["val_accuracy"].last!) < 1e-9)
-        #expect(trainer.predict(testX).shape == [150, 3])
+        #expect(try trainer.predict(testX).shape == [150, 3])
     }
 
     @Test("a resumed checkpoint continues exactly like an uninterrupted run")

@@ -84,10 +84,10 @@ public final class Sequential: Module {
         return layers.reduce(input) { $1.callAsFunction($0, context: context) }
     }
 
-    /// Parameters as `<layer index>.<name>`.
+    /// Parameters as `<layer index>.<name>`; a layer used at several positions is listed once, at its first.
     public func namedParameters() -> [NamedParameter] {
         layers.enumerated().flatMap { index, layer in
             layer.namedParameters().map { NamedParameter(path: "\(index).\($0.path)", parameter: $0.parameter) }
-        }
+        }.uniqued()
     }
 }

@@ -6,6 +6,50 @@ public struct Gradients: Sendable {
         self.values = values
     }
 
+    /// No gradients (the result of differentiating a constant); combine with ``adding(_:)``.
+    public init() {
+        values = [:]
+    }
+
+    /// Gradients given per identity (for a custom backward rule or gradients computed elsewhere).
+    ///
+    /// - Parameter gradients: The gradient of each identity.
+    public init(_ gradients: [(GradientID, Tensor)]) {
+        var values: [GradientID: Tensor] = [:]
+        for (id, gradient) in gradients {
+            values[id] = values[id].map { $0.adding(gradient.detached) } ?? gradient.detached
+        }
+        self.values = values
+    }
+
+    /// The sum of these gradients and `other`, identity by identity (gradient accumulation across micro-batches);
+    /// an identity present in one only keeps its gradient.
+    ///
+    /// - Parameter other: More gradients.
+    /// - Returns: The sums.
+    public func adding(_ other: Gradients) -> Gradients {
+        var values = self.values
+        for (id, gradient) in other.values {
+            if let existing = values[id] {
+                precondition(
+                    existing.shape == gradient.shape,
+                    "Gradients.adding: \(id) has shapes \(existing.shape) and \(gradient.shape)")
+                values[id] = existing.adding(gradient)
+            } else {
+                values[id] = gradient
+            }
+        }
+        return Gradients(values)
+    }
+
+    /// Every gradient multiplied by `factor` (for example 1/n after accumulating n micro-batches).
+    ///
+    /// - Parameter factor: The multiplier.
+    /// - Returns: The scaled gradients.
+    public func scaled(by factor: Float) -> Gradients {
+        Gradients(withoutGradients { values.mapValues { $0 * factor } })
+    }
+
     /// The gradient for the tensor or parameter with identity `id`, or `nil` if the result did not depend on it.
     public subscript(id: GradientID) -> Tensor? {
         values[id]
