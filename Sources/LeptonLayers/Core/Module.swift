@@ -71,6 +71,12 @@ extension Module {
         for named in namedParameters() { named.parameter.isTrainable = true }
     }
 
+    /// The path and type of the first layer inside this module that has not created its parameters yet (a lazily
+    /// built layer never called), or `nil` when every layer is built.
+    public var firstUnbuiltLayer: String? {
+        ParameterReflection.firstUnbuiltLayer(in: self, path: "")
+    }
+
     /// The parameter at a dotted path, or `nil`.
     ///
     /// - Parameter path: A path such as `conv1.weight`.
@@ -136,6 +142,41 @@ enum ParameterReflection {
                 return
             }
         }
+    }
+
+    /// The path of the first layer that has not created its parameters yet, searching modules, arrays and
+    /// optionals, or `nil` when every layer is built.
+    static func firstUnbuiltLayer(in value: Any, path: String) -> String? {
+        if let sequential = value as? Sequential {
+            for (index, layer) in sequential.layers.enumerated() {
+                if let found = firstUnbuiltLayer(in: layer, path: path.isEmpty ? "\(index)" : "\(path).\(index)") {
+                    return found
+                }
+            }
+            return nil
+        }
+        if let layer = value as? any Layer {
+            return layer.isBuilt ? nil : "\(path.isEmpty ? "model" : path) (\(layer.typeName))"
+        }
+        if value is Module {
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label else { continue }
+                let childPath = path.isEmpty ? cleaned(label) : "\(path).\(cleaned(label))"
+                if let found = firstUnbuiltLayer(in: child.value, path: childPath) { return found }
+            }
+            return nil
+        }
+        if let array = value as? [Any] {
+            for (index, element) in array.enumerated() {
+                if let found = firstUnbuiltLayer(in: element, path: "\(path).\(index)") { return found }
+            }
+            return nil
+        }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional, let wrapped = mirror.children.first {
+            return firstUnbuiltLayer(in: wrapped.value, path: path)
+        }
+        return nil
     }
 
     /// Property wrappers and lazy properties appear with a leading underscore or `$__lazy_storage_$_`.
