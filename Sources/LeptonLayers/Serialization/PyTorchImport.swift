@@ -53,18 +53,20 @@ extension Sequential {
     /// per-feature vectors are reordered the same way).
     /// BatchNorm takes `weight`, `bias`, `running_mean` and `running_var`; LayerNorm `weight` and `bias`.
     ///
-    /// Loading is strict, as PyTorch's `load_state_dict(strict=True)`: a tensor of the file that no layer takes
-    /// (other than BatchNorm's `num_batches_tracked`) is an error, and the model must be built.
+    /// Loading is strict by default, as PyTorch's `load_state_dict(strict=True)`: a tensor of the file that no
+    /// layer takes (other than BatchNorm's `num_batches_tracked`) is an error. The model must be built either way.
     ///
     /// - Parameters:
     ///   - url: The PyTorch state dict saved with `safetensors.torch.save_file`.
     ///   - prefixes: The PyTorch prefix of each parameterised layer, by layer index in this model.
+    ///   - strict: Whether tensors of the file that no layer takes are an error (`false` for a file that holds
+    ///     more than a state dict).
     /// - Returns: Warnings about settings the file cannot carry that make outputs differ from PyTorch's defaults
     ///   (normalisation epsilon, `.same` padding that pads asymmetrically).
     /// - Throws: ``WeightLoadingError`` for an unbuilt model, a missing or unexpected tensor, a shape mismatch or an
     ///   unreadable file; the model is unchanged when it throws.
     @discardableResult
-    public func loadPyTorchWeights(from url: URL, prefixes: [Int: String]) throws -> [String] {
+    public func loadPyTorchWeights(from url: URL, prefixes: [Int: String], strict: Bool = true) throws -> [String] {
         let name = url.lastPathComponent
         let file: SafeTensorsFile
         do {
@@ -125,7 +127,7 @@ extension Sequential {
                 staged.append((named.parameter, converted, "\(index).\(named.path)"))
             }
         }
-        for entry in file.entries where !entry.name.hasPrefix("__") && !consumed.contains(entry.name) {
+        for entry in file.entries where strict && !entry.name.hasPrefix("__") && !consumed.contains(entry.name) {
             throw WeightLoadingError.unexpectedKey(entry.name, file: name)
         }
         for (parameter, value, key) in staged where value.shape != parameter.shape {
