@@ -226,3 +226,48 @@ struct TrainingPlumbingTests {
         }
     }
 }
+
+@Suite("callbacks as Keras 3")
+struct KerasCallbackTests {
+    final class Recorder: Callback {
+        var weightsPerEpoch: [[Float]] = []
+        func epochDidEnd(_ epoch: Int, logs: [String: Double], state: TrainingState) throws {
+            weightsPerEpoch.append(state.model.namedParameters()[0].parameter.value.scalars)
+        }
+    }
+
+    @Test("EarlyStopping restores the best weights at the end of training even when it did not stop")
+    func restoreAtEnd() throws {
+        let (x, y) = TrainingTests.blobs(count: 60, seed: 4)
+        let (valX, valY) = TrainingTests.blobs(count: 30, seed: 5)
+        let trainer = Trainer(
+            model: TrainingTests.model(), optimizer: SGD(learningRate: 3), loss: .sparseCategoricalCrossentropy)
+        let stopper = EarlyStopping(monitor: "val_loss", patience: 100, restoreBestWeights: true)
+        let recorder = Recorder()
+        let history = try trainer.fit(
+            x, .labels(y), epochs: 30, batchSize: 10, validation: (valX, .labels(valY)),
+            callbacks: [recorder, stopper], verbose: false)
+        #expect(history.epochs.count == 30 && stopper.stoppedEpoch == nil)
+        let best = try #require(stopper.bestEpoch)
+        try #require(best < 29, "the best epoch must not be the last for this test to mean anything")
+        #expect(trainer.model.namedParameters()[0].parameter.value.scalars == recorder.weightsPerEpoch[best])
+    }
+
+    @Test("a monitored key that never appears is warned about by EarlyStopping, ModelCheckpoint and ReduceLR")
+    func missingMonitorWarns() throws {
+        let (x, y) = TrainingTests.blobs(count: 20, seed: 6)
+        let trainer = Trainer(model: TrainingTests.model(), optimizer: SGD(), loss: .sparseCategoricalCrossentropy)
+        let url = TrainingTests.temporaryURL("best.safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try trainer.fit(
+            x, .labels(y), epochs: 2,
+            callbacks: [
+                EarlyStopping(), ModelCheckpoint(url: url, trainer: trainer, saveBestOnly: true),
+                ReduceLearningRateOnPlateau(),
+            ], verbose: false)
+        #expect(
+            trainer.warnings == ["EarlyStopping", "ModelCheckpoint", "ReduceLearningRateOnPlateau"].map {
+                "\($0) monitors 'val_loss', which is not available; available: loss, lr"
+            })
+    }
+}

@@ -29,6 +29,8 @@ public final class Trainer {
     public internal(set) var shuffleGenerator: RandomGenerator
     /// The random stream for dropout and other stochastic layers.
     public internal(set) var layerGenerator: RandomGenerator
+    /// Warnings raised by callbacks during the last `fit` (for example a monitored value that never appeared).
+    public internal(set) var warnings: [String] = []
 
     /// Creates a trainer.
     ///
@@ -150,6 +152,8 @@ public final class Trainer {
         let batches = (count + batchSize - 1) / batchSize
         let state = TrainingState(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: batches)
         state.history = history
+        state.printsWarnings = verbose
+        defer { warnings = state.warnings }
         let allCallbacks = (verbose ? [ProgressDisplay()] : []) + callbacks
         for callback in allCallbacks { try callback.trainingWillBegin(state) }
         let parameters = model.namedParameters().uniqued().map(\.parameter)

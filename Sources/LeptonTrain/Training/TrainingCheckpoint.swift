@@ -166,7 +166,11 @@ public final class ModelCheckpoint: Callback {
     /// Saves the checkpoint when due.
     public func epochDidEnd(_ epoch: Int, logs: [String: Double], state: TrainingState) throws {
         if saveBestOnly {
-            guard let value = logs[monitor], mode.isImprovement(value, over: best, minimumDelta: 0) else { return }
+            guard let value = logs[monitor] else {
+                state.warnMissing("ModelCheckpoint", monitor: monitor, logs: logs)
+                return
+            }
+            guard mode.isImprovement(value, over: best, minimumDelta: 0) else { return }
             best = value
         }
         do {
