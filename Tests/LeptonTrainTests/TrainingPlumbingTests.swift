@@ -271,3 +271,25 @@ struct KerasCallbackTests {
             })
     }
 }
+
+@Suite("batch norm in fit")
+struct BatchNormFitTests {
+    @Test("fit throws when a training batch gives BatchNorm one value per channel (PyTorch raises)")
+    func batchOfOne() throws {
+        let model = Sequential(inputShape: [2]) {
+            Dense(units: 3)
+            BatchNorm()
+            Dense(units: 1)
+        }
+        let (x, y) = TrainingPlumbingTests.linearData()
+        let before = model.namedParameters().map(\.parameter.value.scalars)
+        // 16 rows in batches of 5: the last batch has one row.
+        #expect(throws: LayerDataError.batchNormNeedsMoreThanOneValue(inputShape: [1, 3])) {
+            try Trainer(model: model, optimizer: SGD(), loss: .meanSquaredError).fit(
+                x, .values(y), epochs: 1, batchSize: 5, shuffle: false, verbose: false)
+        }
+        // The three full batches trained; the one-row batch changed nothing (running statistics included).
+        #expect(model.namedParameters().map(\.parameter.value.scalars) != before)
+        #expect(model.namedParameters().allSatisfy { $0.parameter.value.firstNonFiniteIndex == nil })
+    }
+}

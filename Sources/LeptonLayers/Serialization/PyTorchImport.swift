@@ -137,8 +137,12 @@ extension Sequential {
         return pyTorchImportWarnings()
     }
 
-    /// Settings that make this model compute differently from a PyTorch model with default settings.
-    func pyTorchImportWarnings() -> [String] {
+    /// Settings that make this model compute differently from a PyTorch model with default settings: a
+    /// normalisation epsilon other than PyTorch's 1e-5, and `.same` padding where TensorFlow's rule pads
+    /// asymmetrically (stride above 1 or an even kernel).
+    ///
+    /// - Returns: One sentence per layer concerned.
+    public func pyTorchImportWarnings() -> [String] {
         var warnings: [String] = []
         for (index, layer) in layers.enumerated() {
             switch layer {
