@@ -56,7 +56,8 @@ struct GraphAndEdgeCaseTests {
         // Closed form: d/dw Σ (x·w)² = 2 Σ (x·w) x.
         #expect(accumulated[id]!.scalars == whole[id]!.scalars)
         #expect(accumulated.scaled(by: 0.5)[id]!.scalars == whole[id]!.scalars.map { $0 * 0.5 })
-        #expect(Gradients().count == 0 && Gradients([(id, Tensor([1, 1])), (id, Tensor([2, 3]))])[id]!.scalars == [3, 4])
+        #expect(
+            Gradients().count == 0 && Gradients([(id, Tensor([1, 1])), (id, Tensor([2, 3]))])[id]!.scalars == [3, 4])
     }
 
     @Test("gradients(withRespectTo:) on a tensor never marked stops with a message (PyTorch raises)")

@@ -84,7 +84,8 @@ struct ParityTests {
             Dense(units: 64, activation: .relu)
             Dense(units: 10)
         }
-        try model.loadPyTorchWeights(from: url, prefixes: [0: "init.conv", 3: "init.fc1", 4: "init.fc2"], strict: false)
+        try model.loadPyTorchWeights(
+            from: url, prefixes: [0: "init.conv", 3: "init.fc1", 4: "init.fc2"], strict: false)
         // The converted weights equal the Keras-layout copies in the fixture.
         fixtures.expectClose(
             model.parameter(at: "0.weight")?.value, f["init.conv.weight.hwio"], "conv HWIO", tolerance: 0)

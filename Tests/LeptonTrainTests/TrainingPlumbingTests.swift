@@ -89,7 +89,8 @@ struct TrainingPlumbingTests {
             try unbuilt.restoreCheckpoint(from: url)
         }
         // A built model without a tensor of the file: unexpected key, as PyTorch's strict=True.
-        let smaller = Trainer(model: Sequential(inputShape: [2]) { Dense(units: 1, useBias: false) }, optimizer: SGD(),
+        let smaller = Trainer(
+            model: Sequential(inputShape: [2]) { Dense(units: 1, useBias: false) }, optimizer: SGD(),
             loss: .meanSquaredError)
         #expect(throws: WeightLoadingError.unexpectedKey("model/0.bias", file: url.lastPathComponent)) {
             try smaller.restoreCheckpoint(from: url)
@@ -122,8 +123,10 @@ struct TrainingPlumbingTests {
             try trainer.evaluate(x, .labels(bad))
         }
         #expect(throws: TrainingError.labelOutOfRange(what: "targets", label: -1, row: 5, classes: 3)) {
-            try Trainer(model: Sequential { Dense(units: 3, activation: .softmax) }, optimizer: SGD(),
-                loss: .sparseCategoricalCrossentropy).fit(
+            try Trainer(
+                model: Sequential { Dense(units: 3, activation: .softmax) }, optimizer: SGD(),
+                loss: .sparseCategoricalCrossentropy
+            ).fit(
                 x, .labels(bad), epochs: 1, classWeights: [1, 1, 1], verbose: false)
         }
         #expect(throws: ModelInputError.shapeMismatch(expected: [2], actual: [3])) {
@@ -213,7 +216,8 @@ struct TrainingPlumbingTests {
             let stopper = TerminateOnNaN()
             let callbacks: [any Callback] = terminate ? [snapshot, stopper] : [snapshot]
             if terminate {
-                let history = try trainer.fit(x, .values(y), epochs: 5, batchSize: 16, callbacks: callbacks, verbose: false)
+                let history = try trainer.fit(
+                    x, .values(y), epochs: 5, batchSize: 16, callbacks: callbacks, verbose: false)
                 #expect(history.epochs.count == 2 && !history["loss"][1].isFinite)
                 #expect(stopper.terminatedAt?.epoch == 1 && stopper.terminatedAt?.batch == 0)
             } else {
@@ -266,9 +270,10 @@ struct KerasCallbackTests {
                 ReduceLearningRateOnPlateau(),
             ], verbose: false)
         #expect(
-            trainer.warnings == ["EarlyStopping", "ModelCheckpoint", "ReduceLearningRateOnPlateau"].map {
-                "\($0) monitors 'val_loss', which is not available; available: loss, lr"
-            })
+            trainer.warnings
+                == ["EarlyStopping", "ModelCheckpoint", "ReduceLearningRateOnPlateau"].map {
+                    "\($0) monitors 'val_loss', which is not available; available: loss, lr"
+                })
     }
 }
 

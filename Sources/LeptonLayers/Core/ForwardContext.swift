@@ -26,7 +26,8 @@ public final class ForwardContext {
     public init(isTraining: Bool, recordsGradients: Bool? = nil, generator: RandomGenerator? = nil) {
         self.isTraining = isTraining
         self.recordsGradients = recordsGradients ?? isTraining
-        self.generator = generator ?? RandomGenerator(seed: Self.defaultSeeds.wrappingAdd(1, ordering: .relaxed).newValue)
+        self.generator =
+            generator ?? RandomGenerator(seed: Self.defaultSeeds.wrappingAdd(1, ordering: .relaxed).newValue)
     }
 
     /// Counts the contexts made without a generator, so each gets its own stream.

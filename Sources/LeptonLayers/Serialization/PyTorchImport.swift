@@ -148,17 +148,20 @@ extension Sequential {
             switch layer {
             case let norm as BatchNorm where norm.configuration.epsilon != 1e-5:
                 warnings.append(
-                    "layer \(index) (BatchNorm) has epsilon \(norm.configuration.epsilon); PyTorch's default is 1e-5 — use BatchNorm(epsilon: 1e-5) unless the PyTorch model set eps")
+                    "layer \(index) (BatchNorm) has epsilon \(norm.configuration.epsilon); PyTorch's default is 1e-5 — use BatchNorm(epsilon: 1e-5) unless the PyTorch model set eps"
+                )
             case let norm as LayerNorm where norm.configuration.epsilon != 1e-5:
                 warnings.append(
-                    "layer \(index) (LayerNorm) has epsilon \(norm.configuration.epsilon); PyTorch's default is 1e-5 — use LayerNorm(epsilon: 1e-5) unless the PyTorch model set eps")
+                    "layer \(index) (LayerNorm) has epsilon \(norm.configuration.epsilon); PyTorch's default is 1e-5 — use LayerNorm(epsilon: 1e-5) unless the PyTorch model set eps"
+                )
             case let conv as Conv2D where conv.configuration.padding == .same:
                 let configuration = conv.configuration
                 if configuration.strides.contains(where: { $0 > 1 })
                     || configuration.kernelSize.contains(where: { $0 % 2 == 0 })
                 {
                     warnings.append(
-                        "layer \(index) (Conv2D) uses .same padding with kernel \(configuration.kernelSize) and strides \(configuration.strides): it pads the bottom and right more than the top and left, where PyTorch's padding=k//2 pads both sides equally — use .explicit padding to match")
+                        "layer \(index) (Conv2D) uses .same padding with kernel \(configuration.kernelSize) and strides \(configuration.strides): it pads the bottom and right more than the top and left, where PyTorch's padding=k//2 pads both sides equally — use .explicit padding to match"
+                    )
                 }
             default:
                 break

@@ -18,7 +18,8 @@ extension Module {
     ///   batch size below 1.
     public func predict(_ inputs: Tensor, batchSize: Int = 256, checkFinite: Bool = true) throws -> Tensor {
         guard batchSize >= 1 else {
-            throw TrainingError.invalidSetting(name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
         }
         guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
         var outputShape: Shape?

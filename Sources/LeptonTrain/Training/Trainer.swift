@@ -87,7 +87,8 @@ public final class Trainer {
         checkFinite: Bool = true, verbose: Bool = true
     ) throws -> History {
         guard batchSize >= 1 else {
-            throw TrainingError.invalidSetting(name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
         }
         guard epochs >= 0 else {
             throw TrainingError.invalidSetting(name: "epochs", value: "\(epochs)", requirement: "must not be negative")
@@ -251,7 +252,9 @@ public final class Trainer {
         let outcome = try trainStep(
             inputs, targets, sampleWeights: sampleWeights,
             parameters: parameters ?? model.namedParameters().uniqued().map(\.parameter), checkFinite: true)
-        guard outcome.applied else { throw TrainingError.nonFiniteLoss(epoch: completedEpochs, batch: 0, loss: outcome.loss) }
+        guard outcome.applied else {
+            throw TrainingError.nonFiniteLoss(epoch: completedEpochs, batch: 0, loss: outcome.loss)
+        }
         return (outcome.loss, outcome.predictions)
     }
 
@@ -304,7 +307,8 @@ public final class Trainer {
         -> [String: Double]
     {
         guard batchSize >= 1 else {
-            throw TrainingError.invalidSetting(name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
         }
         guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
         try TrainingError.checkLengths(inputs: inputs, targets: targets, sampleWeights: nil)
@@ -344,4 +348,3 @@ public final class Trainer {
         try model.predict(inputs, batchSize: batchSize, checkFinite: checkFinite)
     }
 }
-
