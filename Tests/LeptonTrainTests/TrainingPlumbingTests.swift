@@ -34,6 +34,11 @@ struct TrainingPlumbingTests {
         // Keras builds before training, so both runs are the same run.
         #expect(lazyHistory["loss"] == builtHistory["loss"])
         #expect(lazyHistory["loss"].last! < lazyHistory["loss"].first! / 4)
+        // A single step on a lazily built model updates it too.
+        let stepped = Sequential(seed: 3) { Dense(units: 1) }
+        let stepper = Trainer(model: stepped, optimizer: SGD(learningRate: 0.1), loss: .meanSquaredError)
+        try stepper.step(x, .values(y))
+        #expect(stepped.namedParameters()[1].parameter.value.scalars != [0])
     }
 
     @Test("a NeuralClassifier whose builder gives no input shape learns")

@@ -249,9 +249,11 @@ public final class Trainer {
     public func step(
         _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]? = nil, parameters: [Parameter]? = nil
     ) throws -> (loss: Float, predictions: Tensor) {
+        guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
+        try checkInput(inputs)
         let outcome = try trainStep(
             inputs, targets, sampleWeights: sampleWeights,
-            parameters: parameters ?? model.namedParameters().uniqued().map(\.parameter), checkFinite: true)
+            parameters: parameters, checkFinite: true)
         guard outcome.applied else {
             throw TrainingError.nonFiniteLoss(epoch: completedEpochs, batch: 0, loss: outcome.loss)
         }
@@ -261,13 +263,15 @@ public final class Trainer {
     /// Forward, backward and update; the update is skipped (`applied` false) when `checkFinite` is on and the
     /// loss or a gradient is not finite.
     private func trainStep(
-        _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?, parameters: [Parameter], checkFinite: Bool
+        _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?, parameters: [Parameter]?, checkFinite: Bool
     ) throws -> (loss: Float, predictions: Tensor, applied: Bool) {
         // The gradient graph must be gone before the update, or the weights it captured would be copied
         // (copy-on-write) instead of updated in place.
         try withDenormalsFlushedToZero {
             let (lossValue, predictions, gradients) = try forwardAndBackward(
                 inputs, targets, sampleWeights: sampleWeights)
+            // Listed after the forward pass, which builds lazily built layers.
+            let parameters = parameters ?? model.namedParameters().uniqued().map(\.parameter)
             if checkFinite {
                 let finite =
                     lossValue.isFinite
