@@ -192,6 +192,15 @@ struct TrainingPlumbingTests {
         #expect(try model.predict(Tensor.zeros([0, 2])).shape == [0, 3])
     }
 
+    @Test("predict flushes denormals on the calling thread as the pool's workers do")
+    func denormalsFlushed() throws {
+        let model = Sequential(inputShape: [1]) { Dense(units: 1, inputSize: 1) }
+        model.layers[0].namedParameters()[0].parameter.value = Tensor([1e-20], shape: [1, 1])
+        // 1e-20 · 1e-20 = 1e-40 is denormal in Float: flushed to 0 on a worker thread, so on the caller too
+        // (a direct, unflushed call on this thread gives 1e-40).
+        #expect(try model.predict(Tensor([1e-20], shape: [1, 1])).scalars == [0])
+    }
+
     @Test("an empty validation split throws, as Keras")
     func emptyValidationSplit() throws {
         let (x, y) = TrainingTests.blobs(count: 10, seed: 13)

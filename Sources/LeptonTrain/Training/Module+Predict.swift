@@ -1,3 +1,4 @@
+import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 
@@ -6,7 +7,8 @@ extension Module {
     ///
     /// The input is checked before any layer runs: its shape against a ``Sequential`` model's input shape and
     /// layers, and — unless `checkFinite` is false — that it holds no NaN or infinity. Zero rows give zero rows
-    /// of the model's output shape.
+    /// of the model's output shape. Denormal values are flushed to zero throughout, on the calling thread as on
+    /// the thread pool's workers (as TensorFlow does on CPU), so results do not depend on the thread count.
     ///
     /// - Parameters:
     ///   - inputs: Inputs, batch axis first.
@@ -30,8 +32,12 @@ extension Module {
             let perSample = outputShape ?? Shape(Array(withoutGradients { self(inputs) }.shape.dimensions.dropFirst()))
             return Tensor(repeating: 0, shape: Shape([0] + perSample.dimensions))
         }
-        let parts = stride(from: 0, to: count, by: batchSize).map { start in
-            withoutGradients { self(inputs[start..<Swift.min(count, start + batchSize)]) }
+        // Denormals are flushed on the calling thread as on the pool's workers, so the result does not depend on
+        // how many threads share the work.
+        let parts = withDenormalsFlushedToZero {
+            stride(from: 0, to: count, by: batchSize).map { start in
+                withoutGradients { self(inputs[start..<Swift.min(count, start + batchSize)]) }
+            }
         }
         return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)
     }

@@ -327,7 +327,7 @@ public final class Trainer {
         for start in stride(from: 0, to: count, by: batchSize) {
             let range = start..<Swift.min(count, start + batchSize)
             let batchTargets = targets.slice(range)
-            let predictions = withoutGradients { model(inputs[range]) }
+            let predictions = withDenormalsFlushedToZero { withoutGradients { model(inputs[range]) } }
             do {
                 lossSum += Double(try loss(predictions, batchTargets).scalar) * Double(range.count)
             } catch TrainingError.labelOutOfRange(let what, let label, let row, let classes) {
