@@ -72,3 +72,18 @@ struct GraphAndEdgeCaseTests {
         }
     }
 }
+
+@Suite("custom gradients")
+struct CustomGradientTests {
+    @Test("a custom operation's pullback receives the result's gradient and feeds its inputs")
+    func customSquare() {
+        let x = Tensor([1, -2, 3]).requiringGradient()
+        let square = Tensor.customGradient(withoutGradients { x * x }, inputs: [x], name: "square") { gradient in
+            [gradient * 2 * x.detached]
+        }
+        // d/dx Σ 3·x² = 6x (closed form).
+        let gradient = (square * 3).sum().backward()[x]
+        #expect(gradient?.scalars == [6, -12, 18])
+        #expect(square.scalars == [1, 4, 9])
+    }
+}

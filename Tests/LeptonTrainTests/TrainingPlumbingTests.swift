@@ -310,5 +310,14 @@ struct BatchNormFitTests {
         // The three full batches trained; the one-row batch changed nothing (running statistics included).
         #expect(model.namedParameters().map(\.parameter.value.scalars) != before)
         #expect(model.namedParameters().allSatisfy { $0.parameter.value.firstNonFiniteIndex == nil })
+        // dropLast skips the one-row batch, as PyTorch's drop_last: 3 batches of 5 per epoch.
+        final class BatchCounter: Callback {
+            var batches = 0
+            func batchDidEnd(_ batch: Int, logs: [String: Double], state: TrainingState) throws { batches += 1 }
+        }
+        let counter = BatchCounter()
+        try Trainer(model: model, optimizer: SGD(), loss: .meanSquaredError).fit(
+            x, .values(y), epochs: 2, batchSize: 5, callbacks: [counter], dropLast: true, verbose: false)
+        #expect(counter.batches == 6)
     }
 }

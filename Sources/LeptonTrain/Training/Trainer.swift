@@ -72,6 +72,8 @@ public final class Trainer {
     ///   - classWeights: A weight per class label, applied as sample weights.
     ///   - sampleWeights: A weight per training sample.
     ///   - callbacks: Hooks into the loop; a progress display is added unless `verbose` is false.
+    ///   - dropLast: Whether to skip the last batch of each epoch when it is smaller than `batchSize` (PyTorch's
+    ///     `drop_last`; useful with batch normalisation, which needs more than one sample per batch).
     ///   - checkFinite: Whether to reject NaN or infinite inputs, targets and weights, and to stop on a
     ///     non-finite loss without applying it.
     ///   - verbose: Whether to show progress.
@@ -84,7 +86,7 @@ public final class Trainer {
         _ inputs: Tensor, _ targets: Targets, epochs: Int, batchSize: Int = 32,
         validation: (inputs: Tensor, targets: Targets)? = nil, validationSplit: Double = 0, shuffle: Bool = true,
         classWeights: [Float]? = nil, sampleWeights: [Float]? = nil, callbacks: [any Callback] = [],
-        checkFinite: Bool = true, verbose: Bool = true
+        dropLast: Bool = false, checkFinite: Bool = true, verbose: Bool = true
     ) throws -> History {
         guard batchSize >= 1 else {
             throw TrainingError.invalidSetting(
@@ -150,7 +152,12 @@ public final class Trainer {
             }
             weights = weights.map { zip($0, fromClasses).map(*) } ?? fromClasses
         }
-        let batches = (count + batchSize - 1) / batchSize
+        let batches = dropLast ? count / batchSize : (count + batchSize - 1) / batchSize
+        guard batches > 0 else {
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)",
+                requirement: "must not exceed the \(count) training samples when dropLast is set")
+        }
         let state = TrainingState(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: batches)
         state.history = history
         state.printsWarnings = verbose
