@@ -186,6 +186,30 @@ struct TrainingPlumbingTests {
         }
     }
 
+    /// A custom module that checks its inputs.
+    final class Doubler: Module, InputValidating {
+        func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input * 2 }
+        func validateInput(_ input: Tensor) throws -> Shape {
+            guard input.rank == 2, input.shape[1] == 4 else {
+                throw ModelInputError.shapeMismatch(
+                    expected: [4], actual: Shape(Array(input.shape.dimensions.dropFirst())))
+            }
+            return [4]
+        }
+    }
+
+    @Test("a custom module that validates its input makes predict and fit throw")
+    func customValidation() throws {
+        #expect(throws: ModelInputError.shapeMismatch(expected: [4], actual: [3])) {
+            try Doubler().predict(Tensor.zeros([2, 3]))
+        }
+        #expect(try Doubler().predict(Tensor.ones([2, 4])).scalars == [Float](repeating: 2, count: 8))
+        #expect(throws: ModelInputError.shapeMismatch(expected: [4], actual: [3])) {
+            try Trainer(model: Doubler(), optimizer: SGD(), loss: .meanSquaredError).fit(
+                Tensor.zeros([2, 3]), .values(Tensor.zeros([2, 3])), epochs: 1, verbose: false)
+        }
+    }
+
     @Test("predicting 0 rows gives 0 rows of the output shape")
     func predictNoRows() throws {
         let model = TrainingTests.model()

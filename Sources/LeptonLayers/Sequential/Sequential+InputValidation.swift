@@ -22,7 +22,19 @@ public enum ModelInputError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-extension Sequential {
+/// A module that can check an input batch before running, so `fit`, `evaluate` and `predict` throw a typed error
+/// instead of trapping inside a layer. ``Sequential`` conforms; custom modules may too.
+public protocol InputValidating {
+    /// Checks that a batch of `input` can go through the module.
+    ///
+    /// - Parameter input: The input batch, batch axis first.
+    /// - Returns: The per-sample output shape.
+    /// - Throws: A typed error naming the expected and actual shapes.
+    @discardableResult
+    func validateInput(_ input: Tensor) throws -> Shape
+}
+
+extension Sequential: InputValidating {
     /// Checks that a batch of `input` can go through the model, before any layer runs.
     ///
     /// - Parameter input: The input batch, batch axis first.

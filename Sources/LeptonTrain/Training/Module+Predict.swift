@@ -5,8 +5,8 @@ import LeptonTensor
 extension Module {
     /// The outputs for `inputs`, computed in batches in inference mode (no dropout, no gradient recording).
     ///
-    /// The input is checked before any layer runs: its shape against a ``Sequential`` model's input shape and
-    /// layers, and — unless `checkFinite` is false — that it holds no NaN or infinity. Zero rows give zero rows
+    /// The input is checked before any layer runs: its shape by a module that is ``InputValidating`` (a
+    /// ``Sequential`` checks its input shape and layers), and — unless `checkFinite` is false — that it holds no NaN or infinity. Zero rows give zero rows
     /// of the model's output shape. Denormal values are flushed to zero throughout, on the calling thread as on
     /// the thread pool's workers (as TensorFlow does on CPU), so results do not depend on the thread count.
     ///
@@ -25,7 +25,7 @@ extension Module {
         }
         guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
         var outputShape: Shape?
-        if let sequential = self as? Sequential { outputShape = try sequential.validateInput(inputs) }
+        if let validating = self as? any InputValidating { outputShape = try validating.validateInput(inputs) }
         if checkFinite { try TrainingError.checkFinite(inputs, what: "inputs") }
         let count = inputs.shape[0]
         guard count > 0 else {

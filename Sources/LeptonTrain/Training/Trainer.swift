@@ -226,20 +226,21 @@ public final class Trainer {
     }
 
     /// Builds a lazily built model for `inputs` and returns its per-sample output shape, checking the input
-    /// shape first where the model can tell (a ``Sequential``); other modules are called once on one sample.
+    /// shape first where the model can tell (``InputValidating``); other modules are called once on one sample.
     private func prepareModel(for inputs: Tensor) throws -> Shape {
         if let sequential = model as? Sequential {
             let output = try sequential.validateInput(inputs)
             if !sequential.isBuilt { sequential.build(inputShape: Shape(Array(inputs.shape.dimensions.dropFirst()))) }
             return output
         }
+        try checkInput(inputs)
         let probe = withoutGradients { model(inputs[0..<1]) }
         return Shape(Array(probe.shape.dimensions.dropFirst()))
     }
 
-    /// Checks an input batch's shape against the model where the model can tell.
+    /// Checks an input batch's shape against the model where the model can tell (``InputValidating``).
     private func checkInput(_ inputs: Tensor) throws {
-        if let sequential = model as? Sequential { try sequential.validateInput(inputs) }
+        if let validating = model as? any InputValidating { try validating.validateInput(inputs) }
     }
 
     /// One optimisation step on a batch; returns the loss and the (detached) predictions.
