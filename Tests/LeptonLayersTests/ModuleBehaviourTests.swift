@@ -34,6 +34,25 @@ struct ModuleBehaviourTests {
         #expect(layer.runningMean!.value.scalars == mean && layer.runningVariance!.value.scalars == variance)
     }
 
+    @Test("building for an input shape a layer cannot take throws, naming the layer")
+    func validatedBuild() throws {
+        #expect(
+            throws: ModelInputError.layerRejectsShape(
+                layer: 0, type: "Conv2D", inputShape: [28, 28],
+                reason: "needs [height, width, channels] (NHWC images with a channel axis)")
+        ) {
+            try Sequential(validating: [28, 28]) {
+                Conv2D(filters: 4, kernelSize: 3)
+                Flatten()
+            }
+        }
+        let model = try Sequential(validating: [28, 28, 1]) {
+            Conv2D(filters: 4, kernelSize: 3)
+            Flatten()
+        }
+        #expect(model.outputShape == [26 * 26 * 4])
+    }
+
     @Test("contexts made without a generator draw different dropout masks")
     func dropoutStreams() {
         let dropout = Dropout(rate: 0.5)
