@@ -90,6 +90,20 @@ struct ModuleBehaviourTests {
         #expect(Holder().parameterCounts.trainable == 30)
     }
 
+    @Test("parameters held by a class that is not a Module are rejected with a message, not silently ignored")
+    func hiddenParameters() async {
+        await #expect(processExitsWith: .failure) {
+            final class Store {
+                let weight = Parameter(Tensor.ones([2]))
+            }
+            final class Hiding: Module {
+                let store = Store()
+                func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input }
+            }
+            _ = Hiding().namedParameters()
+        }
+    }
+
     @Test("PyTorch import reorders a Linear after Flatten → Dropout from NCHW order, and warns about settings")
     func pyTorchFlattenThroughDropout() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lepton-\(UUID().uuidString).st")

@@ -13,8 +13,9 @@ public struct NamedParameter {
 /// Implement ``callAsFunction(_:context:)``. Parameters are found by reflection over stored properties — a
 /// ``Parameter``, a nested `Module`, or an array, optional, dictionary, tuple, struct or enum payload holding
 /// them — and named by property path (`encoder.layers.0.weight`, `heads.query.weight` for a dictionary entry,
-/// `pair.1.bias` for a tuple element); override ``namedParameters()`` to name them differently. Parameters held
-/// by a class that is not a `Module` are not searched: make that class a `Module`. A parameter reachable by
+/// `pair.1.bias` for a tuple element); override ``namedParameters()`` to name them differently. A class that is
+/// not a `Module` is not searched, and one that holds parameters itself stops the program with a message naming
+/// it: make that class a `Module`. A parameter reachable by
 /// several paths (a layer used twice) is listed once, under its first path, as PyTorch's `named_parameters()`.
 public protocol Module: AnyObject {
     /// Applies the module to `input`.
@@ -137,6 +138,14 @@ enum ParameterReflection {
                     let label = child.label.map(cleaned) ?? "\(index)"
                     let name = label.hasPrefix(".") ? String(label.dropFirst()) : label
                     collect(child.value, path: "\(path).\(name)", into: &found)
+                }
+            case .class:
+                // A class that is not a Module is not searched; holding parameters there would leave them untrained
+                // and unsaved without a word, so it is rejected (a programmer error, like a bad index).
+                if let held = mirror.children.first(where: { $0.value is Parameter || $0.value is [Parameter] }) {
+                    fatalError(
+                        "\(path).\(held.label ?? "?"): a Parameter held by \(type(of: value)), which is not a Module, would never be trained or saved; make \(type(of: value)) conform to Module"
+                    )
                 }
             default:
                 return
