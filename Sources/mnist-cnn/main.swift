@@ -37,7 +37,7 @@ let history = try trainer.fit(
 let trainSeconds = Date().timeIntervalSince(started)
 
 // Evaluation: accuracy, confusion matrix and per-class scores on the test images.
-let predictions = model.predict(testImages)
+let predictions = try model.predict(testImages)
 let confusion = ConfusionMatrix(classes: 10)
 confusion.update(predictions: predictions, targets: .labels(testLabels))
 let testAccuracy = confusion.result()

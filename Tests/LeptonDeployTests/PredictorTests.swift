@@ -12,7 +12,7 @@ import Testing
         let (model, schema) = BundleFixtures.tensorParts()
         let predictor = try Predictor(model: model, schema: schema, version: "cnn-1")
         let images = BundleFixtures.images(5, seed: 11)
-        let expected = model.predict(images).scalars
+        let expected = try model.predict(images).scalars
         let results = predictor.predict(batch: (0..<5).map { .tensor(images[$0..<($0 + 1)]) })
         for (index, result) in results.enumerated() {
             let prediction = try result.get()
@@ -36,7 +36,7 @@ import Testing
             Column(name: "owns_home", data: .boolean([false])),
         ])
         let features = try pipeline.features(from: table).matrix
-        let expected = model.predict(features).scalars
+        let expected = try model.predict(features).scalars
         let prediction = try predictor.predict(record: record)
         for (value, truth) in zip(prediction.outputs, expected) { #expect(abs(value - truth) < 1e-6) }
         #expect(abs((prediction.probabilities ?? []).reduce(0, +) - 1) < 1e-5)
@@ -191,7 +191,7 @@ import Testing
         let (model, schema) = BundleFixtures.tensorParts()
         let predictor = try Predictor(model: model, schema: schema, version: "v")
         let images = BundleFixtures.images(16, seed: 9)
-        let expected = model.predict(images).scalars
+        let expected = try model.predict(images).scalars
         try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
             for index in 0..<16 {
                 group.addTask { (index, try predictor.predict(tensor: images[index..<(index + 1)]).outputs) }

@@ -149,7 +149,7 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
             Dense(units: 4)
         }
         let inputs = randomTensor([7, 10, 10, 3], seed: 4)
-        let expected = model.predict(inputs).scalars
+        let expected = try model.predict(inputs).scalars
         let float = try InferenceModel(model)
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(model, kernel: kernel)
@@ -167,7 +167,7 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
             MaxPool2D(poolSize: 2)
         }
         let grayInputs = randomTensor([3, 9, 7, 1], seed: 6)
-        let grayExpected = gray.predict(grayInputs).scalars
+        let grayExpected = try gray.predict(grayInputs).scalars
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(gray, kernel: kernel)
             #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (per image)")

@@ -53,7 +53,7 @@ struct GettingStartedTests {
         // end tour
 
         // The shipped predictor answers exactly as the trained model does.
-        let directClass = model.predict(image).argmax(axis: -1)[0]
+        let directClass = try model.predict(image).argmax(axis: -1)[0]
         #expect(prediction.classIndex == Int(directClass))
 
         // tour: serve

@@ -46,9 +46,9 @@ struct TrainingTests {
         let losses = history["loss"]
         #expect(losses.last! < losses.first! / 3)
         #expect(history["val_accuracy"].last! > 0.95)
-        let evaluation = trainer.evaluate(testX, .labels(testY))
+        let evaluation = try trainer.evaluate(testX, .labels(testY))
         #expect(Swift.abs(evaluation["accuracy"]! - history["val_accuracy"].last!) < 1e-9)
-        #expect(trainer.predict(testX).shape == [150, 3])
+        #expect(try trainer.predict(testX).shape == [150, 3])
     }
 
     @Test("a resumed checkpoint continues exactly like an uninterrupted run")
@@ -101,7 +101,9 @@ struct TrainingTests {
             callbacks: [recorder, stopper], verbose: false)
         let stopped = try #require(stopper.stoppedEpoch)
         let best = try #require(stopper.bestEpoch)
-        #expect(history.epochs.count == stopped + 1 && stopped == best + 2)
+        // Keras 3 stops at the first epoch after the best that does not improve when patience is 1 (the old
+        // count, best + 2, ran one epoch too many).
+        #expect(history.epochs.count == stopped + 1 && stopped == best + 1)
         bestWeights = recorder.weightsPerEpoch[best]
         #expect(trainer.model.namedParameters()[0].parameter.value.scalars == bestWeights)
         #expect(history["val_loss"][best] == history["val_loss"].min())

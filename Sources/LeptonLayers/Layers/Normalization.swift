@@ -4,7 +4,9 @@ import LeptonTensor
 ///
 /// In training, each batch is normalised with its own mean and (biased) variance, and the running statistics
 /// move towards them: `running = momentum · running + (1 − momentum) · batch`, the running variance taking the
-/// unbiased batch variance (as PyTorch does). In inference, the running statistics are used.
+/// unbiased batch variance (as PyTorch does). In inference, the running statistics are used; so they are for a
+/// frozen layer (``Module/freeze()``), as for Keras' `trainable = False`. A training batch with one value per
+/// channel is reported as ``LayerDataError/batchNormNeedsMoreThanOneValue(inputShape:)``.
 public final class BatchNorm: Layer {
     /// Settings of a ``BatchNorm`` layer.
     public struct Configuration: Codable, Sendable, Hashable {
@@ -71,14 +73,18 @@ public final class BatchNorm: Layer {
         let axes = Array(0..<(input.rank - 1))
         let mean: Tensor
         let variance: Tensor
-        if context.isTraining {
+        // A frozen layer normalises with its running statistics, as Keras' `trainable = False`.
+        let count = input.elementCount / Swift.max(1, input.shape[input.rank - 1])
+        if context.isTraining && scale.isTrainable && count < 2 {
+            context.report(LayerDataError.batchNormNeedsMoreThanOneValue(inputShape: input.shape))
+        }
+        if context.isTraining && scale.isTrainable && count >= 2 {
             mean = input.mean(axes: axes)
             variance = input.variance(axes: axes)
-            let count = Float(input.elementCount / Swift.max(1, input.shape[input.rank - 1]))
             let momentum = configuration.momentum
             withoutGradients {
                 runningMean.value = runningMean.value * momentum + mean.detached * (1 - momentum)
-                let unbiased = variance.detached * (count / Swift.max(count - 1, 1))
+                let unbiased = variance.detached * (Float(count) / Float(count - 1))
                 runningVariance.value = runningVariance.value * momentum + unbiased * (1 - momentum)
             }
         } else {

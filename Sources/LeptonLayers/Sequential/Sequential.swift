@@ -44,7 +44,27 @@ public final class Sequential: Module {
     public init(inputShape: Shape? = nil, seed: UInt64 = 0, layers: [any Layer]) {
         self.layers = layers
         self.seed = seed
-        if let inputShape { build(inputShape: inputShape) }
+        if let inputShape {
+            // The message survives release builds, unlike a precondition's; use init(validating:…) to catch it.
+            do { _ = try outputShape(forInputShape: inputShape) } catch { fatalError("Sequential: \(error)") }
+            build(inputShape: inputShape)
+        }
+    }
+
+    /// Creates a model from a block of layers, checking that every layer can take the input shape first.
+    ///
+    /// - Parameters:
+    ///   - inputShape: The per-sample input shape (for images `[height, width, channels]`).
+    ///   - seed: The seed of the initial weights.
+    ///   - content: The layers, one per line.
+    /// - Throws: ``ModelInputError/layerRejectsShape(layer:type:inputShape:reason:)`` naming the first layer that
+    ///   cannot take its input (for example images given without their channel axis).
+    public convenience init(validating inputShape: Shape, seed: UInt64 = 0, @LayerBuilder _ content: () -> [any Layer])
+        throws
+    {
+        let layers = content()
+        _ = try Sequential(seed: seed, layers: layers).outputShape(forInputShape: inputShape)
+        self.init(inputShape: inputShape, seed: seed, layers: layers)
     }
 
     /// Whether every layer has its parameters.
@@ -84,10 +104,10 @@ public final class Sequential: Module {
         return layers.reduce(input) { $1.callAsFunction($0, context: context) }
     }
 
-    /// Parameters as `<layer index>.<name>`.
+    /// Parameters as `<layer index>.<name>`; a layer used at several positions is listed once, at its first.
     public func namedParameters() -> [NamedParameter] {
         layers.enumerated().flatMap { index, layer in
             layer.namedParameters().map { NamedParameter(path: "\(index).\($0.path)", parameter: $0.parameter) }
-        }
+        }.uniqued()
     }
 }

@@ -13,6 +13,8 @@ public enum WeightLoadingError: Error, Equatable, CustomStringConvertible {
     case unsupportedDType(key: String, dtype: String, file: String)
     /// The file is not a valid safetensors file (the underlying error's description).
     case unreadable(file: String, reason: String)
+    /// The model has a lazily built layer without parameters yet, so the file's tensors have nowhere to go.
+    case modelNotBuilt(layer: String, file: String)
 
     /// A sentence naming the key, the file, and what was expected and found.
     public var description: String {
@@ -24,6 +26,9 @@ public enum WeightLoadingError: Error, Equatable, CustomStringConvertible {
         case .unsupportedDType(let key, let dtype, let file):
             return "\(file): '\(key)' has dtype \(dtype), which cannot be loaded as Float"
         case .unreadable(let file, let reason): return "\(file): \(reason)"
+        case .modelNotBuilt(let layer, let file):
+            return
+                "\(file): layer \(layer) is not built yet, so its weights cannot be loaded; give the model an inputShape or call it once before loading"
         }
     }
 }
@@ -37,18 +42,27 @@ extension Module {
     /// - Throws: ``SafeTensorsError`` when the file cannot be written.
     public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
         var writer = SafeTensorsWriter(metadata: metadata)
-        for named in namedParameters() {
+        for named in namedParameters().uniqued() {
             try writer.add(named.path, named.parameter.value)
         }
         try writer.write(to: url)
+    }
+
+    /// Throws ``WeightLoadingError/modelNotBuilt(layer:file:)`` when a layer has no parameters yet.
+    ///
+    /// - Parameter file: The file name used in the error.
+    /// - Throws: ``WeightLoadingError/modelNotBuilt(layer:file:)``.
+    public func checkBuilt(file: String) throws {
+        if let layer = firstUnbuiltLayer { throw WeightLoadingError.modelNotBuilt(layer: layer, file: file) }
     }
 
     /// Loads every parameter and buffer from a safetensors file written by ``saveWeights(to:metadata:)`` (or
     /// converted from another framework), checking that keys and shapes match exactly before changing anything.
     ///
     /// - Parameter url: The safetensors file.
-    /// - Throws: ``WeightLoadingError`` naming the first missing or unexpected key, shape mismatch, unsupported
-    ///   dtype, or an unreadable file; the model is unchanged when it throws.
+    /// - Throws: ``WeightLoadingError`` naming an unbuilt layer, the first missing or unexpected key (as PyTorch's
+    ///   `strict=True`), shape mismatch, unsupported dtype, or an unreadable file; the model is unchanged when it
+    ///   throws.
     public func loadWeights(from url: URL) throws {
         let file: SafeTensorsFile
         do {
@@ -66,7 +80,8 @@ extension Module {
     ///   - name: The file name used in error messages.
     /// - Throws: ``WeightLoadingError``; the model is unchanged when it throws.
     public func loadWeights(from file: SafeTensorsFile, name: String) throws {
-        let parameters = namedParameters()
+        try checkBuilt(file: name)
+        let parameters = namedParameters().uniqued()
         let expected = Set(parameters.map(\.path))
         let floatTypes: Set<SafeTensorsDType> = [.f32, .f16, .bf16, .f64]
         for entry in file.entries where !entry.name.hasPrefix("__") {

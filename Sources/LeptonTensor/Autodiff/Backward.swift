@@ -6,6 +6,50 @@ public struct Gradients: Sendable {
         self.values = values
     }
 
+    /// No gradients (the result of differentiating a constant); combine with ``adding(_:)``.
+    public init() {
+        values = [:]
+    }
+
+    /// Gradients given per identity (for a custom backward rule or gradients computed elsewhere).
+    ///
+    /// - Parameter gradients: The gradient of each identity.
+    public init(_ gradients: [(GradientID, Tensor)]) {
+        var values: [GradientID: Tensor] = [:]
+        for (id, gradient) in gradients {
+            values[id] = values[id].map { $0.adding(gradient.detached) } ?? gradient.detached
+        }
+        self.values = values
+    }
+
+    /// The sum of these gradients and `other`, identity by identity (gradient accumulation across micro-batches);
+    /// an identity present in one only keeps its gradient.
+    ///
+    /// - Parameter other: More gradients.
+    /// - Returns: The sums.
+    public func adding(_ other: Gradients) -> Gradients {
+        var values = self.values
+        for (id, gradient) in other.values {
+            if let existing = values[id] {
+                precondition(
+                    existing.shape == gradient.shape,
+                    "Gradients.adding: \(id) has shapes \(existing.shape) and \(gradient.shape)")
+                values[id] = existing.adding(gradient)
+            } else {
+                values[id] = gradient
+            }
+        }
+        return Gradients(values)
+    }
+
+    /// Every gradient multiplied by `factor` (for example 1/n after accumulating n micro-batches).
+    ///
+    /// - Parameter factor: The multiplier.
+    /// - Returns: The scaled gradients.
+    public func scaled(by factor: Float) -> Gradients {
+        Gradients(withoutGradients { values.mapValues { $0 * factor } })
+    }
+
     /// The gradient for the tensor or parameter with identity `id`, or `nil` if the result did not depend on it.
     public subscript(id: GradientID) -> Tensor? {
         values[id]
@@ -31,17 +75,34 @@ extension Tensor {
     /// - Parameter seed: The gradient of the final objective with respect to this tensor; by default ones, which
     ///   requires this tensor to hold a single element (a loss).
     /// - Returns: The gradients of the leaves (tensors marked with ``requiringGradient(id:)``), keyed by identity.
+    ///
+    /// Calling it on a tensor that does not take part in differentiation is a programmer error that stops the
+    /// program with a message (PyTorch raises): typically the value came from `model(x)`, an inference call that
+    /// records nothing, instead of `model(x, context: .training(generator:))`.
     public func backward(seed: Tensor? = nil) -> Gradients {
-        Gradients(propagate(seed: seed, keep: nil))
+        guard gradientNode != nil else { fatalError(Self.notRecordedMessage("backward()")) }
+        return Gradients(propagate(seed: seed, keep: nil))
+    }
+
+    static func notRecordedMessage(_ call: String) -> String {
+        "\(call): this tensor does not depend on any tensor that requires gradients, so there is nothing to differentiate; was it computed by model(x) (an inference call that records no gradients — use model(x, context: .training(generator:))), inside withoutGradients, or from tensors never marked with requiringGradient()?"
     }
 
     /// The gradients of this single-element tensor with respect to `inputs`, in order.
     ///
-    /// An input the result does not depend on gets a zero gradient.
+    /// A marked input the result does not depend on gets a zero gradient. An input that was never marked with
+    /// ``requiringGradient(id:)`` (nor computed from one), or a result computed without recording, is a programmer
+    /// error that stops the program with a message, as PyTorch raises.
     ///
     /// - Parameter inputs: Tensors that took part in computing this one (leaves or intermediate results).
     /// - Returns: One gradient per input, each with the input's shape.
     public func gradients(withRespectTo inputs: [Tensor]) -> [Tensor] {
+        if let unmarked = inputs.firstIndex(where: { $0.gradientID == nil }) {
+            fatalError(
+                "gradients(withRespectTo:): input \(unmarked) of shape \(inputs[unmarked].shape) was never marked with requiringGradient(), so it has no gradient"
+            )
+        }
+        guard gradientNode != nil else { fatalError(Self.notRecordedMessage("gradients(withRespectTo:)")) }
         let wanted = Set(inputs.compactMap(\.gradientID))
         let found = propagate(seed: nil, keep: wanted)
         return inputs.map { input in

@@ -27,7 +27,11 @@ public struct GradientID: Hashable, Sendable, Codable, CustomStringConvertible {
 ///
 /// A leaf node (a tensor that asked for gradients) has no inputs and no pullback. Nodes are immutable once
 /// made; the graph is the tape.
-final class GradientNode: Sendable {
+///
+/// `@unchecked Sendable`: `inputs` is written only in `deinit` (of this node or of a node that holds the only
+/// reference to it, checked with `isKnownUniquelyReferenced`), when no other thread can reach the node; it is
+/// read-only otherwise.
+final class GradientNode: @unchecked Sendable {
     /// Maps the gradient of this node's output to gradients of its inputs.
     ///
     /// The second argument says which inputs need a gradient (those with a node); the pullback may return `nil`
@@ -37,7 +41,7 @@ final class GradientNode: Sendable {
     let id: GradientID
     let shape: Shape
     let operation: String
-    let inputs: [GradientNode?]
+    private(set) var inputs: [GradientNode?]
     let pullback: Pullback?
 
     init(id: GradientID, shape: Shape, operation: String, inputs: [GradientNode?], pullback: Pullback?) {
@@ -46,6 +50,23 @@ final class GradientNode: Sendable {
         self.operation = operation
         self.inputs = inputs
         self.pullback = pullback
+    }
+
+    /// Releases the graph behind this node iteratively: a chain of 100,000 recorded operations would overflow the
+    /// stack if each node released its inputs from its own `deinit`.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        var pending: [GradientNode] = []
+        Self.moveInputs(of: &inputs, to: &pending)
+        while var node = pending.popLast() {
+            // Only a node nobody else holds dies here; take its inputs so its own deinit has nothing to release.
+            if isKnownUniquelyReferenced(&node) { Self.moveInputs(of: &node.inputs, to: &pending) }
+        }
+    }
+
+    private static func moveInputs(of inputs: inout [GradientNode?], to pending: inout [GradientNode]) {
+        for case let input? in inputs { pending.append(input) }
+        inputs = []
     }
 }
 

@@ -85,6 +85,11 @@ private struct MatrixProduct {
         let bBatch = Shape(Array(b.shape.dimensions.dropLast(2)))
         return Tensor(shape: outputShape) { out in
             if batches == 0 || m == 0 || n == 0 { return }
+            // An inner dimension of 0 is an empty sum: zeros, as NumPy gives.
+            if k == 0 {
+                out.initialize(repeating: 0, count: outputShape.elementCount)
+                return
+            }
             // A batch of rows times one shared matrix is a single taller GEMM.
             if bBatch.elementCount == 1 && !transposeA && aBatch == batchShape {
                 gemm(a.storage.pointer, b.storage.pointer, out, rows: batches * m)

@@ -29,7 +29,8 @@ extension Tensor {
     public func mean(axes: [Int] = [], keepDims: Bool = false) -> Tensor {
         let reduced = resolveReductionAxes(axes, for: "mean")
         let count = reduced.reduce(1) { $0 * shape[$1] }
-        return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(count, 1)))
+        // The mean of no values is NaN (0 · ∞), as NumPy and PyTorch give.
+        return sum(axes: axes, keepDims: keepDims) * (count == 0 ? Float.infinity : 1 / Float(count))
     }
 
     /// The variance over `axes` (all axes when empty), dividing by `count − correction`.

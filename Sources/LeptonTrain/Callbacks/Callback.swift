@@ -1,3 +1,4 @@
+import Foundation
 import LeptonLayers
 
 /// The training run as callbacks see it: the model, the optimizer, progress so far, and a stop switch.
@@ -14,8 +15,35 @@ public final class TrainingState {
     public internal(set) var epoch = 0
     /// The history so far.
     public internal(set) var history = History()
-    /// Set to `true` to end training after the current epoch.
+    /// Set to `true` to end training: after the current batch (the epoch's end is still reported), as Keras'
+    /// `model.stop_training`.
     public var stopTraining = false
+    /// Warnings raised by callbacks during this run (each once), such as a monitored value that never appears.
+    public private(set) var warnings: [String] = []
+    /// Whether warnings are also written to standard error.
+    var printsWarnings = true
+
+    /// Records a warning once per run (and writes it to standard error when the trainer is verbose), as Keras'
+    /// `warnings.warn`.
+    ///
+    /// - Parameter message: The warning.
+    public func warn(_ message: String) {
+        guard !warnings.contains(message) else { return }
+        warnings.append(message)
+        if printsWarnings { FileHandle.standardError.write(Data(("Warning: " + message + "\n").utf8)) }
+    }
+
+    /// Warns (once) that `monitor` is missing from `logs`, naming the keys that are there.
+    ///
+    /// - Parameters:
+    ///   - callback: The callback's name.
+    ///   - monitor: The monitored key.
+    ///   - logs: The epoch's values.
+    public func warnMissing(_ callback: String, monitor: String, logs: [String: Double]) {
+        warn(
+            "\(callback) monitors '\(monitor)', which is not available; available: \(logs.keys.sorted().joined(separator: ", "))"
+        )
+    }
 
     init(model: Module, optimizer: any Optimizer, epochs: Int, batchesPerEpoch: Int) {
         self.model = model

@@ -23,7 +23,9 @@ public enum MonitorMode: String, Sendable, Codable {
 }
 
 /// Stops training when a monitored value has not improved for `patience` epochs, optionally restoring the
-/// weights of the best epoch.
+/// weights of the best epoch — as Keras 3: with `patience` 1, training stops at the first epoch after the best
+/// that does not improve, and `restoreBestWeights` puts the best weights back at the end of training whether or not
+/// it stopped early. A monitored key that never appears is reported with ``TrainingState/warn(_:)``.
 public final class EarlyStopping: Callback {
     /// The log key watched (default `val_loss`).
     public let monitor: String
@@ -73,26 +75,27 @@ public final class EarlyStopping: Callback {
 
     /// Compares the epoch's value with the best so far.
     public func epochDidEnd(_ epoch: Int, logs: [String: Double], state: TrainingState) throws {
-        guard let value = logs[monitor] else { return }
+        guard let value = logs[monitor] else {
+            state.warnMissing("EarlyStopping", monitor: monitor, logs: logs)
+            return
+        }
+        waited += 1
         if mode.isImprovement(value, over: best, minimumDelta: minimumDelta) {
             best = value
             bestEpoch = epoch
             waited = 0
             if restoreBestWeights {
-                bestWeights = state.model.namedParameters().map { ($0.parameter, $0.parameter.value) }
+                bestWeights = state.model.namedParameters().uniqued().map { ($0.parameter, $0.parameter.value) }
             }
-        } else {
-            waited += 1
-            if waited > patience {
-                state.stopTraining = true
-                stoppedEpoch = epoch
-            }
+        } else if waited >= patience {
+            state.stopTraining = true
+            stoppedEpoch = epoch
         }
     }
 
-    /// Restores the best weights if asked to.
+    /// Restores the best weights if asked to, at the end of training (stopped early or not).
     public func trainingDidEnd(_ state: TrainingState) throws {
-        guard restoreBestWeights, stoppedEpoch != nil else { return }
+        guard restoreBestWeights else { return }
         for (parameter, value) in bestWeights { parameter.value = value }
     }
 }

@@ -84,6 +84,12 @@ public struct Loss: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Whether the loss takes class labels (sparse cross-entropy) rather than value targets.
+    public var takesLabels: Bool {
+        if case .sparseCategoricalCrossentropy = kind { return true }
+        return false
+    }
+
     /// The loss of a batch.
     ///
     /// - Parameters:
@@ -91,13 +97,18 @@ public struct Loss: Sendable, Hashable, Codable, CustomStringConvertible {
     ///   - targets: Labels (sparse cross-entropy) or values shaped like `predictions`.
     ///   - sampleWeights: One weight per sample, or `nil`.
     /// - Returns: A scalar tensor, differentiable with respect to `predictions`.
-    public func callAsFunction(_ predictions: Tensor, _ targets: Targets, sampleWeights: [Float]? = nil) -> Tensor {
-        let perSample = self.perSample(predictions, targets)
+    /// - Throws: ``TrainingError`` for the wrong kind of targets, mismatched shapes or counts, or a label outside
+    ///   the predictions' classes (naming the label and its row in the batch).
+    public func callAsFunction(_ predictions: Tensor, _ targets: Targets, sampleWeights: [Float]? = nil) throws
+        -> Tensor
+    {
+        let perSample = try self.perSample(predictions, targets)
         let batch = Swift.max(perSample.elementCount, 1)
         if let sampleWeights {
-            precondition(
-                sampleWeights.count == perSample.elementCount,
-                "\(self): \(sampleWeights.count) sample weights for a batch of \(perSample.elementCount)")
+            guard sampleWeights.count == perSample.elementCount else {
+                throw TrainingError.lengthMismatch(
+                    what: "sampleWeights", expected: perSample.elementCount, actual: sampleWeights.count)
+            }
             return (perSample * Tensor(sampleWeights)).sum() / Float(batch)
         }
         return perSample.sum() / Float(batch)
@@ -109,28 +120,29 @@ public struct Loss: Sendable, Hashable, Codable, CustomStringConvertible {
     ///   - predictions: The model's output, batch axis first.
     ///   - targets: Labels or values.
     /// - Returns: One loss per sample.
-    public func perSample(_ predictions: Tensor, _ targets: Targets) -> Tensor {
+    /// - Throws: ``TrainingError`` as ``callAsFunction(_:_:sampleWeights:)``.
+    public func perSample(_ predictions: Tensor, _ targets: Targets) throws -> Tensor {
+        guard predictions.rank >= 1 else {
+            throw TrainingError.targetShapeMismatch(what: "predictions", expected: [1], actual: predictions.shape)
+        }
         let batch = predictions.shape[0]
+        guard targets.count == batch else {
+            throw TrainingError.lengthMismatch(what: "targets", expected: batch, actual: targets.count)
+        }
+        try TrainingError.checkTargets(
+            targets, outputShape: Shape(Array(predictions.shape.dimensions.dropFirst())), loss: self, what: "targets")
         switch kind {
         case .sparseCategoricalCrossentropy(let fromLogits):
-            guard let labels = targets.labels else { preconditionFailure("\(self) needs class labels as targets") }
-            precondition(
-                labels.count == batch, "\(self): \(labels.count) labels for predictions of shape \(predictions.shape)")
-            let classes = predictions.shape[predictions.rank - 1]
+            let labels = targets.labels ?? []
+            let classes = predictions.shape[1]
             let logProbabilities =
                 fromLogits
                 ? predictions.logSoftmax()
                 : predictions.clamped(min: Self.probabilityEpsilon, max: 1 - Self.probabilityEpsilon).log()
-            let picks = labels.enumerated().map { index, label -> Int32 in
-                precondition(label >= 0 && Int(label) < classes, "\(self): label \(label) is outside 0..<\(classes)")
-                return Int32(index * classes) + label
-            }
+            let picks = labels.enumerated().map { index, label in Int32(index * classes) + label }
             return -logProbabilities.reshaped(to: [-1]).gathering(picks)
         default:
-            guard let values = targets.values else { preconditionFailure("\(self) needs value targets") }
-            precondition(
-                values.shape == predictions.shape,
-                "\(self): targets of shape \(values.shape) do not match predictions of shape \(predictions.shape)")
+            let values = targets.values ?? predictions
             let elementwise = elementwiseLoss(predictions, values)
             let featureAxes = Array(1..<Swift.max(predictions.rank, 1))
             if featureAxes.isEmpty { return elementwise }

@@ -73,11 +73,17 @@ public protocol Optimizer: AnyObject {
 extension Optimizer {
     /// Applies one update to every trainable parameter that has a gradient.
     ///
+    /// A parameter listed more than once (a layer used twice) is updated once, with its gradient, which already
+    /// sums every use.
+    ///
     /// - Parameters:
     ///   - gradients: Gradients keyed by parameter identity.
     ///   - parameters: The parameters to update.
     public func apply(_ gradients: Gradients, to parameters: [Parameter]) {
-        let trainable = parameters.filter { $0.isTrainable && gradients[$0.id] != nil }
+        var seen = Set<ObjectIdentifier>()
+        let trainable = parameters.filter {
+            $0.isTrainable && gradients[$0.id] != nil && seen.insert(ObjectIdentifier($0)).inserted
+        }
         var clipped = trainable.map { gradients[$0.id]! }
         clip(&clipped)
         state.step += 1

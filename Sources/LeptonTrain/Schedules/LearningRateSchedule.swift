@@ -110,7 +110,12 @@ public struct LinearWarmup: LearningRateSchedule {
     }
 }
 
-/// Sets the optimizer's learning rate from a schedule before every step.
+/// Sets the optimizer's learning rate from a schedule before every **batch** (optimisation step).
+///
+/// Note the difference from Keras: Keras' `LearningRateScheduler` callback calls its schedule once per
+/// **epoch** with the epoch index; this callback calls it once per step with the step index, like a Keras
+/// `LearningRateSchedule` object passed to an optimizer (`ExponentialDecay(decaySteps:)` counts steps). For a
+/// per-epoch schedule, use a step size of `batchesPerEpoch` (for example `StepDecay(stepSize: batches)`).
 public final class LearningRateScheduler: Callback {
     /// The schedule.
     public let schedule: any LearningRateSchedule
@@ -167,7 +172,10 @@ public final class ReduceLearningRateOnPlateau: Callback {
 
     /// Watches the value and reduces the rate on a plateau.
     public func epochDidEnd(_ epoch: Int, logs: [String: Double], state: TrainingState) throws {
-        guard let value = logs[monitor] else { return }
+        guard let value = logs[monitor] else {
+            state.warnMissing("ReduceLearningRateOnPlateau", monitor: monitor, logs: logs)
+            return
+        }
         if cooling > 0 { cooling -= 1 }
         if mode.isImprovement(value, over: best, minimumDelta: minimumDelta) {
             best = value

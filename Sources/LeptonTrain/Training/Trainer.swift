@@ -29,6 +29,8 @@ public final class Trainer {
     public internal(set) var shuffleGenerator: RandomGenerator
     /// The random stream for dropout and other stochastic layers.
     public internal(set) var layerGenerator: RandomGenerator
+    /// Warnings raised by callbacks during the last `fit` (for example a monitored value that never appeared).
+    public internal(set) var warnings: [String] = []
 
     /// Creates a trainer.
     ///
@@ -50,6 +52,14 @@ public final class Trainer {
 
     /// Trains for `epochs` more epochs.
     ///
+    /// Everything is checked before the first step, as Keras does: the input shape against the model (a lazily
+    /// built ``Sequential`` is built now, so its first `fit` trains it), targets against the model's output
+    /// (labels in range, value shapes), lengths, splits, and — unless `checkFinite` is false — that inputs,
+    /// targets and weights are finite. A batch whose loss or gradients turn NaN or infinite is not applied: the
+    /// run stops, keeping the weights from before that batch, and `fit` throws
+    /// ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` — or returns normally when a ``TerminateOnNaN``
+    /// callback asked to stop.
+    ///
     /// - Parameters:
     ///   - inputs: Training inputs, batch axis first.
     ///   - targets: Training targets.
@@ -62,51 +72,99 @@ public final class Trainer {
     ///   - classWeights: A weight per class label, applied as sample weights.
     ///   - sampleWeights: A weight per training sample.
     ///   - callbacks: Hooks into the loop; a progress display is added unless `verbose` is false.
+    ///   - dropLast: Whether to skip the last batch of each epoch when it is smaller than `batchSize` (PyTorch's
+    ///     `drop_last`; useful with batch normalisation, which needs more than one sample per batch).
+    ///   - checkFinite: Whether to reject NaN or infinite inputs, targets and weights, and to stop on a
+    ///     non-finite loss without applying it.
     ///   - verbose: Whether to show progress.
     /// - Returns: The history of this call's epochs.
-    /// - Throws: ``TrainingError`` when inputs, targets and weights disagree in length, or a callback's file
-    ///   cannot be written.
+    /// - Throws: ``TrainingError`` or ``ModelInputError`` naming what was expected and found (shapes, the
+    ///   offending label and row, the first non-finite index), ``LayerDataError`` from a layer, or a callback's
+    ///   error.
     @discardableResult
     public func fit(
         _ inputs: Tensor, _ targets: Targets, epochs: Int, batchSize: Int = 32,
         validation: (inputs: Tensor, targets: Targets)? = nil, validationSplit: Double = 0, shuffle: Bool = true,
         classWeights: [Float]? = nil, sampleWeights: [Float]? = nil, callbacks: [any Callback] = [],
-        verbose: Bool = true
+        dropLast: Bool = false, checkFinite: Bool = true, verbose: Bool = true
     ) throws -> History {
+        guard batchSize >= 1 else {
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
+        }
+        guard epochs >= 0 else {
+            throw TrainingError.invalidSetting(name: "epochs", value: "\(epochs)", requirement: "must not be negative")
+        }
+        guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
         try TrainingError.checkLengths(inputs: inputs, targets: targets, sampleWeights: sampleWeights)
-        precondition(batchSize >= 1, "fit: batchSize must be at least 1")
         var trainInputs = inputs
         var trainTargets = targets
         var weights = sampleWeights
         var heldOut = validation
-        if validation == nil && validationSplit > 0 {
-            guard validationSplit < 1 else { throw TrainingError.invalidValidationSplit(validationSplit) }
+        if validation == nil && validationSplit != 0 {
+            guard validationSplit > 0 && validationSplit < 1 else {
+                throw TrainingError.invalidValidationSplit(validationSplit)
+            }
             let count = inputs.shape[0]
             let split = count - Int((Double(count) * validationSplit).rounded())
+            guard split < count else {
+                throw TrainingError.emptySplit(part: "validation", split: validationSplit, samples: count)
+            }
+            guard split > 0 else {
+                throw TrainingError.emptySplit(part: "training", split: validationSplit, samples: count)
+            }
             heldOut = (inputs[split..<count], targets.slice(split..<count))
             trainInputs = inputs[0..<split]
             trainTargets = targets.slice(0..<split)
             weights = sampleWeights.map { Array($0[0..<split]) }
+        }
+        let count = trainInputs.shape[0]
+        guard count > 0 else { throw TrainingError.noSamples(what: "the training data") }
+        let outputShape = try prepareModel(for: trainInputs)
+        try TrainingError.checkTargets(trainTargets, outputShape: outputShape, loss: loss, what: "targets")
+        if let heldOut {
+            guard heldOut.inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: heldOut.inputs.shape) }
+            try TrainingError.checkLengths(inputs: heldOut.inputs, targets: heldOut.targets, sampleWeights: nil)
+            try checkInput(heldOut.inputs)
+            try TrainingError.checkTargets(
+                heldOut.targets, outputShape: outputShape, loss: loss, what: "validation targets")
+        }
+        if checkFinite {
+            try TrainingError.checkFinite(trainInputs, what: "inputs")
+            if let values = trainTargets.values { try TrainingError.checkFinite(values, what: "targets") }
+            if let weights { try TrainingError.checkFinite(Tensor(weights), what: "sampleWeights") }
+            if let heldOut {
+                try TrainingError.checkFinite(heldOut.inputs, what: "validation inputs")
+                if let values = heldOut.targets.values {
+                    try TrainingError.checkFinite(values, what: "validation targets")
+                }
+            }
         }
         if let classWeights {
             guard let labels = trainTargets.labels ?? trainTargets.values.map(predictedClasses) else {
                 throw TrainingError.classWeightsNeedClasses
             }
             let fromClasses = try labels.map { label -> Float in
-                guard Int(label) < classWeights.count else {
+                guard label >= 0, Int(label) < classWeights.count else {
                     throw TrainingError.missingClassWeight(label: Int(label), classes: classWeights.count)
                 }
                 return classWeights[Int(label)]
             }
             weights = weights.map { zip($0, fromClasses).map(*) } ?? fromClasses
         }
-        let count = trainInputs.shape[0]
-        let batches = (count + batchSize - 1) / batchSize
+        let batches = dropLast ? count / batchSize : (count + batchSize - 1) / batchSize
+        guard batches > 0 else {
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)",
+                requirement: "must not exceed the \(count) training samples when dropLast is set")
+        }
         let state = TrainingState(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: batches)
         state.history = history
+        state.printsWarnings = verbose
+        defer { warnings = state.warnings }
         let allCallbacks = (verbose ? [ProgressDisplay()] : []) + callbacks
         for callback in allCallbacks { try callback.trainingWillBegin(state) }
-        let parameters = model.namedParameters().map(\.parameter)
+        let parameters = model.namedParameters().uniqued().map(\.parameter)
         let trainingMetrics = metrics.map { $0.make() }
         let firstEpochOfCall = history.epochs.count
         for _ in 0..<epochs {
@@ -117,6 +175,7 @@ public final class Trainer {
             let order = shuffle ? shuffleGenerator.permutation(count) : Array(0..<count)
             var lossSum = 0.0
             var samplesSeen = 0
+            var failure: TrainingError?
             for metric in trainingMetrics { metric.reset() }
             for batch in 0..<batches {
                 for callback in allCallbacks { try callback.batchWillBegin(batch, state: state) }
@@ -125,21 +184,33 @@ public final class Trainer {
                 let batchInputs = shuffle ? trainInputs.gathering(indices.map(Int32.init)) : trainInputs[range]
                 let batchTargets = shuffle ? trainTargets.selecting(indices) : trainTargets.slice(range)
                 let batchWeights = weights.map { all in indices.map { all[$0] } }
-                let (lossValue, predictions) = step(
-                    batchInputs, batchTargets, sampleWeights: batchWeights, parameters: parameters)
-                lossSum += Double(lossValue) * Double(range.count)
+                let outcome = try trainStep(
+                    batchInputs, batchTargets, sampleWeights: batchWeights, parameters: parameters,
+                    checkFinite: checkFinite)
+                lossSum += Double(outcome.loss) * Double(range.count)
                 samplesSeen += range.count
-                for metric in trainingMetrics { metric.update(predictions: predictions, targets: batchTargets) }
+                if outcome.applied {
+                    for metric in trainingMetrics {
+                        metric.update(predictions: outcome.predictions, targets: batchTargets)
+                    }
+                } else {
+                    failure = TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, loss: outcome.loss)
+                }
                 var logs = ["loss": lossSum / Double(samplesSeen)]
                 for metric in trainingMetrics { logs[metric.name] = metric.result() }
                 for callback in allCallbacks { try callback.batchDidEnd(batch, logs: logs, state: state) }
+                if let failure, !state.stopTraining {
+                    for callback in allCallbacks { try callback.trainingDidEnd(state) }
+                    throw failure
+                }
+                if state.stopTraining { break }
             }
             var logs = ["loss": lossSum / Double(Swift.max(samplesSeen, 1))]
             for metric in trainingMetrics { logs[metric.name] = metric.result() }
             if let heldOut {
-                for (key, value) in evaluate(heldOut.inputs, heldOut.targets, batchSize: Swift.max(batchSize, 256)) {
-                    logs["val_" + key] = value
-                }
+                let results = try evaluate(
+                    heldOut.inputs, heldOut.targets, batchSize: Swift.max(batchSize, 256), checkFinite: false)
+                for (key, value) in results { logs["val_" + key] = value }
             }
             logs["lr"] = Double(optimizer.learningRate)
             completedEpochs += 1
@@ -154,6 +225,24 @@ public final class Trainer {
         return thisCall
     }
 
+    /// Builds a lazily built model for `inputs` and returns its per-sample output shape, checking the input
+    /// shape first where the model can tell (``InputValidating``); other modules are called once on one sample.
+    private func prepareModel(for inputs: Tensor) throws -> Shape {
+        if let sequential = model as? Sequential {
+            let output = try sequential.validateInput(inputs)
+            if !sequential.isBuilt { sequential.build(inputShape: Shape(Array(inputs.shape.dimensions.dropFirst()))) }
+            return output
+        }
+        try checkInput(inputs)
+        let probe = withoutGradients { model(inputs[0..<1]) }
+        return Shape(Array(probe.shape.dimensions.dropFirst()))
+    }
+
+    /// Checks an input batch's shape against the model where the model can tell (``InputValidating``).
+    private func checkInput(_ inputs: Tensor) throws {
+        if let validating = model as? any InputValidating { try validating.validateInput(inputs) }
+    }
+
     /// One optimisation step on a batch; returns the loss and the (detached) predictions.
     ///
     /// - Parameters:
@@ -162,29 +251,58 @@ public final class Trainer {
     ///   - sampleWeights: Optional per-sample weights.
     ///   - parameters: The parameters to update (by default all of the model's).
     /// - Returns: The batch loss and the model's predictions.
+    /// - Throws: ``TrainingError`` for targets that do not fit the predictions or a non-finite loss (the update
+    ///   is then not applied), ``LayerDataError`` reported by a layer.
     @discardableResult
     public func step(
         _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]? = nil, parameters: [Parameter]? = nil
-    )
-        -> (loss: Float, predictions: Tensor)
-    {
+    ) throws -> (loss: Float, predictions: Tensor) {
+        guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
+        try checkInput(inputs)
+        let outcome = try trainStep(
+            inputs, targets, sampleWeights: sampleWeights,
+            parameters: parameters, checkFinite: true)
+        guard outcome.applied else {
+            throw TrainingError.nonFiniteLoss(epoch: completedEpochs, batch: 0, loss: outcome.loss)
+        }
+        return (outcome.loss, outcome.predictions)
+    }
+
+    /// Forward, backward and update; the update is skipped (`applied` false) when `checkFinite` is on and the
+    /// loss or a gradient is not finite.
+    private func trainStep(
+        _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?, parameters: [Parameter]?, checkFinite: Bool
+    ) throws -> (loss: Float, predictions: Tensor, applied: Bool) {
         // The gradient graph must be gone before the update, or the weights it captured would be copied
         // (copy-on-write) instead of updated in place.
-        withDenormalsFlushedToZero {
-            let (lossValue, predictions, gradients) = forwardAndBackward(inputs, targets, sampleWeights: sampleWeights)
-            optimizer.apply(gradients, to: parameters ?? model.namedParameters().map(\.parameter))
-            return (lossValue, predictions)
+        try withDenormalsFlushedToZero {
+            let (lossValue, predictions, gradients) = try forwardAndBackward(
+                inputs, targets, sampleWeights: sampleWeights)
+            // Listed after the forward pass, which builds lazily built layers.
+            let parameters = parameters ?? model.namedParameters().uniqued().map(\.parameter)
+            if checkFinite {
+                let finite =
+                    lossValue.isFinite
+                    && parameters.allSatisfy { parameter in
+                        gradients[parameter.id].map { $0.firstNonFiniteIndex == nil } ?? true
+                    }
+                guard finite else { return (lossValue.isFinite ? .nan : lossValue, predictions, false) }
+            }
+            optimizer.apply(gradients, to: parameters)
+            return (lossValue, predictions, true)
         }
     }
 
-    private func forwardAndBackward(_ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?)
+    private func forwardAndBackward(_ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?) throws
         -> (Float, Tensor, Gradients)
     {
         let context = ForwardContext.training(generator: layerGenerator)
         let predictions = model(inputs, context: context)
         layerGenerator = context.generator
-        let lossValue = loss(predictions, targets, sampleWeights: sampleWeights)
-        return (lossValue.scalar, predictions.detached, lossValue.backward())
+        try context.throwIfProblem()
+        let lossValue = try loss(predictions, targets, sampleWeights: sampleWeights)
+        let gradients = lossValue.requiresGradient ? lossValue.backward() : Gradients()
+        return (lossValue.scalar, predictions.detached, gradients)
     }
 
     /// The loss and metrics of the model on data, in inference mode.
@@ -193,16 +311,36 @@ public final class Trainer {
     ///   - inputs: Inputs, batch axis first.
     ///   - targets: Targets.
     ///   - batchSize: Samples per forward pass.
+    ///   - checkFinite: Whether to reject NaN or infinite inputs and value targets.
     /// - Returns: `loss` and each metric's value.
-    public func evaluate(_ inputs: Tensor, _ targets: Targets, batchSize: Int = 256) -> [String: Double] {
+    /// - Throws: ``TrainingError`` or ``ModelInputError`` for mismatched shapes or lengths, labels out of range or
+    ///   non-finite values.
+    public func evaluate(_ inputs: Tensor, _ targets: Targets, batchSize: Int = 256, checkFinite: Bool = true) throws
+        -> [String: Double]
+    {
+        guard batchSize >= 1 else {
+            throw TrainingError.invalidSetting(
+                name: "batchSize", value: "\(batchSize)", requirement: "must be at least 1")
+        }
+        guard inputs.rank >= 1 else { throw ModelInputError.missingBatchAxis(shape: inputs.shape) }
+        try TrainingError.checkLengths(inputs: inputs, targets: targets, sampleWeights: nil)
+        try checkInput(inputs)
+        if checkFinite {
+            try TrainingError.checkFinite(inputs, what: "inputs")
+            if let values = targets.values { try TrainingError.checkFinite(values, what: "targets") }
+        }
         let evaluationMetrics = metrics.map { $0.make() }
         let count = inputs.shape[0]
         var lossSum = 0.0
         for start in stride(from: 0, to: count, by: batchSize) {
             let range = start..<Swift.min(count, start + batchSize)
             let batchTargets = targets.slice(range)
-            let predictions = withoutGradients { model(inputs[range]) }
-            lossSum += Double(loss(predictions, batchTargets).scalar) * Double(range.count)
+            let predictions = withDenormalsFlushedToZero { withoutGradients { model(inputs[range]) } }
+            do {
+                lossSum += Double(try loss(predictions, batchTargets).scalar) * Double(range.count)
+            } catch TrainingError.labelOutOfRange(let what, let label, let row, let classes) {
+                throw TrainingError.labelOutOfRange(what: what, label: label, row: start + row, classes: classes)
+            }
             for metric in evaluationMetrics { metric.update(predictions: predictions, targets: batchTargets) }
         }
         var results = ["loss": lossSum / Double(Swift.max(count, 1))]
@@ -215,58 +353,10 @@ public final class Trainer {
     /// - Parameters:
     ///   - inputs: Inputs, batch axis first.
     ///   - batchSize: Samples per forward pass.
+    ///   - checkFinite: Whether to reject NaN or infinite inputs.
     /// - Returns: The outputs, batch axis first.
-    public func predict(_ inputs: Tensor, batchSize: Int = 256) -> Tensor {
-        model.predict(inputs, batchSize: batchSize)
-    }
-}
-
-extension Module {
-    /// The outputs for `inputs`, computed in batches in inference mode (no dropout, no gradient recording).
-    ///
-    /// - Parameters:
-    ///   - inputs: Inputs, batch axis first.
-    ///   - batchSize: Samples per forward pass.
-    /// - Returns: The outputs, batch axis first.
-    public func predict(_ inputs: Tensor, batchSize: Int = 256) -> Tensor {
-        let count = inputs.shape[0]
-        let parts = stride(from: 0, to: count, by: batchSize).map { start in
-            withoutGradients { self(inputs[start..<Swift.min(count, start + batchSize)]) }
-        }
-        return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)
-    }
-}
-
-/// Problems with data given to training.
-public enum TrainingError: Error, Equatable, CustomStringConvertible {
-    /// Inputs, targets or weights have different sample counts.
-    case lengthMismatch(what: String, expected: Int, actual: Int)
-    /// A validation split outside (0, 1).
-    case invalidValidationSplit(Double)
-    /// Class weights were given for targets that are not classes.
-    case classWeightsNeedClasses
-    /// A label has no class weight.
-    case missingClassWeight(label: Int, classes: Int)
-
-    /// A sentence naming what was expected and what was found.
-    public var description: String {
-        switch self {
-        case .lengthMismatch(let what, let expected, let actual):
-            return "\(what) has \(actual) samples, expected \(expected) (one per input sample)"
-        case .invalidValidationSplit(let split):
-            return "validationSplit must be in [0, 1), got \(split)"
-        case .classWeightsNeedClasses:
-            return "class weights need label or one-hot targets"
-        case .missingClassWeight(let label, let classes):
-            return "label \(label) has no class weight (\(classes) weights given)"
-        }
-    }
-
-    static func checkLengths(inputs: Tensor, targets: Targets, sampleWeights: [Float]?) throws {
-        let count = inputs.rank == 0 ? 1 : inputs.shape[0]
-        if targets.count != count { throw lengthMismatch(what: "targets", expected: count, actual: targets.count) }
-        if let sampleWeights, sampleWeights.count != count {
-            throw lengthMismatch(what: "sampleWeights", expected: count, actual: sampleWeights.count)
-        }
+    /// - Throws: ``ModelInputError`` or ``TrainingError`` as ``Module/predict(_:batchSize:checkFinite:)``.
+    public func predict(_ inputs: Tensor, batchSize: Int = 256, checkFinite: Bool = true) throws -> Tensor {
+        try model.predict(inputs, batchSize: batchSize, checkFinite: checkFinite)
     }
 }

@@ -51,7 +51,7 @@ extension Trainer {
         var writer = SafeTensorsWriter(metadata: [
             Self.checkpointMetadataKey: String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         ])
-        for named in model.namedParameters() {
+        for named in model.namedParameters().uniqued() {
             try writer.add("model/" + named.path, named.parameter.value)
             if let slots = optimizer.state.slots[named.parameter.id] {
                 for (slotName, slot) in zip(optimizer.slotNames, slots) {
@@ -65,8 +65,8 @@ extension Trainer {
     /// Restores a checkpoint written by ``saveCheckpoint(to:)`` into this trainer's model and optimizer.
     ///
     /// - Parameter url: The checkpoint file.
-    /// - Throws: ``CheckpointError``, or ``WeightLoadingError`` for missing or mismatched tensors; nothing is
-    ///   changed when it throws.
+    /// - Throws: ``CheckpointError``, or ``WeightLoadingError`` for an unbuilt model, missing, unexpected or
+    ///   mismatched tensors (as PyTorch's `strict=True`); nothing is changed when it throws.
     public func restoreCheckpoint(from url: URL) throws {
         let name = url.lastPathComponent
         let file: SafeTensorsFile
@@ -87,9 +87,26 @@ extension Trainer {
         guard state.optimizerName == optimizer.name else {
             throw CheckpointError.optimizerMismatch(expected: optimizer.name, found: state.optimizerName)
         }
+        try model.checkBuilt(file: name)
+        let parameters = model.namedParameters().uniqued()
+        let paths = Set(parameters.map(\.path))
+        for entry in file.entries where !entry.name.hasPrefix("__") {
+            let known: Bool
+            if entry.name.hasPrefix("model/") {
+                known = paths.contains(String(entry.name.dropFirst("model/".count)))
+            } else if entry.name.hasPrefix("optimizer/") {
+                let rest = entry.name.dropFirst("optimizer/".count)
+                known = optimizer.slotNames.contains { slot in
+                    rest.hasSuffix("/" + slot) && paths.contains(String(rest.dropLast(slot.count + 1)))
+                }
+            } else {
+                known = false
+            }
+            guard known else { throw WeightLoadingError.unexpectedKey(entry.name, file: name) }
+        }
         var values: [(Parameter, Tensor)] = []
         var slots: [GradientID: [Tensor]] = [:]
-        for named in model.namedParameters() {
+        for named in parameters {
             let key = "model/" + named.path
             guard file.contains(key) else { throw WeightLoadingError.missingKey(key, file: name) }
             let value = try Tensor(file, name: key)
@@ -149,7 +166,11 @@ public final class ModelCheckpoint: Callback {
     /// Saves the checkpoint when due.
     public func epochDidEnd(_ epoch: Int, logs: [String: Double], state: TrainingState) throws {
         if saveBestOnly {
-            guard let value = logs[monitor], mode.isImprovement(value, over: best, minimumDelta: 0) else { return }
+            guard let value = logs[monitor] else {
+                state.warnMissing("ModelCheckpoint", monitor: monitor, logs: logs)
+                return
+            }
+            guard mode.isImprovement(value, over: best, minimumDelta: 0) else { return }
             best = value
         }
         do {

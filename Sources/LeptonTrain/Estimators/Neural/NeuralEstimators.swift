@@ -140,7 +140,7 @@ public struct NeuralClassifier: ProbabilisticClassifier {
         }
         _ = try FeatureMatrix.checkShape(x, expectedColumns: inputShape[0], allowEmpty: false)
         try FeatureMatrix.checkFinite(x)
-        let output = model.predict(x)
+        let output = try model.predict(x)
         return outputsLogits ? output.softmax(axis: -1) : output
     }
 
@@ -209,6 +209,6 @@ public struct NeuralRegressor: Estimator {
         }
         let (rows, _) = try FeatureMatrix.checkShape(x, expectedColumns: inputShape[0], allowEmpty: false)
         try FeatureMatrix.checkFinite(x)
-        return .values(model.predict(x).reshaped(to: [rows]))
+        return .values(try model.predict(x).reshaped(to: [rows]))
     }
 }
