@@ -186,6 +186,7 @@ let shiftedWeek2 = try Traffic.table(
     from: Traffic.applications(data.productionTraffic, prefix: "retrain", shift: shift), like: data.all)
 retrainingRows = try retrainingRows.appendingRows(of: shiftedWeek2)
 let challenger = try chosen.family.train(on: retrainingRows, data: data, seed: 2)
+let challengerTrained = challenger.pipeline.featureNames.count > 0
 Story.say(
     "\(retrainingRows.rowCount) labelled applications (\(data.training.rowCount) original + \(shiftedWeek2.rowCount) from week 2, cause \(alert?.id ?? "schedule"))."
 )
@@ -195,18 +196,23 @@ let gateRows = try Traffic.table(
     from: Traffic.applications(data.gateTraffic, prefix: "gate", shift: shift), like: data.all)
 let gateLabels = try gateRows.binaryLabels(CreditApplications.target, positive: "bad")
 let ages = try gateRows.numbers("age_in_years").map { ($0 ?? 0) < 30 ? "age < 30" : "age ≥ 30" }
-let gate = ChallengerGate(minimumLift: 0.01, maximumSegmentRegression: 0.03, minimumSegmentSize: 30)
-let verdict = gate.evaluate(
-    championPredictions: try champion.probabilityOfBad(gateRows),
-    challengerPredictions: try challenger.probabilityOfBad(gateRows),
-    labels: gateLabels.map { $0 == 1 }, segments: ages
-) { scores, positives in (try? Evaluation.rocAUC(scores: scores, positives: positives)) ?? 0.5 }
+// DeLong's paired test on the same rows: the challenger passes only if the lower bound of the 95% interval of its
+// AUC lift is above 0; a segment is judged only with 20 positives and 20 negatives.
+let gate = try ChallengerGate(
+    minimumLift: 0, maximumSegmentRegression: 0.05, minimumSegmentPositives: 20, minimumSegmentNegatives: 20)
+let verdict = try gate.evaluateAUC(
+    championScores: try champion.probabilityOfBad(gateRows), challengerScores: try challenger.probabilityOfBad(gateRows),
+    positives: gateLabels.map { $0 == 1 }, segments: ages)
+func interval(_ comparison: ChallengerGate.Comparison) -> String {
+    guard let lower = comparison.lowerBound, let upper = comparison.upperBound else { return "no interval" }
+    return "lift \(Story.number(comparison.improvement ?? .nan)), 95% CI [\(Story.number(lower)), \(Story.number(upper))]"
+}
 for comparison in verdict.comparisons {
     Story.say(
-        "\(comparison.name) (\(comparison.count)): champion AUC \(Story.number(comparison.champion)), challenger \(Story.number(comparison.challenger))\(comparison.judged ? "" : " (too small to judge)")"
+        "\(comparison.name) (\(comparison.count) rows, \(comparison.positives) bad): champion AUC \(Story.number(comparison.champion ?? .nan)), challenger \(Story.number(comparison.challenger ?? .nan)), \(interval(comparison))\(comparison.judged ? "" : " (too few of a class to judge)")"
     )
 }
-Story.say(verdict.passed ? "Gate passed." : "Gate failed: \(verdict.reasons.joined(separator: "; ")).")
+Story.say(verdict.passed ? "Gate passed." : "Gate refused the challenger: \(verdict.reasons.joined(separator: "; ")).")
 
 var promoted = false
 var rolloutNotes: [String] = []
@@ -220,10 +226,19 @@ if verdict.passed {
             dataHash: BundleLineage.dataHash(of: try challenger.pipeline.features(from: retrainingRows).matrix),
             dataDescription: "training + week-2 feedback, \(retrainingRows.rowCount) rows", parentVersion: "v1",
             trigger: alert?.id, dataWindow: week2Window, notes: "retrained after feature drift"),
-        metrics: ["gate_auc": verdict.comparisons[0].challenger])
+        metrics: ["gate_auc": verdict.overall.challenger ?? .nan])
     let challengerBundle = try ModelBundle(contentsOf: challengerURL)
     try await registry.register(try Predictor(bundle: challengerURL), version: challengerBundle.modelVersion)
-    let rollout = RolloutController(service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20))
+    // Promotion needs labelled canary outcomes of both arms (delayed outcomes joined in the prediction log) and a
+    // challenger AUC not below the champion's by more than 0.1 at the lower bound of a 90% interval.
+    let criteria = try PromotionCriteria(
+        minimumLabelledOutcomes: 100, minimumPositives: 20, minimumNegatives: 20, maximumRegression: 0.1)
+    let rollout = RolloutController(
+        service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20), log: log, criteria: criteria
+    ) { record in
+        guard case .categorical(let outcome)? = record.groundTruth, record.prediction.count > 1 else { return nil }
+        return LabelledOutcome(score: record.prediction[1], positive: outcome == "bad")
+    }
     try await rollout.beginShadow(of: "v2")
     let (shadow, _) = try await wave(data.productionTraffic, name: "week3-shadow", passes: 4, shift: shift)
     await service.drain()
@@ -232,17 +247,31 @@ if verdict.passed {
     Story.say(
         "Shadow: \(shadow.served) answered by v1; v2 ran on copies: \(shadowNumbers.requests) comparisons, decision agreement \(Story.number(shadowNumbers.meanQuality ?? 0))."
     )
-    if try rollout.beginCanary() {
-        let (canary, _) = try await wave(data.productionTraffic, name: "week3-canary", passes: 6, shift: shift)
+    if try await rollout.beginCanary() {
+        let (canary, canaryApplications) = try await wave(
+            data.productionTraffic, name: "week3-canary", passes: 6, shift: shift)
         Story.say(
             "Canary: \(canary.byVersion["v2"] ?? 0) of \(canary.served) answered by v2, \(canary.rejected) malformed requests rejected."
         )
+        var canaryLabels = 0
+        for application in canaryApplications where log.record(requestId: application.id) != nil {
+            try log.recordFeedback(requestId: application.id, label: .categorical(application.outcome))
+            canaryLabels += 1
+        }
+        Story.say("\(canaryLabels) canary outcomes arrive and are joined by request id.")
     }
-    (promoted, rolloutNotes) = try await rollout.conclude()
-    Story.say(
-        promoted
-            ? "Promoted: v2 now serves production (hot swap, in-flight requests drained)."
-            : "Rolled back: v1 keeps production.")
+    do {
+        (promoted, rolloutNotes) = try await rollout.conclude()
+        Story.say(rolloutNotes.last ?? "")
+        Story.say(
+            promoted
+                ? "Promoted: v2 now serves production (hot swap, in-flight requests drained); v1 stays warm for the watch window."
+                : "Refused: v1 keeps production.")
+    } catch let refusal as RolloutError {
+        rolloutNotes = [refusal.description]
+        Story.say("Not promoted: \(refusal.description).")
+        try router.setMode(.championOnly, reason: "no promotion without evidence")
+    }
 }
 lineage.append(
     LoopRecord(
@@ -268,9 +297,11 @@ Story.say("Prometheus metrics (excerpt): " + exposition.prefix(3).joined(separat
 Story.say(String(format: "Finished in %.1f s.", Story.elapsed))
 let summary: [String: Any] = [
     "cv_score": chosen.auc, "cv_score_std": chosen.deviation, "model": chosen.family.rawValue, "test_score": testAUC,
-    "drift_detected": driftDetected, "retrained": true, "gate_passed": verdict.passed, "promoted": promoted,
+    "drift_detected": driftDetected, "retrained": challengerTrained, "gate_passed": verdict.passed,
+    "promoted": promoted, "gate_lift_lower": verdict.overall.lowerBound ?? NSNull(),
+    "gate_lift_upper": verdict.overall.upperBound ?? NSNull(),
     "requests_served": totalServed, "requests_rejected": baseline.rejected + drifted.rejected,
     "p99_latency_ms": allLatencies.percentile(0.99) * 1e3, "production_version": production.id,
-    "gate_lift": verdict.comparisons[0].improvement, "seconds": Story.elapsed,
+    "gate_lift": verdict.overall.improvement ?? NSNull(), "seconds": Story.elapsed,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))

@@ -134,7 +134,7 @@ public final class ModelService<Model: ServableModel>: Sendable {
         do {
             served = try await batcher(decision.serve).submit(request, priority: priority, deadline: deadline)
         } catch {
-            if !isClientError(error) {
+            if Self.countsAgainstModel(error, isClientError: isClientError) {
                 router.record(arm: decision.serve, latency: clock.now - start, succeeded: false)
             }
             throw error
@@ -154,13 +154,27 @@ public final class ModelService<Model: ServableModel>: Sendable {
                     let quality = agreement?(champion, shadow.response)
                     router.record(arm: .challenger, latency: clock.now - shadowStart, succeeded: true, quality: quality)
                 } catch {
-                    if !isClientError(error) {
+                    if Self.countsAgainstModel(error, isClientError: isClientError) {
                         router.record(arm: .challenger, latency: clock.now - shadowStart, succeeded: false)
                     }
                 }
             }
         }
         return ServedResponse(response: served.response, version: served.version, arm: decision.serve, latency: latency)
+    }
+
+    /// Whether a failed request counts against its arm's error rate: only the model's own failures do. Client
+    /// errors (invalid input) and load errors — a full queue, a missed deadline, a cancelled caller — say nothing
+    /// about the model, and counting them would roll a challenger back for lack of capacity.
+    static func countsAgainstModel(_ error: any Error, isClientError: (any Error) -> Bool) -> Bool {
+        if error is CancellationError { return false }
+        if let serving = error as? ServingError {
+            switch serving {
+            case .queueFull, .deadlineExceeded: return false
+            case .batchResultCountMismatch, .invalidConfiguration: return true
+            }
+        }
+        return !isClientError(error)
     }
 
     /// Waits until every queued and running request of both arms is answered.
