@@ -3,7 +3,7 @@
 
 Usage: swift run -c release lepton-demo | tee demo.out; python3 .ci/check_demo_outcome.py demo.out
 
-Reads the last line of the demo's output (its JSON summary) and checks that the story it tells is consistent:
+Reads the last line of the demo's output that starts with '{' (its JSON summary) and checks that the story it tells is consistent:
 retraining only after a drift alert, promotion only through a passed gate, the gate's interval around its lift,
 a worse challenger refused, the production version matching the promotion, and sane serving numbers.
 Exits 1 with one line per failed check.
@@ -15,9 +15,9 @@ import sys
 
 def main(path):
     with open(path, encoding="utf-8") as handle:
-        lines = [line.strip() for line in handle if line.strip()]
+        lines = [line.strip() for line in handle if line.strip().startswith("{")]
     if not lines:
-        return ["the demo printed nothing"]
+        return ["the demo printed no JSON summary line"]
     try:
         summary = json.loads(lines[-1])
     except json.JSONDecodeError as error:
