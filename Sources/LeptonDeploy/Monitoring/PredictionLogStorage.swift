@@ -23,6 +23,8 @@ final class PredictionLogStorage {
     /// What reopening found: decoded lines in file order, plus counts of lines that could not be read.
     struct Recovered {
         var lines: [PredictionLogLine] = []
+        /// The file sequence each line lives in (the active file counts as the sequence it will get on rotation).
+        var sequences: [Int] = []
         var tornLines = 0
         var corruptLines = 0
     }
@@ -57,12 +59,12 @@ final class PredictionLogStorage {
         } catch {
             throw .io(path: directory.path, reason: "cannot create or list the log directory: \(error)")
         }
-        for file in rotated { _ = try read(file.url, into: &recovered) }
+        for file in rotated { _ = try read(file.url, sequence: file.sequence, into: &recovered) }
         let active = directory.appendingPathComponent(activeName)
         if !files.fileExists(atPath: active.path) && !files.createFile(atPath: active.path, contents: nil) {
             throw .io(path: active.path, reason: "cannot create the log file")
         }
-        let keptBytes = try read(active, into: &recovered)
+        let keptBytes = try read(active, sequence: (rotated.last?.sequence ?? 0) + 1, into: &recovered)
         let handle: FileHandle
         do {
             handle = try FileHandle(forWritingTo: active)
@@ -113,6 +115,35 @@ final class PredictionLogStorage {
     }
 
     /// Flushes written lines to the disk.
+    /// The sequence the lines appended now will live under (the active file's number once rotated).
+    var activeSequence: Int { nextSequence }
+
+    /// The oldest file sequence still on disk (earlier ones were deleted by rotation).
+    var oldestKeptSequence: Int { max(1, nextSequence - (maxFiles - 1)) }
+
+    /// Reads the prediction of `requestId` back from the file of sequence `sequence` (the log keeps its feedback in
+    /// memory). A slow path for records evicted from memory: it reads and scans one file.
+    func lookup(requestId: String, sequence: Int) throws(PredictionLogError) -> PredictionRecord? {
+        let url = sequence == nextSequence ? activeURL : directory.appendingPathComponent(Self.rotatedName(sequence))
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw .io(path: url.path, reason: "cannot read: \(error)") }
+        var needle = Data("\"requestId\":".utf8)
+        needle.append((try? encoder.encode(requestId)) ?? Data())
+        let decoder = makeLogDecoder()
+        var lineStart = data.startIndex
+        while let newline = data[lineStart...].firstIndex(of: 0x0A) {
+            let line = data[lineStart..<newline]
+            lineStart = newline + 1
+            guard line.firstRange(of: needle) != nil,
+                let prediction = (try? decoder.decode(PredictionLogLine.self, from: line))?.prediction,
+                prediction.requestId == requestId
+            else { continue }
+            return prediction
+        }
+        return nil
+    }
+
     func synchronize() throws(PredictionLogError) {
         do { try handle.synchronize() } catch { throw .io(path: activeURL.path, reason: "cannot sync: \(error)") }
     }
@@ -143,7 +174,9 @@ final class PredictionLogStorage {
     }
 
     /// Decodes the lines of one file into `recovered` and returns the byte length of its complete lines.
-    private static func read(_ url: URL, into recovered: inout Recovered) throws(PredictionLogError) -> Int {
+    private static func read(_ url: URL, sequence: Int, into recovered: inout Recovered) throws(PredictionLogError)
+        -> Int
+    {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -157,6 +190,7 @@ final class PredictionLogStorage {
             if !line.isEmpty {
                 if let decoded = try? decoder.decode(PredictionLogLine.self, from: line) {
                     recovered.lines.append(decoded)
+                    recovered.sequences.append(sequence)
                 } else {
                     recovered.corruptLines += 1
                 }
