@@ -39,7 +39,8 @@ struct VersionedResponse<Response: Sendable>: Sendable {
 /// runs shadow traffic and rolls the challenger back automatically when it regresses.
 ///
 /// Every batch runs on one version under a registry lease, so promoting a version (a hot swap) drains the
-/// batches in flight on the old one. No network code: embed it in any server.
+/// batches in flight on the old one. Models compute on an ``InferenceExecutor`` (own threads), never on Swift's
+/// cooperative pool, so the batchers' timers and deadlines are not starved by inference. No network code: embed it in any server.
 public final class ModelService<Model: ServableModel>: Sendable {
     /// The versions and aliases.
     public let registry: ModelRegistry<Model>
@@ -79,12 +80,14 @@ public final class ModelService<Model: ServableModel>: Sendable {
     ///     is the quality the router watches.
     ///   - isClientError: Whether an error is the request's fault (invalid input) rather than the model's; client
     ///     errors do not count against an arm's error rate.
+    ///   - executor: Where the models compute (own threads, off Swift's cooperative pool).
     /// - Throws: ``ServingError`` for an invalid batcher configuration or metrics without arm labels.
     public init(
         registry: ModelRegistry<Model>, router: TrafficRouter, batching: DynamicBatcherConfiguration = .init(),
         metrics: ServingMetrics? = nil, championAlias: String = "production", challengerAlias: String = "candidate",
         agreement: (@Sendable (Model.Response, Model.Response) -> Double)? = nil,
-        isClientError: @escaping @Sendable (any Error) -> Bool = { _ in false }
+        isClientError: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        executor: InferenceExecutor = .shared
     ) throws(ServingError) {
         self.registry = registry
         self.router = router
@@ -104,19 +107,20 @@ public final class ModelService<Model: ServableModel>: Sendable {
             if let metrics { observer = { event in metrics.observe(event, arm: arm) } }
             batchers[arm] = try DynamicBatcher(
                 configuration: batching, observer: observer,
-                batchFunction: Self.batchFunction(registry: registry, alias: alias))
+                batchFunction: Self.batchFunction(registry: registry, alias: alias, executor: executor))
         }
         self.batchers = batchers
     }
 
     /// Runs a batch on the version an alias points to, under the registry's lease.
-    private static func batchFunction(registry: ModelRegistry<Model>, alias: String)
+    private static func batchFunction(registry: ModelRegistry<Model>, alias: String, executor: InferenceExecutor)
         -> DynamicBatcher<Model.Request, VersionedResponse<Model.Response>>.BatchFunction
     {
         { requests in
             do {
                 return try await registry.withModel(alias: alias) { model, version in
-                    Self.versioned(model.respond(to: requests), version: version)
+                    let results = await executor.run { model.respond(to: requests) }
+                    return Self.versioned(results, version: version)
                 }
             } catch {
                 return requests.map { _ in .failure(error) }
