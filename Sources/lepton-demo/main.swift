@@ -199,7 +199,8 @@ var verdict: ChallengerGate.Decision?
 var worseRefused: Bool?
 let lineage = LineageLog()
 if let alert {
-    Story.stage("Retraining, because \(alert.id) fired: the training data plus the labelled week-2 traffic from the log")
+    Story.stage(
+        "Retraining, because \(alert.id) fired: the training data plus the labelled week-2 traffic from the log")
     let week2Rows = try labelledRows(of: driftedApplications)
     let retrainingRows = try data.training.appendingRows(of: week2Rows)
     retrainingRowCount = retrainingRows.rowCount

@@ -24,43 +24,62 @@ import Testing
     @Test(
         "200 undrifted windows of 100 and 1,000 rows raise an alarm in at most 5% of them",
         arguments: [1000, 5000])
-    func falseAlarmRate(referenceRows: Int) throws {
-        var random = TestRandom(seed: UInt64(referenceRows))
-        let detector = try DriftDetector(reference: Self.table(rows: referenceRows, random: &random))
-        for window in [100, 1000] {
-            var alarms = 0
-            for _ in 0..<200 {
-                let report = try detector.detect(current: Self.table(rows: window, random: &random))
-                if report.driftedColumnCount >= 1 { alarms += 1 }
+    func falseAlarmRate(referenceRows: Int) async throws {
+        let alarmsByWindow = try await offPool {
+            var random = TestRandom(seed: UInt64(referenceRows))
+            let detector = try DriftDetector(reference: Self.table(rows: referenceRows, random: &random))
+            return try [100, 1000].map { window in
+                var alarms = 0
+                for _ in 0..<200
+                where try detector.detect(current: Self.table(rows: window, random: &random))
+                    .driftedColumnCount >= 1
+                {
+                    alarms += 1
+                }
+                return alarms
             }
+        }
+        for (window, alarms) in zip([100, 1000], alarmsByWindow) {
             #expect(alarms <= 10, "reference \(referenceRows), window \(window): \(alarms) alarms in 200")
         }
     }
 
-    @Test("a 0.5-standard-deviation shift of one column is detected within 2 windows of 1,000 rows", arguments: [1000, 5000])
-    func shiftIsDetected(referenceRows: Int) throws {
-        var random = TestRandom(seed: 77 + UInt64(referenceRows))
-        let detector = try DriftDetector(reference: Self.table(rows: referenceRows, random: &random))
-        for trial in 0..<20 {
-            var detected = false
-            for _ in 0..<2 where !detected {
-                let report = try detector.detect(current: Self.table(rows: 1000, random: &random, shiftedColumn: "x6"))
-                detected = report["x6"]?.drifted == true
+    @Test(
+        "a 0.5-standard-deviation shift of one column is detected within 2 windows of 1,000 rows",
+        arguments: [1000, 5000])
+    func shiftIsDetected(referenceRows: Int) async throws {
+        let missed = try await offPool {
+            var random = TestRandom(seed: 77 + UInt64(referenceRows))
+            let detector = try DriftDetector(reference: Self.table(rows: referenceRows, random: &random))
+            var missed: [Int] = []
+            for trial in 0..<20 {
+                var detected = false
+                for _ in 0..<2 where !detected {
+                    let current = Self.table(rows: 1000, random: &random, shiftedColumn: "x6")
+                    detected = try detector.detect(current: current)["x6"]?.drifted == true
+                }
+                if !detected { missed.append(trial) }
             }
-            #expect(detected, "trial \(trial), reference \(referenceRows)")
+            return missed
         }
+        #expect(missed.isEmpty, "missed in trials \(missed), reference \(referenceRows)")
     }
 
     @Test("without correction 20 tests alarm far more often: the default correction is what keeps the rate")
-    func uncorrectedTestsAlarmOften() throws {
-        var random = TestRandom(seed: 5)
-        var configuration = DriftDetectorConfiguration()
-        configuration.multipleTesting = .none
-        configuration.pValueThreshold = 0.05
-        let detector = try DriftDetector(reference: Self.table(rows: 1000, random: &random), configuration: configuration)
-        var alarms = 0
-        for _ in 0..<200 where try detector.detect(current: Self.table(rows: 1000, random: &random)).driftedColumnCount >= 1 {
-            alarms += 1
+    func uncorrectedTestsAlarmOften() async throws {
+        let alarms = try await offPool {
+            var random = TestRandom(seed: 5)
+            var configuration = DriftDetectorConfiguration()
+            configuration.multipleTesting = .none
+            configuration.pValueThreshold = 0.05
+            let detector = try DriftDetector(
+                reference: Self.table(rows: 1000, random: &random), configuration: configuration)
+            var alarms = 0
+            for _ in 0..<200
+            where try detector.detect(current: Self.table(rows: 1000, random: &random)).driftedColumnCount >= 1 {
+                alarms += 1
+            }
+            return alarms
         }
         // 1 − 0.95^20 ≈ 0.64 of windows (chi-square and KS are slightly conservative): far above 5%.
         #expect(alarms > 40, "\(alarms) alarms in 200")

@@ -40,12 +40,13 @@ struct InferenceExecutorTests {
             batching: DynamicBatcherConfiguration(
                 maxBatchSize: 1, maxQueueDelay: .zero, maxBatchesInFlight: blocked + 1),
             executor: executor)
-        // A watchdog on its own thread: if the pool were starved, it unblocks the models after a long wait and
-        // records that it had to, so the test fails instead of hanging.
+        // A hang guard on its own thread: if the models' calls were starving the pool, the request below could only
+        // be answered after the blocked calls end; the guard ends them after a generous wait (other tests share the
+        // pool) and records that it had to, so the test fails instead of hanging.
         let watchdog = Thread {
             for _ in 0..<600 {
                 if flags.answered.withLock({ $0 }) { return }
-                Thread.sleep(forTimeInterval: 0.05)
+                Thread.sleep(forTimeInterval: 0.5)
             }
             flags.starved.withLock { $0 = true }
             for _ in 0..<blocked { release.signal() }

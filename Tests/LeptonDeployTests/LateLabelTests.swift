@@ -11,7 +11,7 @@ struct LateLabelTests {
     }
 
     @Test("a label arriving after 150,000 later predictions, and one after a restart, are joined")
-    func lateLabelsAreJoined() throws {
+    func lateLabelsAreJoined() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("late-labels-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = PredictionLogConfiguration()
@@ -21,7 +21,10 @@ struct LateLabelTests {
             try log.append(record("early", at: 0))
             try log.append(record("early-2", at: 0.5))
             try log.append(record("never", at: 0.7))
-            for index in 0..<150_000 { try log.append(record("later-\(index)", at: 1 + Double(index))) }
+            let makeRecord = self.record
+            try await offPool {
+                for index in 0..<150_000 { try log.append(makeRecord("later-\(index)", 1 + Double(index))) }
+            }
             #expect(log.count == 1000, "the early records are evicted from memory")
             // The old log threw unknownRequestId here and the label was lost.
             try log.recordFeedback(requestId: "early", label: .categorical("bad"))

@@ -137,7 +137,8 @@ struct RolloutEvidenceTests {
         let criteria = try PromotionCriteria(
             minimumLabelledOutcomes: 400, minimumPositives: 50, minimumNegatives: 50, maximumRegression: 0.1,
             watchLabelledOutcomes: 600)
-        let setup = try await setUp(champion: data.good, challenger: challenger, labels: data.labels, criteria: criteria)
+        let setup = try await setUp(
+            champion: data.good, challenger: challenger, labels: data.labels, criteria: criteria)
         try await setup.rollout.beginShadow(of: "v2")
         #expect(try await setup.rollout.beginCanary())
         try await serve(setup, rows: 0..<2000, prefix: "canary")
@@ -160,7 +161,8 @@ struct RolloutEvidenceTests {
     func criteriaValidated() throws {
         #expect(throws: RolloutError.self) { try PromotionCriteria(minimumLabelledOutcomes: 0) }
         #expect(throws: RolloutError.self) { try PromotionCriteria(maximumRegression: .nan) }
-        let json = #"{"minimumLabelledOutcomes":10,"minimumPositives":0,"minimumNegatives":5,"#
+        let json =
+            #"{"minimumLabelledOutcomes":10,"minimumPositives":0,"minimumNegatives":5,"#
             + #""maximumRegression":0.05,"confidenceLevel":0.9,"watchLabelledOutcomes":10}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(PromotionCriteria.self, from: Data(json.utf8)) }
     }

@@ -18,13 +18,20 @@ struct RolloutSafetyTests {
         func decode(_ json: String) throws -> RollbackThresholds {
             try JSONDecoder().decode(RollbackThresholds.self, from: Data(json.utf8))
         }
-        let valid = #"{"minimumRequests":10,"evaluationInterval":5,"maxErrorRateIncrease":0.01,"#
+        let valid =
+            #"{"minimumRequests":10,"evaluationInterval":5,"maxErrorRateIncrease":0.01,"#
             + #""maxP99LatencyRatio":1.5,"maxQualityDrop":0.02}"#
         #expect(try decode(valid) == RollbackThresholds(minimumRequests: 10, evaluationInterval: 5))
         // evaluationInterval 0 used to decode and then trap on `% 0` at the first challenger request.
-        #expect(throws: DecodingError.self) { try decode(valid.replacingOccurrences(of: "\"evaluationInterval\":5", with: "\"evaluationInterval\":0")) }
-        #expect(throws: DecodingError.self) { try decode(valid.replacingOccurrences(of: "\"minimumRequests\":10", with: "\"minimumRequests\":-1")) }
-        #expect(throws: DecodingError.self) { try decode(valid.replacingOccurrences(of: "\"maxQualityDrop\":0.02", with: "\"maxQualityDrop\":-1")) }
+        #expect(throws: DecodingError.self) {
+            try decode(valid.replacingOccurrences(of: "\"evaluationInterval\":5", with: "\"evaluationInterval\":0"))
+        }
+        #expect(throws: DecodingError.self) {
+            try decode(valid.replacingOccurrences(of: "\"minimumRequests\":10", with: "\"minimumRequests\":-1"))
+        }
+        #expect(throws: DecodingError.self) {
+            try decode(valid.replacingOccurrences(of: "\"maxQualityDrop\":0.02", with: "\"maxQualityDrop\":-1"))
+        }
         // latencyWindow 0 used to trap on the first recorded latency.
         #expect(throws: ServingError.self) { try TrafficRouter(latencyWindow: 0) }
         #expect(throws: ServingError.self) { try TrafficRouter(maxLoggedDecisions: 0) }

@@ -220,7 +220,8 @@ public struct ChallengerGate: Sendable, Codable, Equatable {
         championPredictions: [Prediction], challengerPredictions: [Prediction], labels: [Bool],
         segments: [String]? = nil, score: ([Prediction], [Bool]) -> Double
     ) throws(ChallengerGateError) -> Decision {
-        try checkLengths(championPredictions.count, challengerPredictions.count, labels: labels.count, segments: segments)
+        try checkLengths(
+            championPredictions.count, challengerPredictions.count, labels: labels.count, segments: segments)
         let overallPositives = labels.lazy.filter { $0 }.count
         guard overallPositives > 0, overallPositives < labels.count else {
             throw .singleClass(positives: overallPositives, negatives: labels.count - overallPositives)
@@ -251,8 +252,12 @@ public struct ChallengerGate: Sendable, Codable, Equatable {
             sample.reserveCapacity(rows.count)
             for _ in 0..<bootstrapResamples {
                 sample.removeAll(keepingCapacity: true)
-                for _ in positiveRows.indices { sample.append(positiveRows[Int(random.next() % UInt64(positiveRows.count))]) }
-                for _ in negativeRows.indices { sample.append(negativeRows[Int(random.next() % UInt64(negativeRows.count))]) }
+                for _ in positiveRows.indices {
+                    sample.append(positiveRows[Int(random.next() % UInt64(positiveRows.count))])
+                }
+                for _ in negativeRows.indices {
+                    sample.append(negativeRows[Int(random.next() % UInt64(negativeRows.count))])
+                }
                 let (champion, challenger) = scores(sample)
                 let difference = sign * (challenger - champion)
                 guard difference.isFinite else { return comparison }

@@ -132,7 +132,9 @@ public final class RolloutController<Model: ServableModel>: Sendable {
             try service.router.setMode(.championOnly, reason: "challenger rolled back")
             return (false, notes)
         }
-        let (start, championId, challengerId) = state.withLock { ($0.canaryStart, $0.championVersion, $0.challengerVersion) }
+        let (start, championId, challengerId) = state.withLock {
+            ($0.canaryStart, $0.championVersion, $0.challengerVersion)
+        }
         guard let start, let championId, let challengerId else { throw RolloutError.canaryNotStarted }
         let champion = try measure(version: championId, since: start, arm: .champion)
         let challenger = try measure(version: challengerId, since: start, arm: .challenger)
@@ -154,7 +156,8 @@ public final class RolloutController<Model: ServableModel>: Sendable {
             state.withLock { $0.watch = Watch(since: since, version: challengerId, baseline: champion) }
         }
         state.withLock { $0.canaryStart = nil }
-        try service.router.setMode(.championOnly, reason: promoted ? "challenger promoted" : "challenger refused: \(verdict)")
+        try service.router.setMode(
+            .championOnly, reason: promoted ? "challenger promoted" : "challenger refused: \(verdict)")
         return (promoted, notes)
     }
 

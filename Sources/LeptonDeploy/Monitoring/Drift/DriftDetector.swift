@@ -119,7 +119,9 @@ public struct DriftDetector: Sendable {
         guard configuration.minimumTestWindow >= 1, configuration.minimumDistanceWindow >= 1 else {
             throw .invalidConfiguration(
                 setting: "minimumTestWindow/minimumDistanceWindow",
-                reason: "must be at least 1, got \(configuration.minimumTestWindow) and \(configuration.minimumDistanceWindow)")
+                reason:
+                    "must be at least 1, got \(configuration.minimumTestWindow) and \(configuration.minimumDistanceWindow)"
+            )
         }
         guard configuration.pValueThreshold > 0, configuration.pValueThreshold < 1 else {
             throw .invalidConfiguration(
@@ -149,7 +151,8 @@ public struct DriftDetector: Sendable {
             }
             let usable = Self.usableCount(column, treatedAs: plan.treatedAs)
             if usable < configuration.minimumDistanceWindow, let test = plan.fallback(configuration) { plan = test }
-            let required = plan.method.yieldsPValue ? configuration.minimumTestWindow : configuration.minimumDistanceWindow
+            let required =
+                plan.method.yieldsPValue ? configuration.minimumTestWindow : configuration.minimumDistanceWindow
             guard usable >= required else {
                 skipped.append(
                     SkippedDriftColumn(column: name, method: plan.method, usableCount: usable, requiredCount: required))
