@@ -52,4 +52,34 @@ struct LateLabelTests {
         #expect(again.record(requestId: "early")?.groundTruth == .categorical("good"))
         #expect(again.labelCoverage.labelled == 2)
     }
+
+    @Test("with a time retention, files are kept by age, not by count, also across a restart")
+    func retentionIsByTime() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = PredictionLogConfiguration()
+        configuration.capacity = 10
+        configuration.maxFileBytes = 4096  // about 20 records per file: hundreds of files
+        configuration.maxFiles = 2  // would keep about 40 records if count bounded the log
+        configuration.retention = 1000
+        do {
+            let log = try PredictionLog(directory: directory, configuration: configuration)
+            for second in 0..<5000 { try log.append(record("r\(second)", at: Double(second))) }
+            // r4200 is 800 s older than the newest prediction: within the retention, beyond any 2-file bound.
+            try log.recordFeedback(requestId: "r4200", label: .categorical("bad"))
+            #expect(log.record(requestId: "r4200")?.groundTruth == .categorical("bad"))
+            // r100 is 4,900 s old: its file is gone, and its late label is refused with a typed error.
+            #expect(throws: PredictionLogError.unknownRequestId("r100")) {
+                try log.recordFeedback(requestId: "r100", label: .categorical("bad"))
+            }
+            let coverage = log.labelCoverage
+            #expect(coverage.predictions >= 1000 && coverage.predictions < 1100, "\(coverage)")
+        }
+        let reopened = try PredictionLog(directory: directory, configuration: configuration)
+        #expect(reopened.record(requestId: "r4200")?.groundTruth == .categorical("bad"))
+        #expect(reopened.record(requestId: "r100") == nil)
+        var invalid = configuration
+        invalid.retention = 0
+        #expect(throws: PredictionLogError.self) { try PredictionLog(directory: directory, configuration: invalid) }
+    }
 }

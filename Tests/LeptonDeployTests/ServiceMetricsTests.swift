@@ -38,6 +38,7 @@ struct ServiceMetricsTests {
         #expect(text.contains("lepton_request_latency_seconds_count{arm=\"challenger\"} \(challenger)"))
         #expect(text.contains("lepton_arm_version_info{arm=\"champion\",version=\"v1\"} 1"))
         #expect(text.contains("lepton_arm_version_info{arm=\"challenger\",version=\"v2\"} 1"))
+        #expect(text.contains("lepton_model_info{version=\"v1\"} 1"), "the production version is published")
         // A service refuses metrics without arm labels (the arms would be mixed).
         let registry = ModelRegistry<Doubler>()
         #expect(throws: ServingError.self) {

@@ -32,6 +32,10 @@ public struct PredictionLogConfiguration: Codable, Sendable, Equatable {
     public var maxFileBytes: Int = 16 << 20
     /// The most files kept on disk, the active one included; older rotated files are deleted.
     public var maxFiles: Int = 8
+    /// How long predictions stay joinable, measured on the log's own clock (the newest prediction's timestamp):
+    /// when set, rotated files whose predictions are all older than this are deleted and ``maxFiles`` no longer
+    /// bounds the count; `nil` (the default) keeps the count bound.
+    public var retention: TimeInterval?
     /// Whether every line is flushed to the disk before the call returns (slower, survives power loss).
     public var syncEachWrite: Bool = false
 
@@ -54,8 +58,9 @@ public struct PredictionLogRecovery: Sendable, Equatable {
 ///
 /// Late labels: a persisted log keeps a join index of every prediction still on disk (request id, time, file,
 /// label — about 100 bytes each), so feedback for a record long evicted from memory is still joined (appended to
-/// the log and applied on reading), also after a restart, until rotation deletes the prediction's file: the
-/// retention is the files kept (``PredictionLogConfiguration/maxFiles`` × ``PredictionLogConfiguration/maxFileBytes``).
+/// the log and applied on reading), also after a restart, until the prediction's file is deleted: after
+/// ``PredictionLogConfiguration/retention`` when set (time-bounded), else when more than
+/// ``PredictionLogConfiguration/maxFiles`` files exist.
 /// The same label delivered twice is recorded once; a different label corrects the earlier one.
 ///
 /// On disk every prediction and every feedback is one line (`{"prediction":{…}}` or `{"feedback":{…}}`) in
@@ -80,6 +85,8 @@ public final class PredictionLog: Sendable {
         var labelledCount = 0
         var prunedBelow = 0
         var duplicateFeedback = 0
+        /// The newest prediction timestamp in each file sequence (persisted logs only), for time retention.
+        var newestBySequence: [Int: Date] = [:]
     }
 
     /// The settings in force.
@@ -103,12 +110,16 @@ public final class PredictionLog: Sendable {
         ] where value < 1 {
             throw .invalidConfiguration(setting: setting, reason: "must be at least 1, got \(value)")
         }
+        if let retention = configuration.retention, !(retention > 0) {
+            throw .invalidConfiguration(setting: "retention", reason: "must be positive seconds, got \(retention)")
+        }
         self.configuration = configuration
         var initial = State()
         var recovery = PredictionLogRecovery(linesRead: 0, tornLinesSkipped: 0, corruptLinesSkipped: 0)
         if let directory {
             let (storage, recovered) = try PredictionLogStorage.open(
-                directory: directory, maxFileBytes: configuration.maxFileBytes, maxFiles: configuration.maxFiles,
+                directory: directory, maxFileBytes: configuration.maxFileBytes,
+                maxFiles: configuration.retention == nil ? configuration.maxFiles : nil,
                 syncEachWrite: configuration.syncEachWrite)
             for (line, sequence) in zip(recovered.lines, recovered.sequences) {
                 if let record = line.prediction {
@@ -117,6 +128,8 @@ public final class PredictionLog: Sendable {
                         timestamp: record.timestamp, sequence: sequence, label: record.groundTruth,
                         feedbackTimestamp: record.feedbackTimestamp)
                     if record.groundTruth != nil { initial.labelledCount += 1 }
+                    initial.newestBySequence[sequence] = max(
+                        initial.newestBySequence[sequence] ?? record.timestamp, record.timestamp)
                 } else if let feedback = line.feedback {
                     initial.byId[feedback.requestId]?.groundTruth = feedback.label
                     initial.byId[feedback.requestId]?.feedbackTimestamp = feedback.timestamp
@@ -152,6 +165,20 @@ public final class PredictionLog: Sendable {
                     timestamp: record.timestamp, sequence: storage.activeSequence, label: record.groundTruth,
                     feedbackTimestamp: record.feedbackTimestamp)
                 if record.groundTruth != nil { state.labelledCount += 1 }
+                state.newestBySequence[storage.activeSequence] = max(
+                    state.newestBySequence[storage.activeSequence] ?? record.timestamp, record.timestamp)
+                if let retention = configuration.retention {
+                    let cutoff = record.timestamp.addingTimeInterval(-retention)
+                    var expired: Int?
+                    var sequence = storage.oldestKeptSequence
+                    while sequence < storage.activeSequence,
+                        (state.newestBySequence[sequence] ?? .distantPast) < cutoff
+                    {
+                        expired = sequence
+                        sequence += 1
+                    }
+                    if let expired { storage.removeFiles(through: expired) }
+                }
                 if storage.oldestKeptSequence > state.prunedBelow {
                     // Rotation deleted the oldest file: its predictions can no longer be joined.
                     let oldest = storage.oldestKeptSequence
@@ -160,6 +187,7 @@ public final class PredictionLog: Sendable {
                         state.known[id] = nil
                     }
                     state.prunedBelow = oldest
+                    state.newestBySequence = state.newestBySequence.filter { $0.key >= oldest }
                 }
             }
         }

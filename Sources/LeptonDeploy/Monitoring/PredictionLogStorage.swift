@@ -31,7 +31,10 @@ final class PredictionLogStorage {
 
     let directory: URL
     private let maxFileBytes: Int
-    private let maxFiles: Int
+    /// The most files kept (nil: no count bound; the log deletes by age).
+    private let maxFiles: Int?
+    /// Rotated files below this sequence have been deleted.
+    private(set) var oldestKeptSequence: Int
     private let syncEachWrite: Bool
     private var handle: FileHandle
     private var activeBytes: Int
@@ -45,7 +48,7 @@ final class PredictionLogStorage {
     /// A last line without its line feed is a write torn by a crash: it is skipped, counted, and cut off the active
     /// file so that the next line starts cleanly. A complete line that does not decode is skipped and counted. Every
     /// other line is kept.
-    static func open(directory: URL, maxFileBytes: Int, maxFiles: Int, syncEachWrite: Bool) throws(PredictionLogError)
+    static func open(directory: URL, maxFileBytes: Int, maxFiles: Int?, syncEachWrite: Bool) throws(PredictionLogError)
         -> (PredictionLogStorage, Recovered)
     {
         let files = FileManager.default
@@ -75,14 +78,16 @@ final class PredictionLogStorage {
         }
         let storage = PredictionLogStorage(
             directory: directory, maxFileBytes: maxFileBytes, maxFiles: maxFiles, syncEachWrite: syncEachWrite,
-            handle: handle, activeBytes: keptBytes, nextSequence: (rotated.last?.sequence ?? 0) + 1)
+            handle: handle, activeBytes: keptBytes, nextSequence: (rotated.last?.sequence ?? 0) + 1,
+            oldestKeptSequence: rotated.first?.sequence ?? (rotated.last?.sequence ?? 0) + 1)
         return (storage, recovered)
     }
 
     private init(
-        directory: URL, maxFileBytes: Int, maxFiles: Int, syncEachWrite: Bool, handle: FileHandle, activeBytes: Int,
-        nextSequence: Int
+        directory: URL, maxFileBytes: Int, maxFiles: Int?, syncEachWrite: Bool, handle: FileHandle, activeBytes: Int,
+        nextSequence: Int, oldestKeptSequence: Int
     ) {
+        self.oldestKeptSequence = oldestKeptSequence
         self.directory = directory
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles
@@ -118,8 +123,15 @@ final class PredictionLogStorage {
     /// The sequence the lines appended now will live under (the active file's number once rotated).
     var activeSequence: Int { nextSequence }
 
-    /// The oldest file sequence still on disk (earlier ones were deleted by rotation).
-    var oldestKeptSequence: Int { max(1, nextSequence - (maxFiles - 1)) }
+    /// Deletes the rotated files up to and including `sequence` (never the active file).
+    func removeFiles(through sequence: Int) {
+        let last = Swift.min(sequence, nextSequence - 1)
+        guard last >= oldestKeptSequence else { return }
+        for old in oldestKeptSequence...last {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.rotatedName(old)))
+        }
+        oldestKeptSequence = last + 1
+    }
 
     /// Reads the prediction of `requestId` back from the file of sequence `sequence` (the log keeps its feedback in
     /// memory). A slow path for records evicted from memory: it reads and scans one file.
@@ -164,6 +176,7 @@ final class PredictionLogStorage {
         }
         nextSequence += 1
         activeBytes = 0
+        guard let maxFiles else { return }
         let oldestKept = nextSequence - (maxFiles - 1)
         let names = (try? files.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names {
@@ -171,6 +184,7 @@ final class PredictionLogStorage {
                 try? files.removeItem(at: directory.appendingPathComponent(name))
             }
         }
+        oldestKeptSequence = Swift.max(oldestKeptSequence, oldestKept)
     }
 
     /// Decodes the lines of one file into `recovered` and returns the byte length of its complete lines.

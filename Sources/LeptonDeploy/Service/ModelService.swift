@@ -179,6 +179,7 @@ public final class ModelService<Model: ServableModel>: Sendable {
             }
             if previous != served.version.id {
                 metrics.setVersion(served.version.id, of: decision.serve, previous: previous)
+                if decision.serve == .champion { metrics.setModelVersion(served.version) }
             }
         }
         if decision.shadowChallenger { startShadow(request, champion: served.response) }
