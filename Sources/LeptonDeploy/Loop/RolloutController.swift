@@ -27,6 +27,8 @@ public struct RolloutPlan: Sendable, Codable, Equatable {
 ///   ``PredictionLog`` (the caller logs every served answer with the version that produced it, and joins the
 ///   delayed labels there), and promotes only under the ``PromotionCriteria`` — a minimum of labelled outcomes,
 ///   then a non-inferiority test of the challenger's AUC. Too few labels is a typed refusal, never a promotion.
+///   (It reads the records the log holds in memory — ``PredictionLogConfiguration/capacity``, 100,000 by default;
+///   in a longer canary only the newest records count, and too few of them is a refusal.)
 /// - After a promotion the old champion stays registered and ready (the registry keeps it warm), and
 ///   ``checkWatch()`` rolls production back to it automatically if the promoted version's realised AUC falls
 ///   below the champion's canary AUC by more than the margin.
