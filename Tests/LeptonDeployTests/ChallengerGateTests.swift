@@ -214,20 +214,26 @@ struct ChallengerGateTests {
     }
 
     @Test("the seeded paired bootstrap is reproducible and agrees with DeLong on a large sample")
-    func bootstrapAgreesWithDeLong() throws {
-        var random = SeededNormals(seed: 11)
-        let data = Self.simulate(rows: 1000, championSeparation: 0.95, challengerSeparation: 1.19, random: &random)
-        let gate = try ChallengerGate(minimumLift: 0, bootstrapResamples: 400, seed: 3)
-        let auc: ([Double], [Bool]) -> Double = { scores, positives in
-            (try? AUCEstimate(scores: scores, positives: positives).auc) ?? .nan
+    func bootstrapAgreesWithDeLong() async throws {
+        let (first, second, deLong) = try await offPool {
+            var random = SeededNormals(seed: 11)
+            let data = Self.simulate(
+                rows: 1000, championSeparation: 0.95, challengerSeparation: 1.19, random: &random)
+            let gate = try ChallengerGate(minimumLift: 0, bootstrapResamples: 400, seed: 3)
+            let auc: ([Double], [Bool]) -> Double = { scores, positives in
+                (try? AUCEstimate(scores: scores, positives: positives).auc) ?? .nan
+            }
+            let first = try gate.evaluate(
+                championPredictions: data.champion, challengerPredictions: data.challenger, labels: data.labels,
+                score: auc)
+            let second = try gate.evaluate(
+                championPredictions: data.champion, challengerPredictions: data.challenger, labels: data.labels,
+                score: auc)
+            let deLong = try gate.evaluateAUC(
+                championScores: data.champion, challengerScores: data.challenger, positives: data.labels)
+            return (first, second, deLong)
         }
-        let first = try gate.evaluate(
-            championPredictions: data.champion, challengerPredictions: data.challenger, labels: data.labels, score: auc)
-        let second = try gate.evaluate(
-            championPredictions: data.champion, challengerPredictions: data.challenger, labels: data.labels, score: auc)
         #expect(first == second)
-        let deLong = try gate.evaluateAUC(
-            championScores: data.champion, challengerScores: data.challenger, positives: data.labels)
         #expect(first.overall.improvement == deLong.overall.improvement)
         // Both intervals estimate the same sampling spread: the widths agree within 20%.
         let bootstrapWidth = try #require(first.overall.upperBound) - (try #require(first.overall.lowerBound))

@@ -54,7 +54,7 @@ struct LateLabelTests {
     }
 
     @Test("with a time retention, files are kept by age, not by count, also across a restart")
-    func retentionIsByTime() throws {
+    func retentionIsByTime() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = PredictionLogConfiguration()
@@ -64,7 +64,8 @@ struct LateLabelTests {
         configuration.retention = 1000
         do {
             let log = try PredictionLog(directory: directory, configuration: configuration)
-            for second in 0..<5000 { try log.append(record("r\(second)", at: Double(second))) }
+            let makeRecord = self.record
+            try await offPool { for second in 0..<5000 { try log.append(makeRecord("r\(second)", Double(second))) } }
             // r4200 is 800 s older than the newest prediction: within the retention, beyond any 2-file bound.
             try log.recordFeedback(requestId: "r4200", label: .categorical("bad"))
             #expect(log.record(requestId: "r4200")?.groundTruth == .categorical("bad"))
