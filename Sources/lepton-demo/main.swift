@@ -102,7 +102,7 @@ let metricsRegistry = MetricsRegistry()
 let service = try ModelService(
     registry: registry, router: router,
     batching: DynamicBatcherConfiguration(maxBatchSize: 64, maxQueueDelay: .milliseconds(2)),
-    metrics: ServingMetrics(registry: metricsRegistry),
+    metrics: ServingMetrics(registry: metricsRegistry, arms: true),
     agreement: { champion, challenger in champion.label == challenger.label ? 1 : 0 },
     isClientError: { $0 is PredictionError })
 let log = try PredictionLog(directory: workDirectory.appendingPathComponent("prediction-log"))
@@ -126,8 +126,9 @@ Story.say(
         await service.statistics(of: .champion).batchesRun))
 
 Story.stage("Monitoring: drift of the incoming applications against the training reference")
-var detectorSettings = DriftDetectorConfiguration()
-detectorSettings.pValueThreshold = 0.05 / Double(data.attributes.count)  // Bonferroni over the attributes
+// The detector's defaults: Bonferroni over the columns (at most a 1% chance that an undrifted window raises any
+// column alarm) and minimum windows per statistic.
+let detectorSettings = DriftDetectorConfiguration()
 guard let reference = championBundle.manifest.reference else { exit(1) }
 let detector = try reference.featureDriftDetector(configuration: detectorSettings)
 var alerts = try AlertMonitor(rules: [
@@ -180,76 +181,134 @@ Story.say(
     "\(joined) outcomes joined by request id. Realised AUC: week 1 \(Story.number(realisedAUC(baselineApplications))), week 2 \(Story.number(realisedAUC(driftedApplications)))."
 )
 
-Story.stage("Retraining on the training data plus the labelled week-2 traffic")
-var retrainingRows = data.training
-let shiftedWeek2 = try Traffic.table(
-    from: Traffic.applications(data.productionTraffic, prefix: "retrain", shift: shift), like: data.all)
-retrainingRows = try retrainingRows.appendingRows(of: shiftedWeek2)
-let challenger = try chosen.family.train(on: retrainingRows, data: data, seed: 2)
-Story.say(
-    "\(retrainingRows.rowCount) labelled applications (\(data.training.rowCount) original + \(shiftedWeek2.rowCount) from week 2, cause \(alert?.id ?? "schedule"))."
-)
-
-Story.stage("Gate: champion against challenger on fresh labelled applications from the new market")
-let gateRows = try Traffic.table(
-    from: Traffic.applications(data.gateTraffic, prefix: "gate", shift: shift), like: data.all)
-let gateLabels = try gateRows.binaryLabels(CreditApplications.target, positive: "bad")
-let ages = try gateRows.numbers("age_in_years").map { ($0 ?? 0) < 30 ? "age < 30" : "age ≥ 30" }
-let gate = ChallengerGate(minimumLift: 0.01, maximumSegmentRegression: 0.03, minimumSegmentSize: 30)
-let verdict = gate.evaluate(
-    championPredictions: try champion.probabilityOfBad(gateRows),
-    challengerPredictions: try challenger.probabilityOfBad(gateRows),
-    labels: gateLabels.map { $0 == 1 }, segments: ages
-) { scores, positives in (try? Evaluation.rocAUC(scores: scores, positives: positives)) ?? 0.5 }
-for comparison in verdict.comparisons {
-    Story.say(
-        "\(comparison.name) (\(comparison.count)): champion AUC \(Story.number(comparison.champion)), challenger \(Story.number(comparison.challenger))\(comparison.judged ? "" : " (too small to judge)")"
-    )
+/// The distinct labelled applicants of a wave, read back from the prediction log (features as served, outcome as
+/// joined), as a table for training.
+func labelledRows(of applications: [Application]) throws -> Table {
+    let rows = applications.filter { $0.id.contains("-0-") }.compactMap { application -> Application? in
+        guard let record = log.record(requestId: application.id), case .categorical(let outcome)? = record.groundTruth
+        else { return nil }
+        return Application(id: record.requestId, record: record.features, outcome: outcome)
+    }
+    return try Traffic.table(from: rows, like: data.all)
 }
-Story.say(verdict.passed ? "Gate passed." : "Gate failed: \(verdict.reasons.joined(separator: "; ")).")
 
 var promoted = false
 var rolloutNotes: [String] = []
+var retrainingRowCount = 0
+var verdict: ChallengerGate.Decision?
+var worseRefused: Bool?
 let lineage = LineageLog()
-let retrainedAt = Date()
-if verdict.passed {
-    Story.stage("Rollout: register v2, shadow it, then a 20% canary")
-    let challengerURL = try makeBundle(
-        challenger, version: "v2", training: retrainingRows,
-        lineage: BundleLineage(
-            dataHash: BundleLineage.dataHash(of: try challenger.pipeline.features(from: retrainingRows).matrix),
-            dataDescription: "training + week-2 feedback, \(retrainingRows.rowCount) rows", parentVersion: "v1",
-            trigger: alert?.id, dataWindow: week2Window, notes: "retrained after feature drift"),
-        metrics: ["gate_auc": verdict.comparisons[0].challenger])
-    let challengerBundle = try ModelBundle(contentsOf: challengerURL)
-    try await registry.register(try Predictor(bundle: challengerURL), version: challengerBundle.modelVersion)
-    let rollout = RolloutController(service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20))
-    try await rollout.beginShadow(of: "v2")
-    let (shadow, _) = try await wave(data.productionTraffic, name: "week3-shadow", passes: 4, shift: shift)
-    await service.drain()
-    try await Task.sleep(for: .milliseconds(100))
-    let shadowNumbers = router.snapshot(of: .challenger)
+if let alert {
+    Story.stage(
+        "Retraining, because \(alert.id) fired: the training data plus the labelled week-2 traffic from the log")
+    let week2Rows = try labelledRows(of: driftedApplications)
+    let retrainingRows = try data.training.appendingRows(of: week2Rows)
+    retrainingRowCount = retrainingRows.rowCount
+    let retrainedAt = Date()
+    let challenger = try chosen.family.train(on: retrainingRows, data: data, seed: 2)
     Story.say(
-        "Shadow: \(shadow.served) answered by v1; v2 ran on copies: \(shadowNumbers.requests) comparisons, decision agreement \(Story.number(shadowNumbers.meanQuality ?? 0))."
+        "\(retrainingRows.rowCount) labelled applications (\(data.training.rowCount) original + \(week2Rows.rowCount) distinct week-2 applicants read back from the prediction log with their joined outcomes)."
     )
-    if try rollout.beginCanary() {
-        let (canary, _) = try await wave(data.productionTraffic, name: "week3-canary", passes: 6, shift: shift)
+
+    Story.stage("Gate: champion against challenger on fresh labelled applicants neither model was trained on")
+    let gateRows = try Traffic.table(
+        from: Traffic.applications(data.gateTraffic, prefix: "gate", shift: shift), like: data.all)
+    let gateLabels = try gateRows.binaryLabels(CreditApplications.target, positive: "bad").map { $0 == 1 }
+    let ages = try gateRows.numbers("age_in_years").map { ($0 ?? 0) < 30 ? "age < 30" : "age ≥ 30" }
+    // DeLong's paired test on the same rows: the challenger passes only if the lower bound of the 95% interval of
+    // its AUC lift is above 0; a segment is judged only with 20 positives and 20 negatives.
+    let gate = try ChallengerGate(
+        minimumLift: 0, maximumSegmentRegression: 0.05, minimumSegmentPositives: 20, minimumSegmentNegatives: 20)
+    let championScores = try champion.probabilityOfBad(gateRows)
+    let decision = try gate.evaluateAUC(
+        championScores: championScores, challengerScores: try challenger.probabilityOfBad(gateRows),
+        positives: gateLabels, segments: ages)
+    verdict = decision
+    func interval(_ comparison: ChallengerGate.Comparison) -> String {
+        guard let lower = comparison.lowerBound, let upper = comparison.upperBound else { return "no interval" }
+        return
+            "lift \(Story.number(comparison.improvement ?? .nan)), 95% CI [\(Story.number(lower)), \(Story.number(upper))]"
+    }
+    for comparison in decision.comparisons {
         Story.say(
-            "Canary: \(canary.byVersion["v2"] ?? 0) of \(canary.served) answered by v2, \(canary.rejected) malformed requests rejected."
+            "\(comparison.name) (\(comparison.count) rows, \(comparison.positives) bad): champion AUC \(Story.number(comparison.champion ?? .nan)), challenger \(Story.number(comparison.challenger ?? .nan)), \(interval(comparison))\(comparison.judged ? "" : " (too few of a class to judge)")"
         )
     }
-    (promoted, rolloutNotes) = try await rollout.conclude()
     Story.say(
-        promoted
-            ? "Promoted: v2 now serves production (hot swap, in-flight requests drained)."
-            : "Rolled back: v1 keeps production.")
+        decision.passed ? "Gate passed." : "Gate refused the challenger: \(decision.reasons.joined(separator: "; "))."
+    )
+    // The gate's other job: a challenger trained on a tenth of the rows must be refused.
+    let weak = try chosen.family.train(
+        on: retrainingRows.rows(Array(stride(from: 0, to: retrainingRows.rowCount, by: 10))), data: data, seed: 3)
+    let weakDecision = try gate.evaluateAUC(
+        championScores: championScores, challengerScores: try weak.probabilityOfBad(gateRows), positives: gateLabels)
+    worseRefused = !weakDecision.passed
+    Story.say(
+        "A weaker challenger (trained on every tenth row): \(interval(weakDecision.overall)) → \(weakDecision.passed ? "passed" : "refused")."
+    )
+
+    if decision.passed {
+        Story.stage("Rollout: register v2, shadow it, then a 20% canary on applicants it was not trained on")
+        let challengerURL = try makeBundle(
+            challenger, version: "v2", training: retrainingRows,
+            lineage: BundleLineage(
+                dataHash: BundleLineage.dataHash(of: try challenger.pipeline.features(from: retrainingRows).matrix),
+                dataDescription: "training + week-2 feedback, \(retrainingRows.rowCount) rows", parentVersion: "v1",
+                trigger: alert.id, dataWindow: week2Window, notes: "retrained after feature drift"),
+            metrics: ["gate_auc": decision.overall.challenger ?? .nan])
+        let challengerBundle = try ModelBundle(contentsOf: challengerURL)
+        try await registry.register(try Predictor(bundle: challengerURL), version: challengerBundle.modelVersion)
+        // Promotion needs labelled canary outcomes of both arms (delayed outcomes joined in the prediction log) and
+        // a challenger AUC not below the champion's by more than 0.1 at the lower bound of a 90% interval.
+        let criteria = try PromotionCriteria(
+            minimumLabelledOutcomes: 100, minimumPositives: 20, minimumNegatives: 20, maximumRegression: 0.1)
+        let rollout = RolloutController(
+            service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20), log: log,
+            criteria: criteria
+        ) { record in
+            guard case .categorical(let outcome)? = record.groundTruth, record.prediction.count > 1 else { return nil }
+            return LabelledOutcome(score: record.prediction[1], positive: outcome == "bad")
+        }
+        try await rollout.beginShadow(of: "v2")
+        let (shadow, _) = try await wave(data.test, name: "week3-shadow", passes: 4, shift: shift)
+        await service.drain()
+        let shadowNumbers = router.snapshot(of: .challenger)
+        Story.say(
+            "Shadow: \(shadow.served) answered by v1; v2 ran on copies: \(shadowNumbers.requests) comparisons, decision agreement \(Story.number(shadowNumbers.meanQuality ?? 0)) (a leading signal only)."
+        )
+        if try await rollout.beginCanary() {
+            let (canary, canaryApplications) = try await wave(data.test, name: "week3-canary", passes: 6, shift: shift)
+            Story.say(
+                "Canary: \(canary.byVersion["v2"] ?? 0) of \(canary.served) answered by v2, \(canary.rejected) malformed requests rejected."
+            )
+            var canaryLabels = 0
+            for application in canaryApplications where log.record(requestId: application.id) != nil {
+                try log.recordFeedback(requestId: application.id, label: .categorical(application.outcome))
+                canaryLabels += 1
+            }
+            Story.say("\(canaryLabels) canary outcomes arrive and are joined by request id.")
+        }
+        do {
+            (promoted, rolloutNotes) = try await rollout.conclude()
+            Story.say(rolloutNotes.last ?? "")
+            Story.say(
+                promoted
+                    ? "Promoted: v2 now serves production (hot swap, in-flight requests drained); v1 stays warm for the watch window."
+                    : "Refused: v1 keeps production.")
+        } catch let refusal as RolloutError {
+            rolloutNotes = [refusal.description]
+            Story.say("Not promoted: \(refusal.description).")
+            try router.setMode(.championOnly, reason: "no promotion without evidence")
+        }
+    }
+    lineage.append(
+        LoopRecord(
+            started: retrainedAt, cause: alert.id, dataWindow: week2Window, trainingSamples: retrainingRows.rowCount,
+            parentVersion: "v1", challengerVersion: "v2", gate: decision, rolloutNotes: rolloutNotes,
+            outcome: !decision.passed ? .rejectedByGate : promoted ? .promoted : .rolledBack))
+} else {
+    Story.stage("No retraining: no alert fired, so the champion keeps serving")
 }
-lineage.append(
-    LoopRecord(
-        started: retrainedAt, cause: alert?.id ?? "schedule", dataWindow: week2Window,
-        trainingSamples: retrainingRows.rowCount,
-        parentVersion: "v1", challengerVersion: "v2", gate: verdict, rolloutNotes: rolloutNotes,
-        outcome: !verdict.passed ? .rejectedByGate : promoted ? .promoted : .rolledBack))
 
 Story.stage("Summary")
 let production = try await registry.resolve("production")
@@ -268,9 +327,12 @@ Story.say("Prometheus metrics (excerpt): " + exposition.prefix(3).joined(separat
 Story.say(String(format: "Finished in %.1f s.", Story.elapsed))
 let summary: [String: Any] = [
     "cv_score": chosen.auc, "cv_score_std": chosen.deviation, "model": chosen.family.rawValue, "test_score": testAUC,
-    "drift_detected": driftDetected, "retrained": true, "gate_passed": verdict.passed, "promoted": promoted,
+    "drift_detected": driftDetected, "retrained": retrainingRowCount > 0, "gate_passed": verdict?.passed ?? false,
+    "promoted": promoted, "gate_lift_lower": verdict?.overall.lowerBound ?? NSNull(),
+    "gate_lift_upper": verdict?.overall.upperBound ?? NSNull(), "worse_challenger_refused": worseRefused ?? NSNull(),
+    "retraining_rows": retrainingRowCount,
     "requests_served": totalServed, "requests_rejected": baseline.rejected + drifted.rejected,
     "p99_latency_ms": allLatencies.percentile(0.99) * 1e3, "production_version": production.id,
-    "gate_lift": verdict.comparisons[0].improvement, "seconds": Story.elapsed,
+    "gate_lift": verdict?.overall.improvement ?? NSNull(), "seconds": Story.elapsed,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))

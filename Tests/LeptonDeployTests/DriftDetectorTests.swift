@@ -17,11 +17,17 @@ import Testing
     @Test func smallReferencesUseTestsAndLargeOnesUseDistancesAsEvidentlyDoes() throws {
         let small = try DriftDetector(reference: Self.sample(rows: 1000, seed: 1)).detect(
             current: Self.sample(rows: 300, seed: 2))
-        #expect(small["amount"]?.method == .kolmogorovSmirnov && small["amount"]?.threshold == 0.05)
-        #expect(small["segment"]?.method == .chiSquare && small["segment"]?.threshold == 0.05)
+        // Three tests, Bonferroni-corrected by default: each at 0.01 / 3.
+        #expect(small["amount"]?.method == .kolmogorovSmirnov && small["amount"]?.threshold == 0.01 / 3)
+        #expect(small["segment"]?.method == .chiSquare && small["segment"]?.threshold == 0.01 / 3)
         #expect(small["rating"]?.method == .chiSquare && small["rating"]?.treatedAs == .categorical)
+        // Distances need 2,000-row windows by default; below that the automatic choice falls back to the test.
         let large = try DriftDetector(reference: Self.sample(rows: 1001, seed: 1)).detect(
+            current: Self.sample(rows: 2000, seed: 2))
+        let largeSmallWindow = try DriftDetector(reference: Self.sample(rows: 1001, seed: 1)).detect(
             current: Self.sample(rows: 300, seed: 2))
+        #expect(largeSmallWindow["amount"]?.method == .kolmogorovSmirnov)
+        #expect(largeSmallWindow["segment"]?.method == .chiSquare)
         #expect(large["amount"]?.method == .normalizedWasserstein && large["amount"]?.threshold == 0.1)
         #expect(large["segment"]?.method == .jensenShannon && large["segment"]?.threshold == 0.1)
         #expect(large["rating"]?.method == .jensenShannon && large["rating"]?.treatedAs == .categorical)
@@ -41,7 +47,7 @@ import Testing
         }
         let ks = try DriftStatistics.kolmogorovSmirnov(reference: referenceAmount, current: currentAmount)
         #expect(report["amount"]?.statistic == ks.pValue && report["amount"]?.testStatistic == ks.statistic)
-        #expect(report["amount"]?.drifted == (ks.pValue < 0.05))
+        #expect(report["amount"]?.drifted == (ks.pValue < 0.01 / 3))
         let chi = try DriftStatistics.chiSquareHomogeneity(reference: referenceSegment, current: currentSegment)
         #expect(report["segment"]?.statistic == chi.pValue && report["segment"]?.testStatistic == chi.statistic)
         #expect(report["amount"]?.drifted == true, "a shift of 0.3 standard deviations over 250 rows is visible")
@@ -55,7 +61,7 @@ import Testing
         var configuration = DriftDetectorConfiguration()
         configuration.methodForAllColumns = .populationStabilityIndex
         let reference = Self.sample(rows: 2000, seed: 5)
-        let current = Self.sample(rows: 400, seed: 6)
+        let current = Self.sample(rows: 2000, seed: 6)
         let report = try DriftDetector(reference: reference, configuration: configuration).detect(current: current)
         #expect(report.columns.allSatisfy { $0.method == .populationStabilityIndex && $0.threshold == 0.1 })
         guard case .numeric(let r)? = reference["amount"], case .numeric(let c)? = current["amount"] else { return }
@@ -77,11 +83,16 @@ import Testing
         #expect(throws: DriftError.columnKindMismatch(column: "segment", reference: .categorical, current: .numeric)) {
             try detector.detect(current: current)
         }
-        current["segment"] = .categorical(["a"])
+        current["segment"] = .categorical(Array(repeating: "a", count: 50))
+        // One empty numeric column used to throw and discard the whole report; now it is skipped and listed.
         current["amount"] = .numeric([.nan, .nan])
-        #expect(throws: DriftError.emptySample(sample: "current", column: "amount")) {
-            try detector.detect(current: current)
-        }
+        let report = try detector.detect(current: current)
+        #expect(report.columns.map(\.column) == ["rating", "segment"])
+        #expect(
+            report.skippedColumns == [
+                SkippedDriftColumn(column: "amount", method: .kolmogorovSmirnov, usableCount: 0, requiredCount: 50)
+            ])
+        #expect(report["segment"]?.drifted == true, "a window of only \"a\" is judged and drifts")
         #expect(throws: DriftError.emptySample(sample: "reference", column: "x")) {
             try DriftDetector(reference: ["x": .numeric([])])
         }

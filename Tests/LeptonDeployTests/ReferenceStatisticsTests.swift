@@ -13,7 +13,7 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
         var values = normals(5000, mean: 3, seed: 1)
         values[10] = .nan
         values[20] = .infinity
-        let reference = NumericColumnReference(values, sampleLimit: 2000)
+        let reference = NumericColumnReference(values, sampleLimit: 2000, rawSample: true)
         let finite = values.filter(\.isFinite)
         let mean = finite.reduce(0, +) / Double(finite.count)
         let deviation = (finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finite.count)).squareRoot()
@@ -28,8 +28,44 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
         #expect(
             reference.quantileLevels[3] == 0.5
                 && abs(reference.quantiles[3] - (sorted[2498] + sorted[2499]) / 2) < 1e-12)
-        let small = NumericColumnReference([3, 1, 2])
+        let small = NumericColumnReference([3, 1, 2], rawSample: true)
         #expect(small.sample == [1, 2, 3])
+    }
+
+    @Test func byDefaultNoTrainingValueIsStoredOnlyASketchOrValueCounts() throws {
+        // The old reference embedded up to 2,000 raw training values per numeric column (all of a small column).
+        let values = normals(600, mean: 3, seed: 9)
+        let reference = NumericColumnReference(values)
+        #expect(reference.sample.isEmpty)
+        #expect(reference.sketch.count == NumericColumnReference.sketchResolution + 1)
+        let stored = Set(reference.sketch.dropFirst().dropLast())
+        #expect(stored.isDisjoint(with: values), "inner sketch points are interpolations, not rows")
+        let encoded = String(
+            decoding: try JSONEncoder().encode(
+                ReferenceStatistics(
+                    features: ["amount": .numeric(values)], predictions: [:])), as: UTF8.self)
+        let leaked = values.dropFirst().filter {
+            encoded.contains(String($0)) && $0 != reference.minimum && $0 != reference.maximum
+        }
+        #expect(leaked.isEmpty, "\(leaked.count) training values appear in the encoded reference")
+        // The pseudo-sample follows the column: its median and quartiles match within a sketch step.
+        let pseudo = reference.pseudoSample(limit: 2000)
+        #expect(pseudo.count == 600)
+        let sorted = values.sorted()
+        for level in [0.25, 0.5, 0.75] {
+            let index = Int(level * 599)
+            #expect(abs(pseudo[index] - sorted[index]) < 0.05, "level \(level)")
+        }
+        // A column with few distinct values keeps exact value counts.
+        let ratings = NumericColumnReference((0..<90).map { Double($0 % 3) })
+        #expect(ratings.distinctValues == [0, 1, 2] && ratings.distinctCounts == [30, 30, 30])
+        #expect(ratings.pseudoSample(limit: 2000) == (0..<90).map { Double($0 / 30) })
+        // A bundle written before sketches (raw sample, no sketch fields) still reads and rebuilds its detector.
+        let old =
+            #"{"count":3,"missingCount":0,"mean":2,"standardDeviation":0.8,"minimum":1,"maximum":3,"#
+            + #""quantiles":[],"quantileLevels":[],"sample":[1,2,3]}"#
+        let decoded = try JSONDecoder().decode(NumericColumnReference.self, from: Data(old.utf8))
+        #expect(decoded.pseudoSample(limit: 2000) == [1, 2, 3] && decoded.sketch.isEmpty)
     }
 
     @Test func categoricalCountsScaleDownButKeepEveryCategory() {
@@ -71,7 +107,14 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
             }
             #expect(try rebuilt.detect(current: shifted)["amount"]?.drifted == true)
             #expect(try rebuilt.detect(current: same)["amount"]?.drifted == false)
-            let method = try rebuilt.detect(current: same)["amount"]?.method
+            // A 500-row window is below the default 2,000-row minimum of the distances, so both references use
+            // the test on it; a 2,000-row window against the large reference uses the distance.
+            #expect(try rebuilt.detect(current: same)["amount"]?.method == .kolmogorovSmirnov)
+            let large: [String: DriftColumn] = [
+                "amount": .numeric(normals(2000, seed: 5)),
+                "purpose": .categorical((0..<2000).map { ["car", "house", "tv"][$0 % 3] }),
+            ]
+            let method = try rebuilt.detect(current: large)["amount"]?.method
             #expect(method == (rows <= 1000 ? .kolmogorovSmirnov : .normalizedWasserstein))
         }
     }

@@ -6,15 +6,18 @@ extension ReferenceStatistics {
     /// - Parameters:
     ///   - table: the training data (raw fields, as the schema lists them).
     ///   - predictor: the model, to predict the training rows.
-    ///   - sampleLimit: the largest numeric sample kept.
+    ///   - sampleLimit: the largest numeric sample kept (raw samples only).
+    ///   - rawSamples: whether to store raw numeric training values (default: sketches and counts only).
     /// - Throws: ``PredictionError`` when a training row does not pass the schema, `TableError` when a field is absent.
-    public init(training table: Table, predictor: Predictor, sampleLimit: Int = defaultSampleLimit) throws {
+    public init(
+        training table: Table, predictor: Predictor, sampleLimit: Int = defaultSampleLimit, rawSamples: Bool = false
+    ) throws {
         let features = try Self.featureColumns(of: table, fields: predictor.schema.input.fields)
         let requests = (0..<table.rowCount).map { PredictionRequest.table(table.rows([$0])) }
         let predictions = try predictor.predict(batch: requests).map { try $0.get() }
         self.init(
             features: features, predictions: Self.predictionColumns(of: predictions, schema: predictor.schema.output),
-            sampleLimit: sampleLimit)
+            sampleLimit: sampleLimit, rawSamples: rawSamples)
     }
 
     /// Statistics of a tensor model's training inputs (per-sample mean and standard deviation) and of its
@@ -22,9 +25,13 @@ extension ReferenceStatistics {
     /// - Parameters:
     ///   - inputs: `[count] + inputShape`.
     ///   - predictor: the model.
-    ///   - sampleLimit: the largest numeric sample kept.
+    ///   - sampleLimit: the largest numeric sample kept (raw samples only).
+    ///   - rawSamples: whether to store raw numeric training values (default: sketches and counts only).
     /// - Throws: ``PredictionError`` when the model's outputs are not finite.
-    public init(trainingInputs inputs: Tensor, predictor: Predictor, sampleLimit: Int = defaultSampleLimit) throws {
+    public init(
+        trainingInputs inputs: Tensor, predictor: Predictor, sampleLimit: Int = defaultSampleLimit,
+        rawSamples: Bool = false
+    ) throws {
         let outputs = predictor.outputs(for: inputs)
         let width = outputs.elementCount / max(inputs.shape[0], 1)
         let scalars = outputs.scalars
@@ -35,7 +42,7 @@ extension ReferenceStatistics {
         self.init(
             features: Self.tensorSummaryColumns(of: inputs),
             predictions: Self.predictionColumns(of: predictions, schema: predictor.schema.output),
-            sampleLimit: sampleLimit)
+            sampleLimit: sampleLimit, rawSamples: rawSamples)
     }
 
     /// Drift columns of raw fields in a table: numeric fields as numbers (missing as NaN), categorical and boolean

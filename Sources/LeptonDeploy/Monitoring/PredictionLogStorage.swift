@@ -23,13 +23,18 @@ final class PredictionLogStorage {
     /// What reopening found: decoded lines in file order, plus counts of lines that could not be read.
     struct Recovered {
         var lines: [PredictionLogLine] = []
+        /// The file sequence each line lives in (the active file counts as the sequence it will get on rotation).
+        var sequences: [Int] = []
         var tornLines = 0
         var corruptLines = 0
     }
 
     let directory: URL
     private let maxFileBytes: Int
-    private let maxFiles: Int
+    /// The most files kept (nil: no count bound; the log deletes by age).
+    private let maxFiles: Int?
+    /// Rotated files below this sequence have been deleted.
+    private(set) var oldestKeptSequence: Int
     private let syncEachWrite: Bool
     private var handle: FileHandle
     private var activeBytes: Int
@@ -43,7 +48,7 @@ final class PredictionLogStorage {
     /// A last line without its line feed is a write torn by a crash: it is skipped, counted, and cut off the active
     /// file so that the next line starts cleanly. A complete line that does not decode is skipped and counted. Every
     /// other line is kept.
-    static func open(directory: URL, maxFileBytes: Int, maxFiles: Int, syncEachWrite: Bool) throws(PredictionLogError)
+    static func open(directory: URL, maxFileBytes: Int, maxFiles: Int?, syncEachWrite: Bool) throws(PredictionLogError)
         -> (PredictionLogStorage, Recovered)
     {
         let files = FileManager.default
@@ -57,12 +62,12 @@ final class PredictionLogStorage {
         } catch {
             throw .io(path: directory.path, reason: "cannot create or list the log directory: \(error)")
         }
-        for file in rotated { _ = try read(file.url, into: &recovered) }
+        for file in rotated { _ = try read(file.url, sequence: file.sequence, into: &recovered) }
         let active = directory.appendingPathComponent(activeName)
         if !files.fileExists(atPath: active.path) && !files.createFile(atPath: active.path, contents: nil) {
             throw .io(path: active.path, reason: "cannot create the log file")
         }
-        let keptBytes = try read(active, into: &recovered)
+        let keptBytes = try read(active, sequence: (rotated.last?.sequence ?? 0) + 1, into: &recovered)
         let handle: FileHandle
         do {
             handle = try FileHandle(forWritingTo: active)
@@ -73,14 +78,16 @@ final class PredictionLogStorage {
         }
         let storage = PredictionLogStorage(
             directory: directory, maxFileBytes: maxFileBytes, maxFiles: maxFiles, syncEachWrite: syncEachWrite,
-            handle: handle, activeBytes: keptBytes, nextSequence: (rotated.last?.sequence ?? 0) + 1)
+            handle: handle, activeBytes: keptBytes, nextSequence: (rotated.last?.sequence ?? 0) + 1,
+            oldestKeptSequence: rotated.first?.sequence ?? (rotated.last?.sequence ?? 0) + 1)
         return (storage, recovered)
     }
 
     private init(
-        directory: URL, maxFileBytes: Int, maxFiles: Int, syncEachWrite: Bool, handle: FileHandle, activeBytes: Int,
-        nextSequence: Int
+        directory: URL, maxFileBytes: Int, maxFiles: Int?, syncEachWrite: Bool, handle: FileHandle, activeBytes: Int,
+        nextSequence: Int, oldestKeptSequence: Int
     ) {
+        self.oldestKeptSequence = oldestKeptSequence
         self.directory = directory
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles
@@ -113,6 +120,42 @@ final class PredictionLogStorage {
     }
 
     /// Flushes written lines to the disk.
+    /// The sequence the lines appended now will live under (the active file's number once rotated).
+    var activeSequence: Int { nextSequence }
+
+    /// Deletes the rotated files up to and including `sequence` (never the active file).
+    func removeFiles(through sequence: Int) {
+        let last = Swift.min(sequence, nextSequence - 1)
+        guard last >= oldestKeptSequence else { return }
+        for old in oldestKeptSequence...last {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.rotatedName(old)))
+        }
+        oldestKeptSequence = last + 1
+    }
+
+    /// Reads the prediction of `requestId` back from the file of sequence `sequence` (the log keeps its feedback in
+    /// memory). A slow path for records evicted from memory: it reads and scans one file.
+    func lookup(requestId: String, sequence: Int) throws(PredictionLogError) -> PredictionRecord? {
+        let url = sequence == nextSequence ? activeURL : directory.appendingPathComponent(Self.rotatedName(sequence))
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw .io(path: url.path, reason: "cannot read: \(error)") }
+        var needle = Data("\"requestId\":".utf8)
+        needle.append((try? encoder.encode(requestId)) ?? Data())
+        let decoder = makeLogDecoder()
+        var lineStart = data.startIndex
+        while let newline = data[lineStart...].firstIndex(of: 0x0A) {
+            let line = data[lineStart..<newline]
+            lineStart = newline + 1
+            guard line.firstRange(of: needle) != nil,
+                let prediction = (try? decoder.decode(PredictionLogLine.self, from: line))?.prediction,
+                prediction.requestId == requestId
+            else { continue }
+            return prediction
+        }
+        return nil
+    }
+
     func synchronize() throws(PredictionLogError) {
         do { try handle.synchronize() } catch { throw .io(path: activeURL.path, reason: "cannot sync: \(error)") }
     }
@@ -133,6 +176,7 @@ final class PredictionLogStorage {
         }
         nextSequence += 1
         activeBytes = 0
+        guard let maxFiles else { return }
         let oldestKept = nextSequence - (maxFiles - 1)
         let names = (try? files.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names {
@@ -140,10 +184,13 @@ final class PredictionLogStorage {
                 try? files.removeItem(at: directory.appendingPathComponent(name))
             }
         }
+        oldestKeptSequence = Swift.max(oldestKeptSequence, oldestKept)
     }
 
     /// Decodes the lines of one file into `recovered` and returns the byte length of its complete lines.
-    private static func read(_ url: URL, into recovered: inout Recovered) throws(PredictionLogError) -> Int {
+    private static func read(_ url: URL, sequence: Int, into recovered: inout Recovered) throws(PredictionLogError)
+        -> Int
+    {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -157,6 +204,7 @@ final class PredictionLogStorage {
             if !line.isEmpty {
                 if let decoded = try? decoder.decode(PredictionLogLine.self, from: line) {
                     recovered.lines.append(decoded)
+                    recovered.sequences.append(sequence)
                 } else {
                     recovered.corruptLines += 1
                 }

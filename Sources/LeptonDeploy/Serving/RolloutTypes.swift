@@ -72,6 +72,42 @@ public struct RollbackThresholds: Codable, Sendable, Equatable {
         self.maxQualityDrop = maxQualityDrop
         self.qualityBaseline = qualityBaseline
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case minimumRequests, evaluationInterval, maxErrorRateIncrease, maxP99LatencyRatio, maxQualityDrop
+        case qualityBaseline
+    }
+
+    /// Reads thresholds from a configuration file and validates them, so that a bad file is a decoding error
+    /// instead of a trap later (`evaluationInterval: 0` would divide by zero).
+    ///
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError.dataCorrupted` naming the invalid setting (counts below 1; NaN, negative limits).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func invalid(_ key: CodingKeys, _ reason: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+        }
+        let minimumRequests = try container.decode(Int.self, forKey: .minimumRequests)
+        guard minimumRequests >= 1 else { throw invalid(.minimumRequests, "must be ≥ 1, got \(minimumRequests)") }
+        let evaluationInterval = try container.decode(Int.self, forKey: .evaluationInterval)
+        guard evaluationInterval >= 1 else {
+            throw invalid(.evaluationInterval, "must be ≥ 1, got \(evaluationInterval)")
+        }
+        var limits: [Double] = []
+        for key in [CodingKeys.maxErrorRateIncrease, .maxP99LatencyRatio, .maxQualityDrop] {
+            let value = try container.decode(Double.self, forKey: key)
+            guard !value.isNaN, value >= 0 else { throw invalid(key, "must be a number ≥ 0, got \(value)") }
+            limits.append(value)
+        }
+        let qualityBaseline = try container.decodeIfPresent(Double.self, forKey: .qualityBaseline)
+        if let qualityBaseline, !qualityBaseline.isFinite {
+            throw invalid(.qualityBaseline, "must be finite, got \(qualityBaseline)")
+        }
+        self.init(
+            minimumRequests: minimumRequests, evaluationInterval: evaluationInterval, maxErrorRateIncrease: limits[0],
+            maxP99LatencyRatio: limits[1], maxQualityDrop: limits[2], qualityBaseline: qualityBaseline)
+    }
 }
 
 /// The numbers of one arm at the moment of a decision.

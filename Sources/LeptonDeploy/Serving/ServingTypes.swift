@@ -9,6 +9,8 @@ public enum ServingError: Error, Equatable, Sendable, CustomStringConvertible {
     case batchResultCountMismatch(expected: Int, actual: Int)
     /// A configuration value is out of range (`setting` names it, `reason` says what is allowed).
     case invalidConfiguration(setting: String, reason: String)
+    /// The service is shutting down and accepts no new requests (those accepted before are still answered).
+    case shuttingDown
 
     /// A sentence naming what went wrong and with which numbers.
     public var description: String {
@@ -21,6 +23,8 @@ public enum ServingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the batch function returned \(actual) results for \(expected) inputs"
         case .invalidConfiguration(let setting, let reason):
             return "invalid serving configuration: \(setting) \(reason)"
+        case .shuttingDown:
+            return "request refused: the service is shutting down"
         }
     }
 }

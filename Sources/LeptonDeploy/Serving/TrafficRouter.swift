@@ -56,13 +56,20 @@ public final class TrafficRouter: Sendable {
     ///   - maxLoggedDecisions: how many decisions the log keeps (oldest dropped first).
     ///   - seed: the seed of the canary and shadow-sampling draws.
     ///   - now: the clock used to date decisions (injectable for tests).
-    /// - Throws: ``ServingError/invalidConfiguration(setting:reason:)`` when the mode's percentage is outside 0…100.
+    /// - Throws: ``ServingError/invalidConfiguration(setting:reason:)`` when the mode's percentage is outside 0…100,
+    ///   or `latencyWindow` or `maxLoggedDecisions` is below 1.
     public init(
         mode: RoutingMode = .championOnly, thresholds: RollbackThresholds = RollbackThresholds(),
         latencyWindow: Int = 2048, maxLoggedDecisions: Int = 1000, seed: UInt64 = 0x5EED,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ServingError) {
         try Self.checkPercentages(of: mode)
+        guard latencyWindow >= 1 else {
+            throw .invalidConfiguration(setting: "latencyWindow", reason: "must be ≥ 1, got \(latencyWindow)")
+        }
+        guard maxLoggedDecisions >= 1 else {
+            throw .invalidConfiguration(setting: "maxLoggedDecisions", reason: "must be ≥ 1, got \(maxLoggedDecisions)")
+        }
         self.thresholds = thresholds
         self.latencyWindow = latencyWindow
         self.maxLoggedDecisions = maxLoggedDecisions

@@ -110,7 +110,7 @@ def main():
         numeric_cases.append({
             "reference": reference, "current": current, "binCount": bins,
             "psi": psi_from_proportions(ref_p, cur_p),
-            "jensenShannon": float(distance.jensenshannon(ref_p, cur_p, base=2)),
+            "jensenShannon": float(distance.jensenshannon(ref_p, cur_p)),
             "wasserstein": float(stats.wasserstein_distance(reference, current)),
             "normalizedWasserstein": float(stats.wasserstein_distance(reference, current)
                                            / max(np.std(reference), 0.001)),
@@ -123,7 +123,7 @@ def main():
     cur_p = bin_proportions(current, edges)
     numeric_cases.append({
         "reference": reference, "current": current, "binCount": 10, "psi": psi_from_proportions(ref_p, cur_p),
-        "jensenShannon": float(distance.jensenshannon(ref_p, cur_p, base=2)),
+        "jensenShannon": float(distance.jensenshannon(ref_p, cur_p)),
         "wasserstein": float(stats.wasserstein_distance(reference, current)),
         "normalizedWasserstein": float(stats.wasserstein_distance(reference, current) / max(np.std(reference), 0.001)),
     })
@@ -134,7 +134,7 @@ def main():
         _, ref_p, cur_p = category_proportions(case["reference"], case["current"])
         categorical_cases.append({"reference": case["reference"], "current": case["current"],
                                   "psi": psi_from_proportions(ref_p, cur_p),
-                                  "jensenShannon": float(distance.jensenshannon(ref_p, cur_p, base=2))})
+                                  "jensenShannon": float(distance.jensenshannon(ref_p, cur_p))})
     out["categorical"] = categorical_cases
 
     with open("drift_expectations.json", "w") as handle:

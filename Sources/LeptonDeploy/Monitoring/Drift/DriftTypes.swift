@@ -38,7 +38,7 @@ public enum DriftMethod: String, Codable, Sendable, CaseIterable {
     case chiSquare
     /// Wasserstein-1 distance in reference standard deviations; drift when ≥ threshold. Numeric columns only.
     case normalizedWasserstein
-    /// Jensen–Shannon distance (base 2) over categories or reference quantile bins; drift when ≥ threshold.
+    /// Jensen–Shannon distance (natural log, as Evidently) over categories or reference quantile bins; drift when ≥ threshold.
     case jensenShannon
     /// Population Stability Index over categories or reference quantile bins; drift when ≥ threshold.
     case populationStabilityIndex
@@ -69,6 +69,18 @@ public struct ColumnDriftResult: Codable, Sendable, Equatable {
     public var currentCount: Int
 }
 
+/// A column a drift report did not judge: its window had fewer usable values than the method's minimum.
+public struct SkippedDriftColumn: Codable, Sendable, Equatable {
+    /// The column name.
+    public var column: String
+    /// The method that would have judged it.
+    public var method: DriftMethod
+    /// Usable current values (finite numbers, non-empty categories).
+    public var usableCount: Int
+    /// The minimum the method needs.
+    public var requiredCount: Int
+}
+
 /// The drift verdicts for a data set, column by column, and for the data set as a whole.
 public struct DriftReport: Codable, Sendable, Equatable {
     /// One verdict per reference column, sorted by column name.
@@ -79,6 +91,8 @@ public struct DriftReport: Codable, Sendable, Equatable {
     public var driftShare: Double
     /// Whether the share reached the configured dataset-drift share.
     public var datasetDrift: Bool
+    /// Columns not judged because the window had too few usable values (never counted as drift).
+    public var skippedColumns: [SkippedDriftColumn] = []
 
     /// The verdict for one column, if it was checked.
     /// - Parameter column: the column name.
