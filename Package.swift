@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "LeptonTrain", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers"]),
         .target(
             name: "LeptonDeploy",
-            dependencies: ["CLeptonKernels", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
+            dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         // The `lepton` command-line tool's commands, kept out of the library products so that `import Lepton`
         // does not export them; tested as functions by LeptonDeployTests.
         .target(
@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(
             name: "LeptonDeployTests",
             dependencies: [
-                "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy", "LeptonCommandLine",
+                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
+                "LeptonCommandLine",
             ],
             exclude: ["Resources"]),
         .testTarget(name: "LeptonTests", dependencies: ["Lepton"]),

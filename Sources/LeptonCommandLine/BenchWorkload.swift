@@ -46,9 +46,20 @@ struct BenchWorkload {
                 requests: requests, inputs: Tensor(scalars, shape: Shape([count] + tensor.shape)), labels: nil,
                 description: "\(count) synthetic inputs drawn uniformly from [\(low), \(high)]")
         case .tabular(let fields):
+            // Numeric reference columns are stored as quantile sketches; draw from one pseudo-sample per column.
+            var samples: [String: [Double]] = [:]
+            for field in fields {
+                if case .numeric(let column) = reference?.features[field.name] {
+                    samples[field.name] = column.pseudoSample(limit: ReferenceStatistics.defaultSampleLimit)
+                }
+            }
             let requests = (0..<count).map { _ in
                 PredictionRequest.record(
-                    Dictionary(uniqueKeysWithValues: fields.map { ($0.name, value(for: $0, reference, &random)) }))
+                    Dictionary(
+                        uniqueKeysWithValues: fields.map {
+                            ($0.name, value(for: $0, reference, samples[$0.name] ?? [], &random))
+                        })
+                )
             }
             return BenchWorkload(
                 requests: requests, inputs: nil, labels: nil,
@@ -56,13 +67,13 @@ struct BenchWorkload {
         }
     }
 
-    private static func value(for field: FieldSchema, _ reference: ReferenceStatistics?, _ random: inout SplitMix)
-        -> FeatureValue
-    {
+    private static func value(
+        for field: FieldSchema, _ reference: ReferenceStatistics?, _ sample: [Double], _ random: inout SplitMix
+    ) -> FeatureValue {
         switch field.type {
         case .numeric:
-            if case .numeric(let column) = reference?.features[field.name], !column.sample.isEmpty {
-                return .numeric(column.sample[Int(random.next() % UInt64(column.sample.count))])
+            if !sample.isEmpty {
+                return .numeric(sample[Int(random.next() % UInt64(sample.count))])
             }
             let low = field.minimum ?? (field.maximum.map { $0 - 1 } ?? 0)
             let high = field.maximum ?? low + 1

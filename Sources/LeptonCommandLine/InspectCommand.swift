@@ -67,29 +67,11 @@ enum InspectCommand {
             let parameters = layer.namedParameters().reduce(0) { $0 + $1.parameter.shape.elementCount }
             total += parameters
             let shape = model.outputShapes.indices.contains(index) ? model.outputShapes[index].description : "?"
-            rows.append(["\(index)", layerDescription(layer), shape, "\(parameters)"])
+            rows.append(["\(index)", layer.summaryLine, shape, "\(parameters)"])
         }
         lines += BenchFormatting.table(rows).map { "  " + $0 }
         lines.append("  total parameters: \(total)")
         return lines
-    }
-
-    private static func layerDescription(_ layer: any Layer) -> String {
-        switch layer {
-        case let dense as Dense:
-            return "Dense(\(dense.configuration.units), \(dense.configuration.activation))"
-        case let convolution as Conv2D:
-            let settings = convolution.configuration
-            return "Conv2D(\(settings.filters), \(settings.kernelSize[0])x\(settings.kernelSize[1]), "
-                + "stride \(settings.strides[0]), \(settings.padding), \(settings.activation))"
-        case let pool as MaxPool2D:
-            return "MaxPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
-        case let pool as AvgPool2D:
-            return "AvgPool2D(\(pool.configuration.poolSize[0])x\(pool.configuration.poolSize[1]))"
-        case let dropout as Dropout: return "Dropout(\(dropout.configuration.rate))"
-        case let activation as ActivationLayer: return "Activation(\(activation.configuration.activation))"
-        default: return layer.typeName
-        }
     }
 
     static func schemaLines(_ schema: ModelSchema) -> [String] {
@@ -145,7 +127,9 @@ enum InspectCommand {
                             + "std \(BenchFormatting.number(numeric.standardDeviation)), "
                             + "range [\(BenchFormatting.number(numeric.minimum)), "
                             + "\(BenchFormatting.number(numeric.maximum))], "
-                            + "\(numeric.sample.count)-value sample")
+                            + (numeric.sample.isEmpty
+                                ? "\(numeric.sketch.count)-point quantile sketch"
+                                : "\(numeric.sample.count)-value sample"))
                 case .categorical(let categorical):
                     let top = categorical.frequencies.sorted { $0.value > $1.value }.prefix(5).map {
                         "\($0.key) \($0.value)"
