@@ -27,6 +27,8 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case unreadable(reason: String)
         /// The file could not be written.
         case unwritable(reason: String)
+        /// The input has no header and no record: nothing to make a table of.
+        case empty
     }
 
     /// The file (path) or the name given for in-memory input.
@@ -87,6 +89,7 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the options name column \(name.debugDescription), which the file does not have"
         case .unreadable(let reason): return "cannot read: \(reason)"
         case .unwritable(let reason): return "cannot write: \(reason)"
+        case .empty: return "the input is empty: no header and no record"
         }
     }
 }

@@ -9,11 +9,17 @@
 /// 3. otherwise **categorical** if it has at most ``maximumCategories`` distinct values and at most half
 ///    as many distinct values as non-missing fields (so short columns of unique strings stay text);
 /// 4. otherwise **text**.
+///
+/// **NaN is missing.** A field of a numeric column that parses as NaN in a spelling not among the missing tokens
+/// (`NAN`, `+nan`, `nAn`) becomes a missing cell, never a NaN value: in a table, as in pandas, NaN and missing
+/// are the same thing, so ``Column/missingCount`` and ``Table/describe()`` agree.
 public struct CSVReadOptions: Sendable {
-    /// The pandas-like default missing tokens: empty, `NA`, `N/A`, `n/a`, `NaN`, `nan`, `null`, `NULL`,
-    /// `None`, `#N/A`, `<NA>`.
+    /// pandas' default missing tokens (`pandas._libs.parsers.STR_NA_VALUES`, the `na_values` of `read_csv`):
+    /// empty, `#N/A`, `#N/A N/A`, `#NA`, `-1.#IND`, `-1.#QNAN`, `-NaN`, `-nan`, `1.#IND`, `1.#QNAN`, `<NA>`,
+    /// `N/A`, `NA`, `NULL`, `NaN`, `None`, `n/a`, `nan`, `null`.
     public static let defaultMissingTokens: Set<String> = [
-        "", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A", "<NA>",
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
     ]
 
     /// The dialect.

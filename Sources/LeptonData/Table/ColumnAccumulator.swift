@@ -68,7 +68,10 @@ struct ColumnAccumulator {
         switch type {
         case .numeric:
             var values = [Double?](repeating: nil, count: slots.count)
-            for (row, slot) in slots.enumerated() where slot >= 0 { values[row] = numbers[Int(slot)] }
+            // A NaN spelled otherwise than the missing tokens (`NAN`, `+nan`) is a missing cell too.
+            for (row, slot) in slots.enumerated() where slot >= 0 && !numbers[Int(slot)].isNaN {
+                values[row] = numbers[Int(slot)]
+            }
             return .numeric(values)
         case .boolean:
             var values = [Bool?](repeating: nil, count: slots.count)

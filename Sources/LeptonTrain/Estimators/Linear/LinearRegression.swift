@@ -2,10 +2,10 @@ import LeptonTensor
 
 /// Ordinary least squares: the `w`, `b` minimising `‖y − X·w − b‖²`.
 ///
-/// The intercept comes from centering. Small or wide problems are solved by Householder QR with column pivoting
-/// (a rank-deficient problem gets the basic solution: coefficients of dependent columns are zero, where
-/// scikit-learn's SVD-based solver returns the minimum-norm one). Tall, large problems use the normal equations
-/// with Cholesky and iterative refinement, falling back to QR when the columns are (nearly) collinear.
+/// The intercept comes from centering. Small or wide problems are solved by Householder QR with column pivoting;
+/// a rank-deficient problem (collinear columns, or more features than rows) gets the minimum-norm least-squares
+/// solution, as scikit-learn's SVD-based solver. Tall, large problems use the normal equations with Cholesky and
+/// iterative refinement, falling back to QR when the columns are (nearly) collinear.
 public struct LinearRegression: Estimator, Codable, Sendable {
     /// How the least-squares problem is solved.
     public enum Solver: String, Codable, Sendable, Hashable {
@@ -60,7 +60,7 @@ public struct LinearRegression: Estimator, Codable, Sendable {
         } else {
             let factorization = PivotedQR(
                 columnMajor: problem.centeredColumns(), rows: features.rows, columns: features.columns)
-            coefficients = factorization.solveLeastSquares(problem.centeredTargets)
+            coefficients = factorization.solveMinimumNorm(problem.centeredTargets)
             rank = factorization.rank
         }
         intercept = problem.intercept(for: coefficients)

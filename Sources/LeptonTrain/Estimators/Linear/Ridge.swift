@@ -5,7 +5,9 @@ import LeptonTensor
 /// The intercept is not penalised: features and targets are centered, the coefficients solve
 /// `(X_cᵀ·X_c + α·I)·w = X_cᵀ·y_c` by Cholesky (in Double; for tall, large data the Gram matrix is formed with the
 /// SGEMM kernel and the solution corrected by iterative refinement against exact residuals), and
-/// `b = mean(y) − mean(x)·w`.
+/// `b = mean(y) − mean(x)·w`. With more features than rows and α > 0 the same solution comes from the `n × n` dual
+/// system `w = X_cᵀ·(X_c·X_cᵀ + α·I)⁻¹·y_c`. With α = 0 and collinear columns (more features than rows included)
+/// the answer is the minimum-norm least-squares solution, as scikit-learn's.
 public struct Ridge: Estimator, Codable, Sendable {
     /// The penalty α ≥ 0 on the squared coefficients.
     public var alpha: Double
@@ -37,13 +39,16 @@ public struct Ridge: Estimator, Codable, Sendable {
         let features = try FeatureMatrix(validating: x)
         let targets = try EstimatorTargets.values(y, rows: features.rows, estimator: "Ridge")
         let problem = CenteredRegressionProblem(features: features, targets: targets, fitIntercept: fitIntercept)
-        if let solution = NormalEquations.solve(problem, alpha: alpha) {
+        let wide = features.columns > features.rows
+        if wide, alpha > 0, let solution = DualRidge.solve(problem, alpha: alpha) {
+            coefficients = solution
+        } else if !wide, let solution = NormalEquations.solve(problem, alpha: alpha) {
             coefficients = solution
         } else {
-            // α = 0 with collinear columns: the least-squares solution by pivoted QR.
+            // α = 0 with collinear columns or more features than rows: the minimum-norm least-squares solution.
             let factorization = PivotedQR(
                 columnMajor: problem.centeredColumns(), rows: features.rows, columns: features.columns)
-            coefficients = factorization.solveLeastSquares(problem.centeredTargets)
+            coefficients = factorization.solveMinimumNorm(problem.centeredTargets)
         }
         intercept = problem.intercept(for: coefficients)
     }
