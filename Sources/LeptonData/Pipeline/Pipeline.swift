@@ -127,7 +127,8 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
 
     /// The model's input: the transformed table's feature columns as a `[rows, features]` tensor.
     ///
-    /// Numeric columns convert to `Float`, boolean ones to 0/1.
+    /// Numeric columns convert to `Float` (about seven significant digits: for the classical estimators use
+    /// ``featureValues(from:)``, which keeps Double), boolean ones to 0/1.
     /// - Parameter table: data with the columns the pipeline was fitted on.
     /// - Returns: the matrix and the feature names (``featureNames``).
     /// - Throws: the first step error; ``TransformError/missingFeature(_:)`` if a feature column is absent;
@@ -136,21 +137,41 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
     ///   ``TransformError/nonFiniteValue(column:row:value:)`` for a cell that is missing, NaN, infinite or too
     ///   large for `Float` after the transform.
     public func features(from table: Table) throws -> (matrix: Tensor, names: [String]) {
+        let values = try featureValues(from: table)
+        var scalars = [Float](repeating: 0, count: values.rows * values.columns)
+        for (index, value) in values.values.enumerated() {
+            let single = Float(value)
+            guard single.isFinite else {
+                throw TransformError.nonFiniteValue(
+                    column: featureNames[index % values.columns], row: index / values.columns, value: value)
+            }
+            scalars[index] = single
+        }
+        return (Tensor(scalars, shape: [values.rows, values.columns]), featureNames)
+    }
+
+    /// The model's input in Double: the transformed table's feature columns, without narrowing to Float (see
+    /// ``DoubleMatrix``), for the classical estimators.
+    ///
+    /// Numeric columns are copied, boolean ones become 0/1.
+    /// - Parameter table: data with the columns the pipeline was fitted on.
+    /// - Returns: the `[rows, featureNames.count]` matrix, columns in ``featureNames`` order.
+    /// - Throws: as ``features(from:)``, for cells that are missing, NaN or infinite.
+    public func featureValues(from table: Table) throws -> DoubleMatrix {
         let transformed = try apply(to: table)
         let rows = transformed.rowCount
         let width = featureNames.count
-        var scalars = [Float](repeating: 0, count: rows * width)
+        var scalars = [Double](repeating: 0, count: rows * width)
         for (feature, name) in featureNames.enumerated() {
             guard let column = transformed[name] else { throw TransformError.missingFeature(name) }
             switch column.data {
             case .numeric(let values):
                 for (row, value) in values.enumerated() {
                     guard let value else { throw TransformError.missingValue(column: name, row: row) }
-                    let single = Float(value)
-                    guard single.isFinite else {
+                    guard value.isFinite else {
                         throw TransformError.nonFiniteValue(column: name, row: row, value: value)
                     }
-                    scalars[row * width + feature] = single
+                    scalars[row * width + feature] = value
                 }
             case .boolean(let values):
                 for (row, value) in values.enumerated() {
@@ -162,6 +183,6 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
                     column: name, actual: column.type, supported: [.numeric, .boolean])
             }
         }
-        return (Tensor(scalars, shape: [rows, width]), featureNames)
+        return DoubleMatrix(unchecked: rows, width, scalars)
     }
 }

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Ordinary least squares: the `w`, `b` minimising `‖y − X·w − b‖²`.
@@ -44,7 +45,12 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Value targets, `[rows]` or `[rows, 1]`.
     /// - Throws: ``EstimatorError`` for bad shapes, non-finite values or label targets.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         let features = try FeatureMatrix(validating: x)
         let targets = try EstimatorTargets.values(y, rows: features.rows, estimator: "LinearRegression")
         let problem = CenteredRegressionProblem(features: features, targets: targets, fitIntercept: fitIntercept)
@@ -71,7 +77,12 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` has the wrong shape or non-finite values.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "LinearRegression") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients.count, allowEmpty: true)
         return EstimatorTargets.valuesTarget(

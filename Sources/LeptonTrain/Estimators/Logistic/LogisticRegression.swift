@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonTensor
 
 /// Logistic regression, binary or multinomial (softmax), with scikit-learn's objective:
@@ -87,7 +88,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     ///   - y: Class labels, at least two distinct.
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite features, value targets or
     ///   a single class.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try validateHyperparameters()
         let features = try FeatureMatrix(validating: x)
         let encoding = try LabelEncoding(y, rows: features.rows, estimator: "LogisticRegression")
@@ -133,7 +139,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows]` for two classes (positive favours `classes[1]`), `[rows, classes]` otherwise.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func decisionFunction(_ x: Tensor) throws -> Tensor {
+    public func decisionFunction(_ x: Tensor) throws -> Tensor { return try decisionFunction(source: x) }
+
+    /// ``decisionFunction`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { return try decisionFunction(source: x) }
+
+    private func decisionFunction(source x: some FeatureSource) throws -> Tensor {
         LinearPrediction.scoreTensor(try linearScores(x), outputs: coefficients.count)
     }
 
@@ -142,7 +153,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows, classes.count]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predictProbabilities(_ x: Tensor) throws -> Tensor {
+    public func predictProbabilities(_ x: Tensor) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    /// ``predictProbabilities`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    private func predictProbabilities(source x: some FeatureSource) throws -> Tensor {
         let probabilities = try probabilityRows(x)
         return EstimatorTargets.tensor(probabilities, rows: probabilities.count / classes.count, columns: classes.count)
     }
@@ -152,12 +168,17 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.labels`, one per row.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         .labels(LinearPrediction.labels(scores: try linearScores(x), outputs: coefficients.count, classes: classes))
     }
 
     /// Probabilities, row-major `[rows × classes]`, in Double.
-    func probabilityRows(_ x: Tensor) throws -> [Double] {
+    func probabilityRows(_ x: some FeatureSource) throws -> [Double] {
         let scores = try linearScores(x)
         if coefficients.count == 1 {
             return scores.flatMap { z -> [Double] in
@@ -180,7 +201,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     }
 
     /// Scores, row-major `[rows × outputs]`, in Double.
-    private func linearScores(_ x: Tensor) throws -> [Double] {
+    private func linearScores(_ x: some FeatureSource) throws -> [Double] {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "LogisticRegression") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients[0].count, allowEmpty: true)
         return LinearPrediction.scores(features, coefficients: coefficients, intercepts: intercepts)

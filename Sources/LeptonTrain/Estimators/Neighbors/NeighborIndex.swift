@@ -40,10 +40,9 @@ struct NeighborIndex: Codable, Sendable {
         case points
     }
 
-    init(_ x: Tensor) throws {
-        let (rows, columns) = try FeatureMatrix.checkShape(x, expectedColumns: nil, allowEmpty: false)
-        try FeatureMatrix.checkFinite(x)
-        self.init(rows: rows, columns: columns, points: x.scalars.map(Double.init))
+    init(_ x: some FeatureSource) throws {
+        let features = try FeatureMatrix(validating: x)
+        self.init(rows: features.rows, columns: features.columns, points: features.doubleValues())
     }
 
     /// Builds the index from exact row-major points.
@@ -95,10 +94,9 @@ struct NeighborIndex: Codable, Sendable {
     }
 
     /// The `k` nearest training points of each query row, nearest first.
-    func nearest(_ queries: Tensor, k: Int) throws -> [[Neighbor]] {
-        let (count, _) = try FeatureMatrix.checkShape(queries, expectedColumns: columns, allowEmpty: true)
-        try FeatureMatrix.checkFinite(queries)
-        return nearest(queries.scalars.map(Double.init), count: count, k: k)
+    func nearest(_ queries: some FeatureSource, k: Int) throws -> [[Neighbor]] {
+        let features = try FeatureMatrix(validating: queries, expectedColumns: columns, allowEmpty: true)
+        return nearest(features.doubleValues(), count: features.rows, k: k)
     }
 
     /// The `k` nearest training points of each of `count` exact row-major query rows, nearest first.
