@@ -55,11 +55,13 @@ public struct Pipeline: Sendable, Codable, Equatable {
         var produced = Set<String>()
         for step in steps {
             let fittedStep = try step.fit(on: current)
-            current = try fittedStep.apply(to: current)
+            current = try fittedStep.applyForFitting(to: current)
             produced.formUnion(fittedStep.outputColumns)
             fitted.append(fittedStep)
         }
-        return FittedPipeline(steps: fitted, featureNames: current.columnNames.filter(produced.contains))
+        var pipeline = FittedPipeline(steps: fitted, featureNames: current.columnNames.filter(produced.contains))
+        pipeline.inputColumnTypes = Dictionary(uniqueKeysWithValues: table.columns.map { ($0.name, $0.type) })
+        return pipeline
     }
 }
 
@@ -77,6 +79,9 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
     public let steps: [FittedPipelineStep]
     /// The columns of the feature matrix, in order.
     public let featureNames: [String]
+    /// The type of every column of the table the pipeline was fitted on (`nil` for pipelines built by hand or
+    /// decoded from an older encoding): the schema ``readTable(csvText:name:options:)`` reads scoring files with.
+    public internal(set) var inputColumnTypes: [String: ColumnType]?
 
     /// A fitted pipeline of `steps` producing `featureNames`.
     /// - Parameters:
@@ -92,6 +97,7 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
         case formatVersion
         case steps
         case featureNames
+        case inputColumnTypes
     }
 
     /// Decodes a fitted pipeline, refusing format versions newer than ``currentFormatVersion``.
@@ -108,6 +114,18 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
         }
         steps = try container.decode([FittedPipelineStep].self, forKey: .steps)
         featureNames = try container.decode([String].self, forKey: .featureNames)
+        inputColumnTypes = try container.decodeIfPresent([String: ColumnType].self, forKey: .inputColumnTypes)
+    }
+
+    /// Encodes the steps, feature names and input schema.
+    /// - Parameter encoder: the encoder.
+    /// - Throws: `EncodingError`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(formatVersion, forKey: .formatVersion)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(featureNames, forKey: .featureNames)
+        try container.encodeIfPresent(inputColumnTypes, forKey: .inputColumnTypes)
     }
 
     /// The information value of every column encoded by a ``WeightOfEvidence`` step.

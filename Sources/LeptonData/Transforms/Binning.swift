@@ -120,12 +120,12 @@ public struct FittedDiscretize: FittedTableTransform {
     /// - Parameter table: data with the fitted numeric columns.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
-            result = try ColumnAccess.mappingNumbers(result, entry.column) { value in
+            try result.mapNumbers(entry.column) { value in
                 value.isNaN ? value : Double(Binning.index(of: value, cuts: entry.cuts))
             }
         }
-        return result
+        return try result.table()
     }
 }

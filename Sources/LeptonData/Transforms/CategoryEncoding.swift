@@ -92,7 +92,7 @@ public struct FittedOneHot: FittedTableTransform {
     /// - Throws: ``TableError/unknownColumn(_:available:)``; under ``UnknownCategoryPolicy/error``,
     ///   ``TransformError/unseenCategory(column:value:row:)`` or ``TransformError/missingValue(column:row:)``.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let keys = try CategoryKeys(result.column(entry.column)).keys
             var indexOf: [String: Int] = [:]
@@ -113,9 +113,9 @@ public struct FittedOneHot: FittedTableTransform {
                 }
             }
             let columns = zip(names(entry), indicators).map { Column(name: $0, data: .numeric($1)) }
-            result = try result.replacing(entry.column, with: columns)
+            try result.replace(entry.column, with: columns)
         }
-        return result
+        return try result.table()
     }
 }
 
@@ -166,7 +166,7 @@ public struct FittedOrdinalEncode: FittedTableTransform {
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/unseenCategory(column:value:row:)``
     ///   under ``UnknownCategoryPolicy/error``.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let keys = try CategoryKeys(result.column(entry.column)).keys
             var codeOf: [String: Double] = [:]
@@ -180,8 +180,8 @@ public struct FittedOrdinalEncode: FittedTableTransform {
                 case .useUnknown: return -1
                 }
             }
-            result = try ColumnAccess.replacingNumbers(result, entry.column, with: codes)
+            try result.replaceNumbers(entry.column, with: codes)
         }
-        return result
+        return try result.table()
     }
 }

@@ -127,10 +127,10 @@ public struct FittedAffineScale: FittedTableTransform {
     /// - Parameter table: data with the fitted numeric columns.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
-            result = try ColumnAccess.mappingNumbers(result, entry.column) { ($0 - entry.center) / entry.scale }
+            try result.mapNumbers(entry.column) { ($0 - entry.center) / entry.scale }
         }
-        return result
+        return try result.table()
     }
 }

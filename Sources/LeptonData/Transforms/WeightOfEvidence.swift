@@ -292,7 +292,7 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
     /// - Throws: ``TableError``; under ``UnknownCategoryPolicy/error``, ``TransformError/unseenCategory(column:value:row:)``
     ///   or ``TransformError/missingValue(column:row:)`` for a missing cell when fit saw none.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let column = try result.column(entry.column)
             let woes: [Double?]
@@ -316,9 +316,9 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
                     return 0
                 }
             }
-            result = try ColumnAccess.replacingNumbers(result, entry.column, with: woes)
+            try result.replaceNumbers(entry.column, with: woes)
         }
-        return result
+        return try result.table()
     }
 
     /// The encoded value of every bin of every column, in the order of ``binIndices(for:)``: the bins' weights of
