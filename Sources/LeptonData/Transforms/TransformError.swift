@@ -18,6 +18,9 @@ public enum TransformError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingFeature(String)
     /// A transform's setting is outside its valid range.
     case invalidSetting(name: String, value: String, requirement: String)
+    /// A text transform learnt no term (empty documents, or every term filtered out), so it would produce no
+    /// column (scikit-learn raises "empty vocabulary" too).
+    case emptyVocabulary(column: String)
 
     /// A one-line explanation naming the column, what was expected and what was found.
     public var description: String {
@@ -41,6 +44,9 @@ public enum TransformError: Error, Equatable, Sendable, CustomStringConvertible 
             return "the transformed table has no column \(name.debugDescription), which the pipeline produced in fit"
         case .invalidSetting(let name, let value, let requirement):
             return "setting \(name) = \(value) is invalid: \(requirement)"
+        case .emptyVocabulary(let column):
+            return
+                "column \(column.debugDescription): empty vocabulary (the documents are empty or every term was filtered out)"
         }
     }
 }

@@ -36,3 +36,20 @@ struct NeighborOffsetTests {
         expectClose(try weighted.predict(query).values?.doubles ?? [], [777.11012433], tolerance: 1e-6, "distance")
     }
 }
+
+/// Calibrators answer before fitting with an error, not with 0 or 0.5 (issue 17).
+@Suite("Unfitted calibrators throw")
+struct UnfittedCalibrationTests {
+    @Test("PlattScaling and IsotonicCalibration throw notFitted and reject NaN scores")
+    func unfitted() throws {
+        #expect(throws: EstimatorError.notFitted(estimator: "PlattScaling")) {
+            try PlattScaling().probabilities([0.3])
+        }
+        #expect(throws: EstimatorError.notFitted(estimator: "IsotonicCalibration")) {
+            try IsotonicCalibration().probabilities([0.3])
+        }
+        var platt = PlattScaling()
+        try platt.fit(scores: [-2, -1, 1, 2], positives: [false, false, true, true])
+        #expect(throws: EstimatorError.self) { try platt.probabilities([.nan]) }
+    }
+}
