@@ -127,4 +127,22 @@ struct PipelineCrossValidationTests {
             LogisticRegression(maxIterations: 2), x, .labels(try table.binaryLabels("y", positive: "1")))
         #expect(plain.warnings.count == 5)
     }
+
+    @Test("grid search over a pipeline scores each candidate with the scaler fitted inside the folds")
+    func gridSearchOverPipeline() throws {
+        let table = try Table(csvText: csv)
+        let search = GridSearch(
+            LogisticRegression(tolerance: 1e-10, maxIterations: 1000), grid: [.values(\.c, [0.1, 1])],
+            folds: .automatic(5), scoring: .negativeLogLoss)
+        let (result, pipeline) = try search.fit(
+            Pipeline { StandardScale(columns: ["a", "b", "c"]) }, on: table,
+            targets: .labels(try table.binaryLabels("y", positive: "1")))
+        #expect(result.candidates.count == 2 && pipeline != nil && result.bestEstimator != nil)
+        // C = 1 is the scikit-learn pipeline of matchesScikitLearn().
+        let expected = [
+            -0.54340019861104, -0.2709452405933794, -0.18421206234794943, -0.2816037387486963, -0.4395583081235706,
+        ]
+        let folds = result.candidates[1].crossValidation.foldScores
+        #expect(zip(folds, expected).allSatisfy { Swift.abs($0 - $1) <= 1e-4 } && folds.count == 5)
+    }
 }
