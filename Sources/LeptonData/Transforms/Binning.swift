@@ -80,7 +80,6 @@ public struct Discretize: TableTransform {
     ///   - bins: the number of bins (at least 1).
     ///   - strategy: quantile (default) or uniform.
     public init(columns: [String], bins: Int = 5, strategy: BinningStrategy = .quantile) {
-        precondition(bins >= 1, "Discretize: bins = \(bins) must be >= 1")
         self.columns = columns
         self.bins = bins
         self.strategy = strategy
@@ -91,7 +90,10 @@ public struct Discretize: TableTransform {
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a column without
     ///   values or with NaN/infinity.
     public func fit(on table: Table) throws -> FittedDiscretize {
-        FittedDiscretize(
+        guard bins >= 1 else {
+            throw TransformError.invalidSetting(name: "bins", value: "\(bins)", requirement: "must be >= 1")
+        }
+        return FittedDiscretize(
             entries: try columns.map { name in
                 .init(
                     column: name,

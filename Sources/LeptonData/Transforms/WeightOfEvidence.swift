@@ -102,6 +102,22 @@ public struct WeightOfEvidence: TableTransform {
             throw TransformError.invalidSetting(
                 name: "minimumCategoryShare", value: "\(minimumCategoryShare)", requirement: "must be in 0..<1")
         }
+        switch binning {
+        case .quantile(let bins), .uniform(let bins):
+            guard bins >= 1 else {
+                throw TransformError.invalidSetting(name: "bins", value: "\(bins)", requirement: "must be >= 1")
+            }
+        case .optimal(let settings):
+            guard settings.initialBins >= 1, settings.maximumBins >= 1 else {
+                throw TransformError.invalidSetting(
+                    name: "initialBins/maximumBins", value: "\(settings.initialBins)/\(settings.maximumBins)",
+                    requirement: "must be >= 1")
+            }
+            guard settings.minimumBinShare >= 0 && settings.minimumBinShare < 1 else {
+                throw TransformError.invalidSetting(
+                    name: "minimumBinShare", value: "\(settings.minimumBinShare)", requirement: "must be in 0..<1")
+            }
+        }
         let targetKeys = try CategoryKeys(table.column(target))
         guard targetKeys.sortedDistinct.count == 2, targetKeys.sortedDistinct.contains(event) else {
             throw TransformError.targetNotBinary(column: target, event: event, found: targetKeys.sortedDistinct)
