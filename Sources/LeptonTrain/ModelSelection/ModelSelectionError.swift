@@ -27,7 +27,8 @@ public enum ModelSelectionError: Error, Equatable, CustomStringConvertible {
             return "stratified \(folds)-fold needs a class with at least \(folds) members; the largest has "
                 + "\(largestClass)"
         case .classTooSmallForFolds(let label, let count, let folds):
-            return "stratified \(folds)-fold needs at least \(folds) members of every class; class \(label) has \(count)"
+            return "stratified \(folds)-fold needs at least \(folds) members of every class; "
+                + "class \(label) has \(count)"
         case .stratificationNeedsLabels:
             return "stratified folds need label targets (.labels)"
         case .invalidPredefinedFold(let fold, let reason):
