@@ -37,16 +37,42 @@ public struct OneHot: TableTransform {
     public var unknown: UnknownCategoryPolicy
     /// Categories to use instead of the observed ones, by column.
     public var categories: [String: [String]]
+    /// Which indicator to leave out of each column (scikit-learn's `drop`), to avoid perfectly collinear
+    /// features in unpenalised linear models.
+    public var drop: OneHotDrop
 
     /// A one-hot encoder.
     /// - Parameters:
     ///   - columns: the columns to encode.
     ///   - unknown: the policy for unseen categories (default ``UnknownCategoryPolicy/error``).
     ///   - categories: fixed categories (in output order) for some columns.
-    public init(columns: [String], unknown: UnknownCategoryPolicy = .error, categories: [String: [String]] = [:]) {
+    ///   - drop: the indicator left out of each column (default none).
+    public init(
+        columns: [String], unknown: UnknownCategoryPolicy = .error, categories: [String: [String]] = [:],
+        drop: OneHotDrop = .none
+    ) {
         self.columns = columns
         self.unknown = unknown
         self.categories = categories
+        self.drop = drop
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case columns
+        case unknown
+        case categories
+        case drop
+    }
+
+    /// Decodes the settings; encodings from before ``drop`` existed drop nothing.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        columns = try container.decode([String].self, forKey: .columns)
+        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
+        categories = try container.decode([String: [String]].self, forKey: .categories)
+        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
     }
 
     /// Learns each column's categories.
@@ -56,8 +82,18 @@ public struct OneHot: TableTransform {
     public func fit(on table: Table) throws -> FittedOneHot {
         let learnt = try CategoryLearning.categories(table, columns: columns, given: categories)
         return FittedOneHot(
-            entries: zip(columns, learnt).map { .init(column: $0, categories: $1) }, unknown: unknown)
+            entries: zip(columns, learnt).map { .init(column: $0, categories: $1) }, unknown: unknown, drop: drop)
     }
+}
+
+/// Which indicator ``OneHot`` leaves out of each column.
+public enum OneHotDrop: String, Sendable, Codable, Hashable {
+    /// Keep every category's indicator.
+    case none
+    /// Leave out the first category's indicator (scikit-learn's `drop="first"`): that category is all zeros.
+    case first
+    /// Leave out the first indicator of columns with exactly two categories (`drop="if_binary"`).
+    case ifBinary
 }
 
 /// The categories an encoder learnt for one column, in output (or code) order.
@@ -74,13 +110,51 @@ public struct FittedOneHot: FittedTableTransform {
     public let entries: [ColumnCategories]
     /// The policy for unseen categories.
     public let unknown: UnknownCategoryPolicy
+    /// The indicator left out of each column.
+    public let drop: OneHotDrop
+
+    /// A fitted encoder.
+    /// - Parameters:
+    ///   - entries: each column's categories.
+    ///   - unknown: the policy for unseen categories.
+    ///   - drop: the indicator left out of each column.
+    public init(entries: [ColumnCategories], unknown: UnknownCategoryPolicy, drop: OneHotDrop = .none) {
+        self.entries = entries
+        self.unknown = unknown
+        self.drop = drop
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case entries
+        case unknown
+        case drop
+    }
+
+    /// Decodes the fitted state; encodings from before ``drop`` existed drop nothing.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try container.decode([ColumnCategories].self, forKey: .entries)
+        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
+        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
+    }
 
     /// The name of the extra indicator under ``UnknownCategoryPolicy/useUnknown``: `<column>=<unknown>`.
     public static func unknownName(_ column: String) -> String { column + "=<unknown>" }
 
-    /// The output names of one column: `<column>=<category>` for each category.
+    /// Whether the first category of `entry` has no indicator.
+    func dropsFirst(_ entry: ColumnCategories) -> Bool {
+        switch drop {
+        case .none: return false
+        case .first: return !entry.categories.isEmpty
+        case .ifBinary: return entry.categories.count == 2
+        }
+    }
+
+    /// The output names of one column: `<column>=<category>` for each category (but a dropped first one).
     func names(_ entry: ColumnCategories) -> [String] {
-        entry.categories.map { entry.column + "=" + $0 }
+        entry.categories.dropFirst(dropsFirst(entry) ? 1 : 0).map { entry.column + "=" + $0 }
             + (unknown == .useUnknown ? [Self.unknownName(entry.column)] : [])
     }
 
@@ -112,7 +186,8 @@ public struct FittedOneHot: FittedTableTransform {
                 case .useUnknown: indicators[width - 1][row] = 1
                 }
             }
-            let columns = zip(names(entry), indicators).map { Column(name: $0, data: .numeric($1)) }
+            let kept = dropsFirst(entry) ? Array(indicators.dropFirst()) : indicators
+            let columns = zip(names(entry), kept).map { Column(name: $0, data: .numeric($1)) }
             try result.replace(entry.column, with: columns)
         }
         return try result.table()

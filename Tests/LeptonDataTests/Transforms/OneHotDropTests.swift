@@ -1,0 +1,42 @@
+import Foundation
+import LeptonData
+import Testing
+
+/// One-hot encoding with a dropped indicator, as scikit-learn's `OneHotEncoder(drop=...)` (issue 17).
+@Suite("One-hot drop: first and if binary")
+struct OneHotDropTests {
+    private let table = try! Table(columns: [
+        Column(name: "c", data: .text(["b", "a", "c", "a"])), Column(name: "d", data: .text(["x", "y", "x", "y"])),
+    ])
+
+    private func matrix(_ drop: OneHotDrop) throws -> (names: [String], rows: [[Double]]) {
+        let fitted = try Pipeline { OneHot(columns: ["c", "d"], drop: drop) }.fit(on: table)
+        let values = try fitted.featureValues(from: table)
+        let rows = (0..<values.rows).map { row in (0..<values.columns).map { values[row, $0] } }
+        return (fitted.featureNames, rows)
+    }
+
+    @Test("drop: .first and .ifBinary give scikit-learn's columns and values")
+    func matchesScikitLearn() throws {
+        // python3 -c "import pandas as pd; from sklearn.preprocessing import OneHotEncoder as O;
+        //   X=pd.DataFrame({'c':['b','a','c','a'],'d':['x','y','x','y']});
+        //   e=O(drop='first',sparse_output=False).fit(X); print(e.get_feature_names_out().tolist(), e.transform(X).tolist())"
+        // → ['c_b', 'c_c', 'd_y'] [[1,0,0],[0,0,1],[0,1,0],[0,0,1]]   (drop='if_binary': c_a, c_b, c_c, d_y)
+        let first = try matrix(.first)
+        #expect(first.names == ["c=b", "c=c", "d=y"])
+        #expect(first.rows == [[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]])
+        let binary = try matrix(.ifBinary)
+        #expect(binary.names == ["c=a", "c=b", "c=c", "d=y"])
+        #expect(binary.rows == [[0, 1, 0, 0], [1, 0, 0, 1], [0, 0, 1, 0], [1, 0, 0, 1]])
+        #expect(try matrix(.none).names.count == 5)
+    }
+
+    @Test("the drop setting survives encoding; older encodings drop nothing")
+    func coding() throws {
+        let fitted = try OneHot(columns: ["c"], drop: .first).fit(on: table)
+        let decoded = try JSONDecoder().decode(FittedOneHot.self, from: try JSONEncoder().encode(fitted))
+        #expect(decoded == fitted && decoded.drop == .first)
+        let old = #"{"entries":[{"column":"c","categories":["a","b"]}],"unknown":"error"}"#
+        #expect(try JSONDecoder().decode(FittedOneHot.self, from: Data(old.utf8)).drop == OneHotDrop.none)
+    }
+}
