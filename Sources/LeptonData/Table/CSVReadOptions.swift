@@ -30,6 +30,9 @@ public struct CSVReadOptions: Sendable {
     public var columnTypes: [String: ColumnType]
     /// The most distinct values a column may have to be inferred categorical.
     public var maximumCategories: Int
+    /// A character grouping digits in numbers (pandas' `thousands=`), removed before parsing: with `","`, the
+    /// (quoted) field `"1,234.5"` reads as 1234.5. `nil` (the default) accepts plain numbers only.
+    public var thousandsSeparator: Character?
 
     /// Options; the defaults read a comma-separated file with a header and infer every type.
     /// - Parameters:
@@ -37,10 +40,12 @@ public struct CSVReadOptions: Sendable {
     ///   - missingTokens: the fields that mean "missing".
     ///   - columnTypes: per-column type overrides.
     ///   - maximumCategories: the categorical/text threshold.
+    ///   - thousandsSeparator: a digit-grouping character to ignore in numbers, or `nil`.
     public init(
         format: CSVFormat = .csv, missingTokens: Set<String> = CSVReadOptions.defaultMissingTokens,
-        columnTypes: [String: ColumnType] = [:], maximumCategories: Int = 50
+        columnTypes: [String: ColumnType] = [:], maximumCategories: Int = 50, thousandsSeparator: Character? = nil
     ) {
+        self.thousandsSeparator = thousandsSeparator
         self.format = format
         self.missingTokens = missingTokens
         self.columnTypes = columnTypes

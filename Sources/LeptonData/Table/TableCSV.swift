@@ -27,6 +27,7 @@ extension Table {
 
     private init(reader: CSVReader, options: CSVReadOptions) throws {
         let missing = MissingTokenMatcher(options.missingTokens)
+        let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
         var accumulators: [ColumnAccumulator] = []
         var lines: [Int] = []
@@ -39,7 +40,9 @@ extension Table {
             }
             lines.append(reader.currentLine)
             for index in accumulators.indices {
-                let isValid = reader.withCurrentField(index) { accumulators[index].append($0, missing: missing) }
+                let isValid = reader.withCurrentField(index) {
+                    accumulators[index].append($0, missing: missing, numbers: numbers)
+                }
                 if !isValid {
                     throw reader.error(
                         row: reader.currentRow, line: reader.currentLine, column: index,
@@ -59,6 +62,17 @@ extension Table {
             columns.append(Column(name: headerNames[index], data: data))
         }
         try self.init(columns: columns)
+    }
+
+    /// The number parser for `options`, after checking the thousands separator is one ASCII byte other than the
+    /// quote, the decimal point, a digit, a sign or an exponent letter (it may be the delimiter, as in pandas: such
+    /// fields are quoted).
+    static func numberReader(_ options: CSVReadOptions, reader: CSVReader) throws -> NumberReader {
+        guard let separator = options.thousandsSeparator else { return NumberReader(separator: nil) }
+        guard let byte = separator.asciiValue, !"0123456789.+-eE\"".contains(separator) else {
+            throw reader.error(row: nil, line: nil, column: nil, .invalidThousandsSeparator(String(separator)))
+        }
+        return NumberReader(separator: byte)
     }
 
     /// One accumulator per column, after checking names are unique and every override names a column.
