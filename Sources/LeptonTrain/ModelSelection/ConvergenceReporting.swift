@@ -29,8 +29,14 @@ public struct FitWarning: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `fold 2: LogisticRegression did not converge …`.
     public var description: String { "fold \(fold): \(message)" }
 
-    /// The convergence warning for `model` fitted in `fold`, or `nil` when it converged (or does not report it).
+    /// The warning for `model` fitted in `fold` — perfect separation, or no convergence — or `nil`.
     static func convergence(of model: some Estimator, fold: Int) -> FitWarning? {
+        if let logistic = model as? LogisticRegression, logistic.perfectSeparation {
+            return FitWarning(
+                fold: fold,
+                message: "LogisticRegression without a penalty: the classes are perfectly separated, so the "
+                    + "coefficients diverge; use a penalty")
+        }
         guard let reporting = model as? any ConvergenceReporting, !reporting.converged else { return nil }
         return FitWarning(
             fold: fold,

@@ -56,6 +56,13 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     public private(set) var iterations = 0
     /// Whether the last fit met the tolerance within ``maxIterations``.
     public private(set) var converged = false
+    /// Whether an unpenalised fit found the classes perfectly separated: every training row lies strictly on its
+    /// own class's side. The maximum-likelihood coefficients then do not exist (they grow without bound, so the
+    /// reported ones depend on the iteration limit), as statsmodels' `PerfectSeparationError` says; use a penalty.
+    /// Always `false` with a penalty.
+    public var perfectSeparation: Bool { separation ?? false }
+    /// Stored optionally so that encodings from before the diagnostic existed still decode.
+    private var separation: Bool?
 
     /// Creates an unfitted model.
     ///
@@ -123,6 +130,26 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
         }
         iterations = result.iterations
         converged = result.converged
+        separation =
+            penalty == .none && Self.separates(features, encoding.indices, coefficients, intercepts)
+    }
+
+    /// Whether the linear scores put every row strictly on its own class's side.
+    private static func separates(
+        _ features: FeatureMatrix, _ classIndices: [Int], _ coefficients: [[Double]], _ intercepts: [Double]
+    ) -> Bool {
+        let outputs = coefficients.count
+        let scores = LinearPrediction.scores(features, coefficients: coefficients, intercepts: intercepts)
+        for (row, label) in classIndices.enumerated() {
+            if outputs == 1 {
+                let score = scores[row]
+                if label == 1 ? !(score > 0) : !(score < 0) { return false }
+            } else {
+                let own = scores[row * outputs + label]
+                for other in 0..<outputs where other != label && !(own > scores[row * outputs + other]) { return false }
+            }
+        }
+        return true
     }
 
     private func validateHyperparameters() throws {

@@ -1,0 +1,35 @@
+import LeptonTensor
+import LeptonTrain
+import Testing
+
+/// The perfect-separation diagnostic of unpenalised logistic regression (issue 17).
+@Suite("Perfect separation")
+struct SeparationTests {
+    private let x = Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [6, 1])
+
+    @Test("separable classes without a penalty are flagged; overlapping ones and penalised fits are not")
+    func flagged() throws {
+        // x ≤ 3 → class 0, x ≥ 4 → class 1: the threshold 3.5 separates them, so no finite MLE exists.
+        var unpenalised = LogisticRegression(penalty: .none)
+        try unpenalised.fit(x, .labels([0, 0, 0, 1, 1, 1]))
+        #expect(unpenalised.perfectSeparation)
+        var penalised = LogisticRegression(penalty: .l2)
+        try penalised.fit(x, .labels([0, 0, 0, 1, 1, 1]))
+        #expect(!penalised.perfectSeparation)
+        // Rows 3 and 4 overlap: no threshold separates them.
+        var overlapping = LogisticRegression(penalty: .none)
+        try overlapping.fit(x, .labels([0, 0, 1, 0, 1, 1]))
+        #expect(!overlapping.perfectSeparation)
+        // Three classes on a line, each in its own interval: separable by the multinomial scores.
+        var multinomial = LogisticRegression(penalty: .none, maxIterations: 500)
+        try multinomial.fit(x, .labels([0, 0, 1, 1, 2, 2]))
+        #expect(multinomial.perfectSeparation)
+    }
+
+    @Test("cross-validation reports separation as a fit warning")
+    func warned() throws {
+        let result = try crossValidate(
+            LogisticRegression(penalty: .none), x, .labels([0, 0, 0, 1, 1, 1]), folds: .stratifiedKFold(3))
+        #expect(!result.warnings.isEmpty && result.warnings.allSatisfy { $0.message.contains("separated") })
+    }
+}
