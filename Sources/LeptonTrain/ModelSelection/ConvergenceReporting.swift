@@ -37,6 +37,12 @@ public struct FitWarning: Sendable, Hashable, Codable, CustomStringConvertible {
                 message: "LogisticRegression without a penalty: the classes are perfectly separated, so the "
                     + "coefficients diverge; use a penalty")
         }
+        if let clustering = model as? KMeans, clustering.distinctClusters < clustering.clusters {
+            return FitWarning(
+                fold: fold,
+                message: "KMeans found \(clustering.distinctClusters) distinct clusters, fewer than the "
+                    + "\(clustering.clusters) asked for (the data has fewer distinct points)")
+        }
         guard let reporting = model as? any ConvergenceReporting, !reporting.converged else { return nil }
         return FitWarning(
             fold: fold,

@@ -33,3 +33,17 @@ struct SeparationTests {
         #expect(!result.warnings.isEmpty && result.warnings.allSatisfy { $0.message.contains("separated") })
     }
 }
+
+/// k-means asked for more clusters than the data has distinct points (issue 17).
+@Suite("k-means with fewer distinct points than clusters")
+struct KMeansDistinctClusterTests {
+    @Test("distinctClusters counts the clusters actually used, as scikit-learn's warning does")
+    func distinct() throws {
+        // python3 -c "import warnings; warnings.simplefilter('error'); from sklearn.cluster import KMeans;
+        //   KMeans(3, n_init=1, random_state=0).fit([[1],[1],[1],[2],[2]])"
+        // → ConvergenceWarning: Number of distinct clusters (2) found smaller than n_clusters (3).
+        var model = KMeans(clusters: 3)
+        try model.fit(Tensor([1, 1, 1, 2, 2] as [Float], shape: [5, 1]))
+        #expect(model.distinctClusters == 2)
+    }
+}

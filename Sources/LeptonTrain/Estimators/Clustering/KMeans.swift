@@ -29,6 +29,11 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// Lloyd iterations of the best start.
     public private(set) var iterations = 0
 
+    /// The number of clusters the training rows were actually assigned to: fewer than ``clusters`` when the data
+    /// has fewer distinct points than clusters asked for (scikit-learn then warns "Number of distinct clusters
+    /// found smaller than n_clusters"; cross-validation reports a ``FitWarning``).
+    public var distinctClusters: Int { Set(labels).count }
+
     /// Creates an unfitted model.
     ///
     /// - Parameters:
