@@ -97,7 +97,8 @@ public struct Discretize: TableTransform {
             entries: try columns.map { name in
                 .init(
                     column: name,
-                    cuts: Binning.cuts(try ColumnAccess.finiteValues(table, name), bins: bins, strategy: strategy))
+                    cuts: Binning.cuts(try ColumnAccess.finiteValues(table, name), bins: bins, strategy: strategy),
+                    requestedBins: bins)
             })
     }
 }
@@ -110,6 +111,31 @@ public struct FittedDiscretize: FittedTableTransform {
         public let column: String
         /// Ascending interior cut points (one fewer than the bins).
         public let cuts: [Double]
+        /// The bins asked for (`nil` in encodings from before it was recorded).
+        public let requestedBins: Int?
+
+        /// The cut points of one column.
+        /// - Parameters:
+        ///   - column: the column.
+        ///   - cuts: ascending interior cut points.
+        ///   - requestedBins: the bins asked for.
+        public init(column: String, cuts: [Double], requestedBins: Int? = nil) {
+            self.column = column
+            self.cuts = cuts
+            self.requestedBins = requestedBins
+        }
+
+        /// Whether ties (or a constant column) left fewer bins than asked for: quantiles that coincide are merged,
+        /// as scikit-learn's `KBinsDiscretizer` removes bins narrower than 1e-8 (and warns).
+        public var collapsed: Bool { requestedBins.map { cuts.count + 1 < $0 } ?? false }
+    }
+
+    /// A warning for every column whose bins collapsed (see ``Entry/collapsed``); empty when none did.
+    public var warnings: [String] {
+        entries.filter(\.collapsed).map { entry in
+            "column \(entry.column.debugDescription): \(entry.cuts.count + 1) bins instead of "
+                + "\(entry.requestedBins ?? 0); equal quantiles were merged (consider fewer bins)"
+        }
     }
 
     /// One entry per column.

@@ -29,3 +29,22 @@ struct SettingErrorTests {
         }
     }
 }
+
+/// Quantile bins that collapse on ties are reported (issue 17).
+@Suite("Collapsed quantile bins")
+struct CollapsedBinTests {
+    @Test("four quantile bins of [1, 1, 1, 1, 2] collapse to one, as scikit-learn")
+    func collapse() throws {
+        // python3 -c "from sklearn.preprocessing import KBinsDiscretizer as K;
+        //   k=K(n_bins=4,strategy='quantile',encode='ordinal',quantile_method='linear').fit([[1],[1],[1],[1],[2]]);
+        //   print(k.n_bins_)"
+        // → UserWarning: Bins whose width are too small (i.e., <= 1e-8) in feature 0 are removed.  [1]
+        let table = try Table(columns: [
+            Column(name: "x", data: .numeric([1, 1, 1, 1, 2])), Column(name: "z", data: .numeric([1, 2, 3, 4, 5])),
+        ])
+        let fitted = try Discretize(columns: ["x", "z"], bins: 4).fit(on: table)
+        #expect(fitted.entries[0].cuts.isEmpty && fitted.entries[0].collapsed)
+        #expect(!fitted.entries[1].collapsed)
+        #expect(fitted.warnings.count == 1 && fitted.warnings[0].contains("\"x\""))
+    }
+}
