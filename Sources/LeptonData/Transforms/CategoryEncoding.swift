@@ -40,6 +40,9 @@ public struct OneHot: TableTransform {
     /// Which indicator to leave out of each column (scikit-learn's `drop`), to avoid perfectly collinear
     /// features in unpenalised linear models.
     public var drop: OneHotDrop
+    /// Categories with fewer training rows than this share one `<column>=<infrequent>` indicator (scikit-learn's
+    /// `min_frequency`); 0 or 1 keeps every category apart. Categories given explicitly are never pooled.
+    public var minimumFrequency: Int
 
     /// A one-hot encoder.
     /// - Parameters:
@@ -47,14 +50,16 @@ public struct OneHot: TableTransform {
     ///   - unknown: the policy for unseen categories (default ``UnknownCategoryPolicy/error``).
     ///   - categories: fixed categories (in output order) for some columns.
     ///   - drop: the indicator left out of each column (default none).
+    ///   - minimumFrequency: rarer categories share an `<infrequent>` indicator (default 0: none pooled).
     public init(
         columns: [String], unknown: UnknownCategoryPolicy = .error, categories: [String: [String]] = [:],
-        drop: OneHotDrop = .none
+        drop: OneHotDrop = .none, minimumFrequency: Int = 0
     ) {
         self.columns = columns
         self.unknown = unknown
         self.categories = categories
         self.drop = drop
+        self.minimumFrequency = minimumFrequency
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -62,9 +67,11 @@ public struct OneHot: TableTransform {
         case unknown
         case categories
         case drop
+        case minimumFrequency
     }
 
-    /// Decodes the settings; encodings from before ``drop`` existed drop nothing.
+    /// Decodes the settings; encodings from before ``drop`` and ``minimumFrequency`` existed drop and pool
+    /// nothing.
     /// - Parameter decoder: the decoder.
     /// - Throws: `DecodingError`.
     public init(from decoder: any Decoder) throws {
@@ -73,6 +80,7 @@ public struct OneHot: TableTransform {
         unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
         categories = try container.decode([String: [String]].self, forKey: .categories)
         drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
+        minimumFrequency = try container.decodeIfPresent(Int.self, forKey: .minimumFrequency) ?? 0
     }
 
     /// Learns each column's categories.
@@ -81,8 +89,20 @@ public struct OneHot: TableTransform {
     ///   without values.
     public func fit(on table: Table) throws -> FittedOneHot {
         let learnt = try CategoryLearning.categories(table, columns: columns, given: categories)
-        return FittedOneHot(
-            entries: zip(columns, learnt).map { .init(column: $0, categories: $1) }, unknown: unknown, drop: drop)
+        var entries: [ColumnCategories] = []
+        var infrequent: [String: [String]] = [:]
+        for (name, all) in zip(columns, learnt) {
+            guard minimumFrequency > 1, categories[name] == nil else {
+                entries.append(.init(column: name, categories: all))
+                continue
+            }
+            var counts: [String: Int] = [:]
+            for case let key? in try CategoryKeys(table.column(name)).keys { counts[key, default: 0] += 1 }
+            let rare = all.filter { counts[$0, default: 0] < minimumFrequency }
+            entries.append(.init(column: name, categories: all.filter { counts[$0, default: 0] >= minimumFrequency }))
+            if !rare.isEmpty { infrequent[name] = rare }
+        }
+        return FittedOneHot(entries: entries, unknown: unknown, drop: drop, infrequent: infrequent)
     }
 }
 
@@ -112,22 +132,30 @@ public struct FittedOneHot: FittedTableTransform {
     public let unknown: UnknownCategoryPolicy
     /// The indicator left out of each column.
     public let drop: OneHotDrop
+    /// Per column, the categories pooled in its `<column>=<infrequent>` indicator (see ``OneHot/minimumFrequency``).
+    public let infrequent: [String: [String]]
 
     /// A fitted encoder.
     /// - Parameters:
-    ///   - entries: each column's categories.
+    ///   - entries: each column's categories with an indicator of their own.
     ///   - unknown: the policy for unseen categories.
     ///   - drop: the indicator left out of each column.
-    public init(entries: [ColumnCategories], unknown: UnknownCategoryPolicy, drop: OneHotDrop = .none) {
+    ///   - infrequent: per column, the categories sharing the infrequent indicator.
+    public init(
+        entries: [ColumnCategories], unknown: UnknownCategoryPolicy, drop: OneHotDrop = .none,
+        infrequent: [String: [String]] = [:]
+    ) {
         self.entries = entries
         self.unknown = unknown
         self.drop = drop
+        self.infrequent = infrequent
     }
 
     private enum CodingKeys: String, CodingKey {
         case entries
         case unknown
         case drop
+        case infrequent
     }
 
     /// Decodes the fitted state; encodings from before ``drop`` existed drop nothing.
@@ -138,7 +166,11 @@ public struct FittedOneHot: FittedTableTransform {
         entries = try container.decode([ColumnCategories].self, forKey: .entries)
         unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
         drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
+        infrequent = try container.decodeIfPresent([String: [String]].self, forKey: .infrequent) ?? [:]
     }
+
+    /// The name of the indicator shared by infrequent categories: `<column>=<infrequent>`.
+    public static func infrequentName(_ column: String) -> String { column + "=<infrequent>" }
 
     /// The name of the extra indicator under ``UnknownCategoryPolicy/useUnknown``: `<column>=<unknown>`.
     public static func unknownName(_ column: String) -> String { column + "=<unknown>" }
@@ -155,6 +187,7 @@ public struct FittedOneHot: FittedTableTransform {
     /// The output names of one column: `<column>=<category>` for each category (but a dropped first one).
     func names(_ entry: ColumnCategories) -> [String] {
         entry.categories.dropFirst(dropsFirst(entry) ? 1 : 0).map { entry.column + "=" + $0 }
+            + (infrequent[entry.column] == nil ? [] : [Self.infrequentName(entry.column)])
             + (unknown == .useUnknown ? [Self.unknownName(entry.column)] : [])
     }
 
@@ -171,7 +204,9 @@ public struct FittedOneHot: FittedTableTransform {
             let keys = try CategoryKeys(result.column(entry.column)).keys
             var indexOf: [String: Int] = [:]
             for (index, category) in entry.categories.enumerated() { indexOf[category] = index }
-            let width = entry.categories.count + (unknown == .useUnknown ? 1 : 0)
+            for category in infrequent[entry.column] ?? [] { indexOf[category] = entry.categories.count }
+            let width =
+                entry.categories.count + (infrequent[entry.column] == nil ? 0 : 1) + (unknown == .useUnknown ? 1 : 0)
             var indicators = [[Double?]](repeating: [Double?](repeating: 0, count: keys.count), count: width)
             for (row, key) in keys.enumerated() {
                 if let key, let index = indexOf[key] {

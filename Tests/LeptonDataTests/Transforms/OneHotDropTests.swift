@@ -40,3 +40,23 @@ struct OneHotDropTests {
         #expect(try JSONDecoder().decode(FittedOneHot.self, from: Data(old.utf8)).drop == OneHotDrop.none)
     }
 }
+
+/// Rare levels pooled in one indicator, as scikit-learn's `OneHotEncoder(min_frequency=...)` (issue 17).
+@Suite("One-hot rare-level grouping")
+struct OneHotInfrequentTests {
+    @Test("categories seen fewer than minimumFrequency times share the <infrequent> indicator")
+    func matchesScikitLearn() throws {
+        // python3 -c "import pandas as pd; from sklearn.preprocessing import OneHotEncoder as O;
+        //   X=pd.DataFrame({'x':['a','a','b','c','c','d']}); e=O(min_frequency=2,sparse_output=False).fit(X);
+        //   print(e.get_feature_names_out().tolist(), e.transform(X).tolist())"
+        // → ['x_a', 'x_c', 'x_infrequent_sklearn'] [[1,0,0],[1,0,0],[0,0,1],[0,1,0],[0,1,0],[0,0,1]]
+        let table = try Table(columns: [Column(name: "x", data: .text(["a", "a", "b", "c", "c", "d"]))])
+        let fitted = try Pipeline { OneHot(columns: ["x"], minimumFrequency: 2) }.fit(on: table)
+        #expect(fitted.featureNames == ["x=a", "x=c", "x=<infrequent>"])
+        let values = try fitted.featureValues(from: table)
+        let rows = (0..<values.rows).map { row in (0..<values.columns).map { values[row, $0] } }
+        #expect(rows == [[1, 0, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 1, 0], [0, 0, 1]])
+        let decoded = try JSONDecoder().decode(FittedPipeline.self, from: try JSONEncoder().encode(fitted))
+        #expect(decoded == fitted)
+    }
+}
