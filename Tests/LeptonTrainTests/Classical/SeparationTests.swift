@@ -47,3 +47,20 @@ struct KMeansDistinctClusterTests {
         #expect(model.distinctClusters == 2)
     }
 }
+
+/// Permutation importance passes on the fitted model's warnings (issue 17).
+@Suite("Permutation importance warnings")
+struct PermutationWarningTests {
+    @Test("a model stopped after two iterations yields importances that carry the convergence warning")
+    func carried() throws {
+        let x = Tensor([1, 5, 2, 3, 3, 1, 4, 4, 5, 2, 6, 6] as [Float], shape: [6, 2])
+        var stopped = LogisticRegression(maxIterations: 2)
+        try stopped.fit(x, .labels([0, 0, 1, 0, 1, 1]))
+        #expect(!stopped.converged)
+        let importances = try permutationImportance(stopped, x, .labels([0, 0, 1, 0, 1, 1]), repeats: 2)
+        #expect(importances.allSatisfy { $0.warnings.count == 1 })
+        var converged = LogisticRegression()
+        try converged.fit(x, .labels([0, 0, 1, 0, 1, 1]))
+        #expect(try permutationImportance(converged, x, .labels([0, 0, 1, 0, 1, 1])).allSatisfy(\.warnings.isEmpty))
+    }
+}
