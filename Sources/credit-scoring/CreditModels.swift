@@ -81,9 +81,7 @@ struct WoEScorecardModel {
         let entries = binning.entries
         return try Scorecard(
             coefficients: logistic.coefficients[0], intercept: logistic.intercepts[0],
-            binValues: entries.map { entry in entry.bins.map(\.woe) + (entry.missingBin.map { [$0.woe] } ?? []) },
-            binLabels: entries.map { entry in entry.bins.map(\.label) + (entry.missingBin.map { [$0.label] } ?? []) },
-            featureNames: entries.map(\.column))
+            binValues: binning.binValues, binLabels: binning.binLabels, featureNames: entries.map(\.column))
     }
 }
 

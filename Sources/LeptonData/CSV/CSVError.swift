@@ -27,6 +27,10 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case unreadable(reason: String)
         /// The file could not be written.
         case unwritable(reason: String)
+        /// The input has no header and no record: nothing to make a table of.
+        case empty
+        /// The thousands separator of the options cannot be told apart from the rest of a number or a quote.
+        case invalidThousandsSeparator(String)
     }
 
     /// The file (path) or the name given for in-memory input.
@@ -87,6 +91,10 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the options name column \(name.debugDescription), which the file does not have"
         case .unreadable(let reason): return "cannot read: \(reason)"
         case .unwritable(let reason): return "cannot write: \(reason)"
+        case .empty: return "the input is empty: no header and no record"
+        case .invalidThousandsSeparator(let separator):
+            return "thousands separator \(separator.debugDescription) must be one ASCII character other than a digit, "
+                + "sign, point, exponent letter or quote"
         }
     }
 }

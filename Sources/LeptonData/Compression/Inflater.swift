@@ -37,15 +37,22 @@ struct Inflater {
             isFinal = (bitBuffer & 1) != 0
             let blockType = Int((bitBuffer >> 1) & 3)
             consume(3)
-            switch blockType {
-            case 0: try copyStoredBlock()
-            case 1:
-                try decodeHuffmanBlock(
-                    literals: DeflateAlphabet.fixedLiteralLengthTable, distances: DeflateAlphabet.fixedDistanceTable)
-            case 2:
-                let (literals, distances) = try readDynamicTables()
-                try decodeHuffmanBlock(literals: literals, distances: distances)
-            default: throw CompressionError.invalidBlockType(offset: approximateOffset)
+            do {
+                switch blockType {
+                case 0: try copyStoredBlock()
+                case 1:
+                    try decodeHuffmanBlock(
+                        literals: DeflateAlphabet.fixedLiteralLengthTable,
+                        distances: DeflateAlphabet.fixedDistanceTable)
+                case 2:
+                    let (literals, distances) = try readDynamicTables()
+                    try decodeHuffmanBlock(literals: literals, distances: distances)
+                default: throw CompressionError.invalidBlockType(offset: approximateOffset)
+                }
+            } catch {
+                // Zeros read past the end of a cut-off stream decode to nonsense; the cause is the truncation.
+                try checkNotTruncated("deflate block")
+                throw error
             }
             try checkNotTruncated("deflate block")
         }

@@ -56,6 +56,15 @@ public enum FittedPipelineStep: Sendable, Codable, Equatable {
     /// - Throws: whatever the transform's `apply(to:)` throws.
     public func apply(to table: Table) throws -> Table { try parts.transform.apply(to: table) }
 
+    /// The data the next step is fitted on: ``apply(to:)``, except that ``OutlierAction/drop`` removes the rows
+    /// outside the bounds.
+    /// - Parameter table: the training data as it reaches this step.
+    /// - Throws: whatever the transform's `apply(to:)` throws.
+    func applyForFitting(to table: Table) throws -> Table {
+        if case .outliers(let outliers) = self, outliers.action == .drop { return try outliers.dropping(from: table) }
+        return try apply(to: table)
+    }
+
     private enum CodingKeys: String, CodingKey {
         case kind
         case state

@@ -58,7 +58,12 @@ extension FittedWeightOfEvidence: FittedStateValidating {
                     return "bins of \(name) do not match its cut points"
                 }
             case (nil, let categories?):
-                guard entry.bins.count == categories.count else { return "bins of \(name) do not match its categories" }
+                let pooled = entry.pooledCategories ?? [:]
+                let ownBin = entry.bins.count == categories.count
+                let otherBin = entry.bins.count == categories.count + 1 && pooled.values.contains(categories.count)
+                guard ownBin || otherBin, pooled.values.allSatisfy({ entry.bins.indices.contains($0) }),
+                    Set(pooled.keys).isDisjoint(with: categories)
+                else { return "bins of \(name) do not match its categories" }
             default:
                 return "column \(name) needs either cut points or categories"
             }

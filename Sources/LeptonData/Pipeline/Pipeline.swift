@@ -55,11 +55,13 @@ public struct Pipeline: Sendable, Codable, Equatable {
         var produced = Set<String>()
         for step in steps {
             let fittedStep = try step.fit(on: current)
-            current = try fittedStep.apply(to: current)
+            current = try fittedStep.applyForFitting(to: current)
             produced.formUnion(fittedStep.outputColumns)
             fitted.append(fittedStep)
         }
-        return FittedPipeline(steps: fitted, featureNames: current.columnNames.filter(produced.contains))
+        var pipeline = FittedPipeline(steps: fitted, featureNames: current.columnNames.filter(produced.contains))
+        pipeline.inputColumnTypes = Dictionary(uniqueKeysWithValues: table.columns.map { ($0.name, $0.type) })
+        return pipeline
     }
 }
 
@@ -77,6 +79,9 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
     public let steps: [FittedPipelineStep]
     /// The columns of the feature matrix, in order.
     public let featureNames: [String]
+    /// The type of every column of the table the pipeline was fitted on (`nil` for pipelines built by hand or
+    /// decoded from an older encoding): the schema ``readTable(csvText:name:options:)`` reads scoring files with.
+    public internal(set) var inputColumnTypes: [String: ColumnType]?
 
     /// A fitted pipeline of `steps` producing `featureNames`.
     /// - Parameters:
@@ -92,6 +97,7 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
         case formatVersion
         case steps
         case featureNames
+        case inputColumnTypes
     }
 
     /// Decodes a fitted pipeline, refusing format versions newer than ``currentFormatVersion``.
@@ -108,6 +114,18 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
         }
         steps = try container.decode([FittedPipelineStep].self, forKey: .steps)
         featureNames = try container.decode([String].self, forKey: .featureNames)
+        inputColumnTypes = try container.decodeIfPresent([String: ColumnType].self, forKey: .inputColumnTypes)
+    }
+
+    /// Encodes the steps, feature names and input schema.
+    /// - Parameter encoder: the encoder.
+    /// - Throws: `EncodingError`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(formatVersion, forKey: .formatVersion)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(featureNames, forKey: .featureNames)
+        try container.encodeIfPresent(inputColumnTypes, forKey: .inputColumnTypes)
     }
 
     /// The information value of every column encoded by a ``WeightOfEvidence`` step.
@@ -127,7 +145,8 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
 
     /// The model's input: the transformed table's feature columns as a `[rows, features]` tensor.
     ///
-    /// Numeric columns convert to `Float`, boolean ones to 0/1.
+    /// Numeric columns convert to `Float` (about seven significant digits: for the classical estimators use
+    /// ``featureValues(from:)``, which keeps Double), boolean ones to 0/1.
     /// - Parameter table: data with the columns the pipeline was fitted on.
     /// - Returns: the matrix and the feature names (``featureNames``).
     /// - Throws: the first step error; ``TransformError/missingFeature(_:)`` if a feature column is absent;
@@ -136,21 +155,41 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
     ///   ``TransformError/nonFiniteValue(column:row:value:)`` for a cell that is missing, NaN, infinite or too
     ///   large for `Float` after the transform.
     public func features(from table: Table) throws -> (matrix: Tensor, names: [String]) {
+        let values = try featureValues(from: table)
+        var scalars = [Float](repeating: 0, count: values.rows * values.columns)
+        for (index, value) in values.values.enumerated() {
+            let single = Float(value)
+            guard single.isFinite else {
+                throw TransformError.nonFiniteValue(
+                    column: featureNames[index % values.columns], row: index / values.columns, value: value)
+            }
+            scalars[index] = single
+        }
+        return (Tensor(scalars, shape: [values.rows, values.columns]), featureNames)
+    }
+
+    /// The model's input in Double: the transformed table's feature columns, without narrowing to Float (see
+    /// ``DoubleMatrix``), for the classical estimators.
+    ///
+    /// Numeric columns are copied, boolean ones become 0/1.
+    /// - Parameter table: data with the columns the pipeline was fitted on.
+    /// - Returns: the `[rows, featureNames.count]` matrix, columns in ``featureNames`` order.
+    /// - Throws: as ``features(from:)``, for cells that are missing, NaN or infinite.
+    public func featureValues(from table: Table) throws -> DoubleMatrix {
         let transformed = try apply(to: table)
         let rows = transformed.rowCount
         let width = featureNames.count
-        var scalars = [Float](repeating: 0, count: rows * width)
+        var scalars = [Double](repeating: 0, count: rows * width)
         for (feature, name) in featureNames.enumerated() {
             guard let column = transformed[name] else { throw TransformError.missingFeature(name) }
             switch column.data {
             case .numeric(let values):
                 for (row, value) in values.enumerated() {
                     guard let value else { throw TransformError.missingValue(column: name, row: row) }
-                    let single = Float(value)
-                    guard single.isFinite else {
+                    guard value.isFinite else {
                         throw TransformError.nonFiniteValue(column: name, row: row, value: value)
                     }
-                    scalars[row * width + feature] = single
+                    scalars[row * width + feature] = value
                 }
             case .boolean(let values):
                 for (row, value) in values.enumerated() {
@@ -162,6 +201,6 @@ public struct FittedPipeline: Sendable, Codable, Equatable {
                     column: name, actual: column.type, supported: [.numeric, .boolean])
             }
         }
-        return (Tensor(scalars, shape: [rows, width]), featureNames)
+        return DoubleMatrix(unchecked: rows, width, scalars)
     }
 }

@@ -70,13 +70,15 @@ public struct StratifiedKFold: Sendable, Equatable {
     /// The folds for rows with class `labels`.
     /// - Parameter labels: one class label per row.
     /// - Throws: ``SplitError/invalidFoldCount(_:)``; ``SplitError/tooFewRows(count:required:)``;
-    ///   ``SplitError/classTooSmall(label:count:required:)`` when every class has fewer rows than folds.
+    ///   ``SplitError/classTooSmall(label:count:required:)`` naming the smallest class when it has fewer rows than
+    ///   folds (some fold would validate without it; scikit-learn only warns, but the fold's scores are then
+    ///   undefined or misleading).
     public func splits(labels: [Int32]) throws -> [Fold] {
         guard folds >= 2 else { throw SplitError.invalidFoldCount(folds) }
         guard labels.count >= folds else { throw SplitError.tooFewRows(count: labels.count, required: folds) }
         let classes = SplitSupport.classesByFirstAppearance(labels)
-        if let largest = classes.max(by: { $0.rows.count < $1.rows.count }), largest.rows.count < folds {
-            throw SplitError.classTooSmall(label: largest.label, count: largest.rows.count, required: folds)
+        if let smallest = classes.min(by: { $0.rows.count < $1.rows.count }), smallest.rows.count < folds {
+            throw SplitError.classTooSmall(label: smallest.label, count: smallest.rows.count, required: folds)
         }
         // Deal the class-sorted labels round-robin: position p of the sorted list goes to fold p mod folds.
         var allocation = [[Int]](repeating: [Int](repeating: 0, count: classes.count), count: folds)

@@ -10,6 +10,9 @@ public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
     case classTooSmall(label: Int32, count: Int, required: Int)
     /// Labels and rows disagree in number.
     case labelCountMismatch(labels: Int, rows: Int)
+    /// One side of a stratified split has fewer rows than there are classes, so some class would be missing from
+    /// it (scikit-learn raises the same error).
+    case sideSmallerThanClassCount(side: String, size: Int, classes: Int)
 
     /// A one-line explanation with the numbers involved.
     public var description: String {
@@ -24,6 +27,8 @@ public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "class \(label) has \(count) members; stratifying needs at least \(required)"
         case .labelCountMismatch(let labels, let rows):
             return "\(labels) labels for \(rows) rows"
+        case .sideSmallerThanClassCount(let side, let size, let classes):
+            return "the \(side) side has \(size) rows, fewer than the \(classes) classes: some class would be left out"
         }
     }
 }

@@ -32,19 +32,25 @@ public struct TrainTestSplit: Sendable, Equatable {
     /// A random split that keeps the class proportions of `labels` in both sides.
     ///
     /// Each class gets `⌊testCount · classCount / n⌋` test rows; the rows left over go one each to the classes
-    /// with the largest remainders (larger classes first on ties, then smaller labels). Within a class the test
-    /// rows are chosen at random.
+    /// with the largest remainders (larger classes first on ties, then smaller labels). A class left with no test
+    /// (or no training) row then takes one from (or gives one to) the class with the most test rows that can
+    /// spare it, so every class is on both sides. Within a class the test rows are chosen at random.
     /// - Parameters:
     ///   - labels: one class label per row.
     ///   - testFraction: the share of test rows, strictly between 0 and 1.
     ///   - seed: the random seed.
-    /// - Throws: ``SplitError`` for a bad fraction, too few rows, or a class with fewer than 2 members.
+    /// - Throws: ``SplitError`` for a bad fraction, too few rows, a class with fewer than 2 members, or
+    ///   ``SplitError/sideSmallerThanClassCount(side:size:classes:)`` when either side has fewer rows than there
+    ///   are classes (as scikit-learn).
     public init(labels: [Int32], testFraction: Double = 0.25, seed: UInt64) throws {
         let count = labels.count
         let testCount = try Self.testCount(count, testFraction)
         let classes = SplitSupport.classesByFirstAppearance(labels)
         if let small = classes.first(where: { $0.rows.count < 2 }) {
             throw SplitError.classTooSmall(label: small.label, count: small.rows.count, required: 2)
+        }
+        for (side, size) in [("test", testCount), ("train", count - testCount)] where size < classes.count {
+            throw SplitError.sideSmallerThanClassCount(side: side, size: size, classes: classes.count)
         }
         var allocation = classes.map { testCount * $0.rows.count / count }
         let remainders = classes.indices.map { testCount * classes[$0].rows.count % count }
@@ -53,6 +59,22 @@ public struct TrainTestSplit: Sendable, Equatable {
                 > (remainders[$1], classes[$1].rows.count, -Int(classes[$1].label))
         }
         for index in byRemainder.prefix(testCount - allocation.reduce(0, +)) { allocation[index] += 1 }
+        // Every class on both sides: move a row from the side that has them all (the classes are at least 2 big
+        // and each side has room for every class, so some other class can give or take one).
+        for index in classes.indices where allocation[index] == 0 || allocation[index] == classes[index].rows.count {
+            let needsTest = allocation[index] == 0
+            let donor = classes.indices.filter { other in
+                other != index
+                    && (needsTest ? allocation[other] > 1 : classes[other].rows.count - allocation[other] > 1)
+            }.max { allocation[$0] < allocation[$1] }
+            guard let donor else {
+                throw SplitError.sideSmallerThanClassCount(
+                    side: needsTest ? "test" : "train", size: needsTest ? testCount : count - testCount,
+                    classes: classes.count)
+            }
+            allocation[index] += needsTest ? 1 : -1
+            allocation[donor] += needsTest ? -1 : 1
+        }
         var generator = RandomGenerator(seed: seed)
         var test: [Int] = []
         for (members, testShare) in zip(classes.map(\.rows), allocation) {

@@ -9,11 +9,17 @@
 /// 3. otherwise **categorical** if it has at most ``maximumCategories`` distinct values and at most half
 ///    as many distinct values as non-missing fields (so short columns of unique strings stay text);
 /// 4. otherwise **text**.
+///
+/// **NaN is missing.** A field of a numeric column that parses as NaN in a spelling not among the missing tokens
+/// (`NAN`, `+nan`, `nAn`) becomes a missing cell, never a NaN value: in a table, as in pandas, NaN and missing
+/// are the same thing, so ``Column/missingCount`` and ``Table/describe()`` agree.
 public struct CSVReadOptions: Sendable {
-    /// The pandas-like default missing tokens: empty, `NA`, `N/A`, `n/a`, `NaN`, `nan`, `null`, `NULL`,
-    /// `None`, `#N/A`, `<NA>`.
+    /// pandas' default missing tokens (`pandas._libs.parsers.STR_NA_VALUES`, the `na_values` of `read_csv`):
+    /// empty, `#N/A`, `#N/A N/A`, `#NA`, `-1.#IND`, `-1.#QNAN`, `-NaN`, `-nan`, `1.#IND`, `1.#QNAN`, `<NA>`,
+    /// `N/A`, `NA`, `NULL`, `NaN`, `None`, `n/a`, `nan`, `null`.
     public static let defaultMissingTokens: Set<String> = [
-        "", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "#N/A", "<NA>",
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
     ]
 
     /// The dialect.
@@ -24,6 +30,9 @@ public struct CSVReadOptions: Sendable {
     public var columnTypes: [String: ColumnType]
     /// The most distinct values a column may have to be inferred categorical.
     public var maximumCategories: Int
+    /// A character grouping digits in numbers (pandas' `thousands=`), removed before parsing: with `","`, the
+    /// (quoted) field `"1,234.5"` reads as 1234.5. `nil` (the default) accepts plain numbers only.
+    public var thousandsSeparator: Character?
 
     /// Options; the defaults read a comma-separated file with a header and infer every type.
     /// - Parameters:
@@ -31,10 +40,12 @@ public struct CSVReadOptions: Sendable {
     ///   - missingTokens: the fields that mean "missing".
     ///   - columnTypes: per-column type overrides.
     ///   - maximumCategories: the categorical/text threshold.
+    ///   - thousandsSeparator: a digit-grouping character to ignore in numbers, or `nil`.
     public init(
         format: CSVFormat = .csv, missingTokens: Set<String> = CSVReadOptions.defaultMissingTokens,
-        columnTypes: [String: ColumnType] = [:], maximumCategories: Int = 50
+        columnTypes: [String: ColumnType] = [:], maximumCategories: Int = 50, thousandsSeparator: Character? = nil
     ) {
+        self.thousandsSeparator = thousandsSeparator
         self.format = format
         self.missingTokens = missingTokens
         self.columnTypes = columnTypes

@@ -110,10 +110,11 @@ public struct Column: Sendable, Equatable {
     /// The cell at `row`.
     public subscript(row: Int) -> CellValue { data[row] }
 
-    /// Number of missing cells.
+    /// Number of missing cells; in a numeric column NaN counts as missing, as in ``Table/describe()`` and pandas'
+    /// `isna()`.
     public var missingCount: Int {
         switch data {
-        case .numeric(let values): return values.lazy.filter { $0 == nil }.count
+        case .numeric(let values): return values.lazy.filter { $0 == nil || $0!.isNaN }.count
         case .categorical(let values): return values.codes.lazy.filter { $0 == nil }.count
         case .boolean(let values): return values.lazy.filter { $0 == nil }.count
         case .text(let values): return values.lazy.filter { $0 == nil }.count

@@ -28,7 +28,11 @@ struct ColumnAccumulator {
     var nonMissingCount: Int { textEnds.count }
 
     /// Adds the next row's field. Returns `false` if the column is declared numeric and `field` is not a number.
-    mutating func append(_ field: UnsafeBufferPointer<UInt8>, missing: MissingTokenMatcher) -> Bool {
+    mutating func append(
+        _ field: UnsafeBufferPointer<UInt8>, missing: MissingTokenMatcher, numbers reader: NumberReader
+    )
+        -> Bool
+    {
         if missing.matches(field) {
             slots.append(-1)
             return true
@@ -37,7 +41,7 @@ struct ColumnAccumulator {
         text.append(contentsOf: field)
         textEnds.append(text.count)
         if allNumeric {
-            if let value = FieldParsing.number(field) {
+            if let value = reader.number(field) {
                 numbers.append(value)
             } else {
                 allNumeric = false
@@ -68,7 +72,10 @@ struct ColumnAccumulator {
         switch type {
         case .numeric:
             var values = [Double?](repeating: nil, count: slots.count)
-            for (row, slot) in slots.enumerated() where slot >= 0 { values[row] = numbers[Int(slot)] }
+            // A NaN spelled otherwise than the missing tokens (`NAN`, `+nan`) is a missing cell too.
+            for (row, slot) in slots.enumerated() where slot >= 0 && !numbers[Int(slot)].isNaN {
+                values[row] = numbers[Int(slot)]
+            }
             return .numeric(values)
         case .boolean:
             var values = [Bool?](repeating: nil, count: slots.count)

@@ -148,3 +148,17 @@ struct MissingTokenMatcher: Sendable {
         return tokens.contains { token in token.count == bytes.count && token.elementsEqual(bytes) }
     }
 }
+
+/// Parses numbers with an optional thousands separator (pandas' `thousands=`): the separator's bytes are removed
+/// before parsing, so `"1,234.5"` reads as 1234.5 with `,`.
+struct NumberReader: Sendable {
+    /// The separator byte, or `nil` for none.
+    let separator: UInt8?
+
+    /// The number in `field`, or `nil` if it is not one.
+    func number(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let separator, field.contains(separator) else { return FieldParsing.number(field) }
+        let digits = field.filter { $0 != separator }
+        return digits.withUnsafeBufferPointer { FieldParsing.number($0) }
+    }
+}

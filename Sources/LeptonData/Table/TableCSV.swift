@@ -2,12 +2,15 @@ import Foundation
 
 extension Table {
     /// Reads a CSV file into a table, inferring column types (see ``CSVReadOptions`` for the rules).
+    ///
+    /// A file with a header and no record gives a table with the header's columns and no rows (numeric, unless
+    /// declared otherwise); an empty file (no header, no record) is an error.
     /// - Parameters:
     ///   - url: the CSV file (UTF-8).
     ///   - options: dialect, missing tokens, type overrides.
     /// - Throws: ``CSVError`` naming the file, row, line and column of any problem: malformed CSV, a field
-    ///   that is not a number (or boolean) in a column declared so, a duplicate column name, or a type
-    ///   override for a column the file does not have.
+    ///   that is not a number (or boolean) in a column declared so, a duplicate column name, a type
+    ///   override for a column the file does not have, or ``CSVError/Problem/empty`` for an empty file.
     public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
         try self.init(reader: CSVReader(url: url, format: options.format), options: options)
     }
@@ -24,6 +27,7 @@ extension Table {
 
     private init(reader: CSVReader, options: CSVReadOptions) throws {
         let missing = MissingTokenMatcher(options.missingTokens)
+        let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
         var accumulators: [ColumnAccumulator] = []
         var lines: [Int] = []
@@ -36,7 +40,9 @@ extension Table {
             }
             lines.append(reader.currentLine)
             for index in accumulators.indices {
-                let isValid = reader.withCurrentField(index) { accumulators[index].append($0, missing: missing) }
+                let isValid = reader.withCurrentField(index) {
+                    accumulators[index].append($0, missing: missing, numbers: numbers)
+                }
                 if !isValid {
                     throw reader.error(
                         row: reader.currentRow, line: reader.currentLine, column: index,
@@ -44,15 +50,29 @@ extension Table {
                 }
             }
         }
+        guard let headerNames = names, !headerNames.isEmpty else {
+            throw reader.error(row: nil, line: nil, column: nil, .empty)
+        }
         let firstDataRow = options.format.hasHeader ? 2 : 1
         var columns: [Column] = []
         for (index, accumulator) in accumulators.enumerated() {
             let data = try accumulator.makeData(options: options) { row, text in
                 reader.error(row: firstDataRow + row, line: lines[row], column: index, .notABoolean(text: text))
             }
-            columns.append(Column(name: names![index], data: data))
+            columns.append(Column(name: headerNames[index], data: data))
         }
         try self.init(columns: columns)
+    }
+
+    /// The number parser for `options`, after checking the thousands separator is one ASCII byte other than the
+    /// quote, the decimal point, a digit, a sign or an exponent letter (it may be the delimiter, as in pandas: such
+    /// fields are quoted).
+    static func numberReader(_ options: CSVReadOptions, reader: CSVReader) throws -> NumberReader {
+        guard let separator = options.thousandsSeparator else { return NumberReader(separator: nil) }
+        guard let byte = separator.asciiValue, !"0123456789.+-eE\"".contains(separator) else {
+            throw reader.error(row: nil, line: nil, column: nil, .invalidThousandsSeparator(String(separator)))
+        }
+        return NumberReader(separator: byte)
     }
 
     /// One accumulator per column, after checking names are unique and every override names a column.

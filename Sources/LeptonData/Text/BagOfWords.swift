@@ -55,10 +55,12 @@ public struct BagOfWords: TableTransform {
     /// Learns the vocabulary.
     /// - Parameter table: the training data.
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/unsupportedColumnType(column:actual:supported:)``.
+    ///   ``TransformError/emptyVocabulary(column:)`` when no term is learnt.
     public func fit(on table: Table) throws -> FittedBagOfWords {
         let documents = try TextColumn.documents(table, column, tokenizer: tokenizer)
-        return FittedBagOfWords(
-            column: column, tokenizer: tokenizer, vocabulary: limits.learn(documents), binary: binary)
+        let vocabulary = limits.learn(documents)
+        guard !vocabulary.terms.isEmpty else { throw TransformError.emptyVocabulary(column: column) }
+        return FittedBagOfWords(column: column, tokenizer: tokenizer, vocabulary: vocabulary, binary: binary)
     }
 }
 

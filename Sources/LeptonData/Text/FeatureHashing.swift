@@ -27,7 +27,6 @@ public struct FeatureHashing: TableTransform {
         column: String, tokenizer: Tokenizer = Tokenizer(), features: Int = 1024, alternateSign: Bool = true,
         norm: TextNorm = .l2
     ) {
-        precondition(features >= 1, "FeatureHashing: features = \(features) must be >= 1")
         self.column = column
         self.tokenizer = tokenizer
         self.features = features
@@ -39,6 +38,9 @@ public struct FeatureHashing: TableTransform {
     /// - Parameter table: the training data.
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/unsupportedColumnType(column:actual:supported:)``.
     public func fit(on table: Table) throws -> FittedFeatureHashing {
+        guard features >= 1 else {
+            throw TransformError.invalidSetting(name: "features", value: "\(features)", requirement: "must be >= 1")
+        }
         _ = try TextColumn.documents(table, column, tokenizer: tokenizer)
         return FittedFeatureHashing(configuration: self)
     }

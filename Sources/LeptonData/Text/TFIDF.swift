@@ -44,8 +44,10 @@ public struct TFIDF: TableTransform {
     /// Learns the vocabulary and inverse document frequencies.
     /// - Parameter table: the training data.
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/unsupportedColumnType(column:actual:supported:)``.
+    ///   ``TransformError/emptyVocabulary(column:)`` when no term is learnt.
     public func fit(on table: Table) throws -> FittedTFIDF {
         let vocabulary = limits.learn(try TextColumn.documents(table, column, tokenizer: tokenizer))
+        guard !vocabulary.terms.isEmpty else { throw TransformError.emptyVocabulary(column: column) }
         let extra = smoothIDF ? 1.0 : 0.0
         let documents = Double(vocabulary.documentCount) + extra
         let weights = vocabulary.documentFrequencies.map { log(documents / (Double($0) + extra)) + 1 }

@@ -80,7 +80,6 @@ public struct Discretize: TableTransform {
     ///   - bins: the number of bins (at least 1).
     ///   - strategy: quantile (default) or uniform.
     public init(columns: [String], bins: Int = 5, strategy: BinningStrategy = .quantile) {
-        precondition(bins >= 1, "Discretize: bins = \(bins) must be >= 1")
         self.columns = columns
         self.bins = bins
         self.strategy = strategy
@@ -91,11 +90,15 @@ public struct Discretize: TableTransform {
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a column without
     ///   values or with NaN/infinity.
     public func fit(on table: Table) throws -> FittedDiscretize {
-        FittedDiscretize(
+        guard bins >= 1 else {
+            throw TransformError.invalidSetting(name: "bins", value: "\(bins)", requirement: "must be >= 1")
+        }
+        return FittedDiscretize(
             entries: try columns.map { name in
                 .init(
                     column: name,
-                    cuts: Binning.cuts(try ColumnAccess.finiteValues(table, name), bins: bins, strategy: strategy))
+                    cuts: Binning.cuts(try ColumnAccess.finiteValues(table, name), bins: bins, strategy: strategy),
+                    requestedBins: bins)
             })
     }
 }
@@ -108,6 +111,31 @@ public struct FittedDiscretize: FittedTableTransform {
         public let column: String
         /// Ascending interior cut points (one fewer than the bins).
         public let cuts: [Double]
+        /// The bins asked for (`nil` in encodings from before it was recorded).
+        public let requestedBins: Int?
+
+        /// The cut points of one column.
+        /// - Parameters:
+        ///   - column: the column.
+        ///   - cuts: ascending interior cut points.
+        ///   - requestedBins: the bins asked for.
+        public init(column: String, cuts: [Double], requestedBins: Int? = nil) {
+            self.column = column
+            self.cuts = cuts
+            self.requestedBins = requestedBins
+        }
+
+        /// Whether ties (or a constant column) left fewer bins than asked for: quantiles that coincide are merged,
+        /// as scikit-learn's `KBinsDiscretizer` removes bins narrower than 1e-8 (and warns).
+        public var collapsed: Bool { requestedBins.map { cuts.count + 1 < $0 } ?? false }
+    }
+
+    /// A warning for every column whose bins collapsed (see ``Entry/collapsed``); empty when none did.
+    public var warnings: [String] {
+        entries.filter(\.collapsed).map { entry in
+            "column \(entry.column.debugDescription): \(entry.cuts.count + 1) bins instead of "
+                + "\(entry.requestedBins ?? 0); equal quantiles were merged (consider fewer bins)"
+        }
     }
 
     /// One entry per column.
@@ -120,12 +148,12 @@ public struct FittedDiscretize: FittedTableTransform {
     /// - Parameter table: data with the fitted numeric columns.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
-            result = try ColumnAccess.mappingNumbers(result, entry.column) { value in
+            try result.mapNumbers(entry.column) { value in
                 value.isNaN ? value : Double(Binning.index(of: value, cuts: entry.cuts))
             }
         }
-        return result
+        return try result.table()
     }
 }

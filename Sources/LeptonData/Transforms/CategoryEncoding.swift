@@ -37,16 +37,50 @@ public struct OneHot: TableTransform {
     public var unknown: UnknownCategoryPolicy
     /// Categories to use instead of the observed ones, by column.
     public var categories: [String: [String]]
+    /// Which indicator to leave out of each column (scikit-learn's `drop`), to avoid perfectly collinear
+    /// features in unpenalised linear models.
+    public var drop: OneHotDrop
+    /// Categories with fewer training rows than this share one `<column>=<infrequent>` indicator (scikit-learn's
+    /// `min_frequency`); 0 or 1 keeps every category apart. Categories given explicitly are never pooled.
+    public var minimumFrequency: Int
 
     /// A one-hot encoder.
     /// - Parameters:
     ///   - columns: the columns to encode.
     ///   - unknown: the policy for unseen categories (default ``UnknownCategoryPolicy/error``).
     ///   - categories: fixed categories (in output order) for some columns.
-    public init(columns: [String], unknown: UnknownCategoryPolicy = .error, categories: [String: [String]] = [:]) {
+    ///   - drop: the indicator left out of each column (default none).
+    ///   - minimumFrequency: rarer categories share an `<infrequent>` indicator (default 0: none pooled).
+    public init(
+        columns: [String], unknown: UnknownCategoryPolicy = .error, categories: [String: [String]] = [:],
+        drop: OneHotDrop = .none, minimumFrequency: Int = 0
+    ) {
         self.columns = columns
         self.unknown = unknown
         self.categories = categories
+        self.drop = drop
+        self.minimumFrequency = minimumFrequency
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case columns
+        case unknown
+        case categories
+        case drop
+        case minimumFrequency
+    }
+
+    /// Decodes the settings; encodings from before ``drop`` and ``minimumFrequency`` existed drop and pool
+    /// nothing.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        columns = try container.decode([String].self, forKey: .columns)
+        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
+        categories = try container.decode([String: [String]].self, forKey: .categories)
+        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
+        minimumFrequency = try container.decodeIfPresent(Int.self, forKey: .minimumFrequency) ?? 0
     }
 
     /// Learns each column's categories.
@@ -55,9 +89,31 @@ public struct OneHot: TableTransform {
     ///   without values.
     public func fit(on table: Table) throws -> FittedOneHot {
         let learnt = try CategoryLearning.categories(table, columns: columns, given: categories)
-        return FittedOneHot(
-            entries: zip(columns, learnt).map { .init(column: $0, categories: $1) }, unknown: unknown)
+        var entries: [ColumnCategories] = []
+        var infrequent: [String: [String]] = [:]
+        for (name, all) in zip(columns, learnt) {
+            guard minimumFrequency > 1, categories[name] == nil else {
+                entries.append(.init(column: name, categories: all))
+                continue
+            }
+            var counts: [String: Int] = [:]
+            for case let key? in try CategoryKeys(table.column(name)).keys { counts[key, default: 0] += 1 }
+            let rare = all.filter { counts[$0, default: 0] < minimumFrequency }
+            entries.append(.init(column: name, categories: all.filter { counts[$0, default: 0] >= minimumFrequency }))
+            if !rare.isEmpty { infrequent[name] = rare }
+        }
+        return FittedOneHot(entries: entries, unknown: unknown, drop: drop, infrequent: infrequent)
     }
+}
+
+/// Which indicator ``OneHot`` leaves out of each column.
+public enum OneHotDrop: String, Sendable, Codable, Hashable {
+    /// Keep every category's indicator.
+    case none
+    /// Leave out the first category's indicator (scikit-learn's `drop="first"`): that category is all zeros.
+    case first
+    /// Leave out the first indicator of columns with exactly two categories (`drop="if_binary"`).
+    case ifBinary
 }
 
 /// The categories an encoder learnt for one column, in output (or code) order.
@@ -74,13 +130,64 @@ public struct FittedOneHot: FittedTableTransform {
     public let entries: [ColumnCategories]
     /// The policy for unseen categories.
     public let unknown: UnknownCategoryPolicy
+    /// The indicator left out of each column.
+    public let drop: OneHotDrop
+    /// Per column, the categories pooled in its `<column>=<infrequent>` indicator (see ``OneHot/minimumFrequency``).
+    public let infrequent: [String: [String]]
+
+    /// A fitted encoder.
+    /// - Parameters:
+    ///   - entries: each column's categories with an indicator of their own.
+    ///   - unknown: the policy for unseen categories.
+    ///   - drop: the indicator left out of each column.
+    ///   - infrequent: per column, the categories sharing the infrequent indicator.
+    public init(
+        entries: [ColumnCategories], unknown: UnknownCategoryPolicy, drop: OneHotDrop = .none,
+        infrequent: [String: [String]] = [:]
+    ) {
+        self.entries = entries
+        self.unknown = unknown
+        self.drop = drop
+        self.infrequent = infrequent
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case entries
+        case unknown
+        case drop
+        case infrequent
+    }
+
+    /// Decodes the fitted state; encodings from before ``drop`` existed drop nothing.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try container.decode([ColumnCategories].self, forKey: .entries)
+        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
+        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
+        infrequent = try container.decodeIfPresent([String: [String]].self, forKey: .infrequent) ?? [:]
+    }
+
+    /// The name of the indicator shared by infrequent categories: `<column>=<infrequent>`.
+    public static func infrequentName(_ column: String) -> String { column + "=<infrequent>" }
 
     /// The name of the extra indicator under ``UnknownCategoryPolicy/useUnknown``: `<column>=<unknown>`.
     public static func unknownName(_ column: String) -> String { column + "=<unknown>" }
 
-    /// The output names of one column: `<column>=<category>` for each category.
+    /// Whether the first category of `entry` has no indicator.
+    func dropsFirst(_ entry: ColumnCategories) -> Bool {
+        switch drop {
+        case .none: return false
+        case .first: return !entry.categories.isEmpty
+        case .ifBinary: return entry.categories.count == 2
+        }
+    }
+
+    /// The output names of one column: `<column>=<category>` for each category (but a dropped first one).
     func names(_ entry: ColumnCategories) -> [String] {
-        entry.categories.map { entry.column + "=" + $0 }
+        entry.categories.dropFirst(dropsFirst(entry) ? 1 : 0).map { entry.column + "=" + $0 }
+            + (infrequent[entry.column] == nil ? [] : [Self.infrequentName(entry.column)])
             + (unknown == .useUnknown ? [Self.unknownName(entry.column)] : [])
     }
 
@@ -92,12 +199,14 @@ public struct FittedOneHot: FittedTableTransform {
     /// - Throws: ``TableError/unknownColumn(_:available:)``; under ``UnknownCategoryPolicy/error``,
     ///   ``TransformError/unseenCategory(column:value:row:)`` or ``TransformError/missingValue(column:row:)``.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let keys = try CategoryKeys(result.column(entry.column)).keys
             var indexOf: [String: Int] = [:]
             for (index, category) in entry.categories.enumerated() { indexOf[category] = index }
-            let width = entry.categories.count + (unknown == .useUnknown ? 1 : 0)
+            for category in infrequent[entry.column] ?? [] { indexOf[category] = entry.categories.count }
+            let width =
+                entry.categories.count + (infrequent[entry.column] == nil ? 0 : 1) + (unknown == .useUnknown ? 1 : 0)
             var indicators = [[Double?]](repeating: [Double?](repeating: 0, count: keys.count), count: width)
             for (row, key) in keys.enumerated() {
                 if let key, let index = indexOf[key] {
@@ -112,10 +221,11 @@ public struct FittedOneHot: FittedTableTransform {
                 case .useUnknown: indicators[width - 1][row] = 1
                 }
             }
-            let columns = zip(names(entry), indicators).map { Column(name: $0, data: .numeric($1)) }
-            result = try result.replacing(entry.column, with: columns)
+            let kept = dropsFirst(entry) ? Array(indicators.dropFirst()) : indicators
+            let columns = zip(names(entry), kept).map { Column(name: $0, data: .numeric($1)) }
+            try result.replace(entry.column, with: columns)
         }
-        return result
+        return try result.table()
     }
 }
 
@@ -166,7 +276,7 @@ public struct FittedOrdinalEncode: FittedTableTransform {
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/unseenCategory(column:value:row:)``
     ///   under ``UnknownCategoryPolicy/error``.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let keys = try CategoryKeys(result.column(entry.column)).keys
             var codeOf: [String: Double] = [:]
@@ -180,8 +290,8 @@ public struct FittedOrdinalEncode: FittedTableTransform {
                 case .useUnknown: return -1
                 }
             }
-            result = try ColumnAccess.replacingNumbers(result, entry.column, with: codes)
+            try result.replaceNumbers(entry.column, with: codes)
         }
-        return result
+        return try result.table()
     }
 }

@@ -1,4 +1,4 @@
-/// Column reading shared by the transforms: numbers for fitting, category keys, and column replacement.
+/// Column reading shared by the transforms: numbers for fitting (replacement goes through ``ColumnEditor``).
 enum ColumnAccess {
     /// The values of numeric column `name`.
     static func numbers(_ table: Table, _ name: String) throws -> [Double?] {
@@ -19,16 +19,6 @@ enum ColumnAccess {
         return result
     }
 
-    /// The table with numeric column `name` replaced by `values` (same name, same position).
-    static func replacingNumbers(_ table: Table, _ name: String, with values: [Double?]) throws -> Table {
-        try table.replacing(name, with: [Column(name: name, data: .numeric(values))])
-    }
-
-    /// Applies `transform` to every non-missing number of column `name`.
-    static func mappingNumbers(_ table: Table, _ name: String, _ transform: (Double) -> Double) throws -> Table {
-        let values = try table.numbers(name)
-        return try replacingNumbers(table, name, with: values.map { $0.map(transform) })
-    }
 }
 
 /// The values of a column as category keys: strings for categorical and text cells, the shortest decimal

@@ -148,7 +148,7 @@ public struct FittedImpute: FittedTableTransform {
     /// - Parameter table: data with the fitted columns, of the fitted types.
     /// - Throws: ``TableError`` for an unknown column or a column of another type than in fit.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let column = try result.column(entry.column)
             var filled: [Column] = [Column(name: entry.column, data: try Self.fill(column, with: entry.fill))]
@@ -156,9 +156,9 @@ public struct FittedImpute: FittedTableTransform {
                 let missing = (0..<column.count).map { column[$0].isMissing ? 1.0 : 0.0 }
                 filled.append(Column(name: Self.indicatorName(entry.column), data: .numeric(missing)))
             }
-            result = try result.replacing(entry.column, with: filled)
+            try result.replace(entry.column, with: filled)
         }
-        return result
+        return try result.table()
     }
 
     private static func fill(_ column: Column, with fill: FillValue) throws -> ColumnData {

@@ -28,15 +28,13 @@ public struct OptimalBinning: Sendable, Codable, Hashable {
     /// Whether the event rate must be strictly monotonic across bins.
     public var monotonic: Bool
 
-    /// Settings for supervised binning.
+    /// Settings for supervised binning (checked when a ``WeightOfEvidence`` using them is fitted).
     /// - Parameters:
     ///   - initialBins: fine quantile bins to start from (default 20).
     ///   - maximumBins: the most bins to keep (default 6).
     ///   - minimumBinShare: the smallest share of rows per bin (default 0.05).
     ///   - monotonic: require a strictly monotonic event rate (default `true`).
     public init(initialBins: Int = 20, maximumBins: Int = 6, minimumBinShare: Double = 0.05, monotonic: Bool = true) {
-        precondition(initialBins >= 1 && maximumBins >= 1, "OptimalBinning: bin counts must be >= 1")
-        precondition(minimumBinShare >= 0 && minimumBinShare < 1, "OptimalBinning: minimumBinShare outside 0..<1")
         self.initialBins = initialBins
         self.maximumBins = maximumBins
         self.minimumBinShare = minimumBinShare

@@ -11,8 +11,10 @@ public enum OutlierBounds: Sendable, Codable, Hashable {
 public enum OutlierAction: String, Sendable, Codable, Hashable {
     /// Replace it by the nearest bound (winsorising).
     case clip
-    /// Remove the whole row. The table gets shorter: take labels from the transformed table, or use
-    /// ``FittedOutliers/keptRows(in:)`` to align them.
+    /// Remove the whole row, at fitting only: in a ``Pipeline`` the later steps are fitted on the rows within the
+    /// bounds, but applying the fitted step (to score applicants, or to build the training matrix) keeps every
+    /// row, so predictions stay aligned with their input. To shorten a training set itself, use
+    /// ``FittedOutliers/dropping(from:)`` or ``FittedOutliers/keptRows(in:)``.
     case drop
 }
 
@@ -33,14 +35,6 @@ public struct Outliers: TableTransform {
     ///   - columns: numeric columns.
     ///   - action: clip values (default) or drop rows.
     public init(_ bounds: OutlierBounds, columns: [String], action: OutlierAction = .clip) {
-        switch bounds {
-        case .quantiles(let lower, let upper):
-            precondition(
-                lower >= 0 && lower <= upper && upper <= 1,
-                "Outliers: quantiles (\(lower), \(upper)) must satisfy 0 <= lower <= upper <= 1")
-        case .iqr(let factor):
-            precondition(factor >= 0, "Outliers: IQR factor \(factor) must be >= 0")
-        }
         self.bounds = bounds
         self.columns = columns
         self.action = action
@@ -49,8 +43,20 @@ public struct Outliers: TableTransform {
     /// Learns the bounds of each column.
     /// - Parameter table: the training data.
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a column without
-    ///   values or with NaN/infinity.
+    ///   values or with NaN/infinity, or ``TransformError/invalidSetting(name:value:requirement:)`` for quantiles
+    ///   outside `0 ≤ lower ≤ upper ≤ 1` or a negative IQR factor.
     public func fit(on table: Table) throws -> FittedOutliers {
+        switch bounds {
+        case .quantiles(let lower, let upper):
+            guard lower >= 0 && lower <= upper && upper <= 1 else {
+                throw TransformError.invalidSetting(
+                    name: "quantiles", value: "(\(lower), \(upper))", requirement: "need 0 <= lower <= upper <= 1")
+            }
+        case .iqr(let factor):
+            guard factor >= 0 else {
+                throw TransformError.invalidSetting(name: "factor", value: "\(factor)", requirement: "must be >= 0")
+            }
+        }
         let limits = try columns.map { name in
             let sorted = try ColumnAccess.finiteValues(table, name).sorted()
             switch bounds {
@@ -103,21 +109,31 @@ public struct FittedOutliers: FittedTableTransform {
         return kept.indices.filter { kept[$0] }
     }
 
-    /// Clips the values to the bounds, or drops the rows with a value outside them.
+    /// The rows of `table` within the bounds (see ``keptRows(in:)``): what ``OutlierAction/drop`` removes from
+    /// the data the later steps of a pipeline are fitted on.
+    /// - Parameter table: data with the fitted numeric columns.
+    /// - Throws: ``TableError`` for an unknown or non-numeric column.
+    public func dropping(from table: Table) throws -> Table {
+        table.rows(try keptRows(in: table))
+    }
+
+    /// Clips the values to the bounds; with ``OutlierAction/drop`` every row is kept unchanged (dropping happens
+    /// at fitting only, so that scored rows stay aligned with their input).
     /// - Parameter table: data with the fitted numeric columns.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func apply(to table: Table) throws -> Table {
         switch action {
         case .drop:
-            return table.rows(try keptRows(in: table))
+            for limit in limits { _ = try table.numbers(limit.column) }
+            return table
         case .clip:
-            var result = table
+            var result = ColumnEditor(table)
             for limit in limits {
-                result = try ColumnAccess.mappingNumbers(result, limit.column) { value in
+                try result.mapNumbers(limit.column) { value in
                     value < limit.lower ? limit.lower : (value > limit.upper ? limit.upper : value)
                 }
             }
-            return result
+            return try result.table()
         }
     }
 }

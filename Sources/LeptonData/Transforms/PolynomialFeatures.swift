@@ -18,7 +18,6 @@ public struct PolynomialFeatures: TableTransform {
     ///   - degree: the highest degree (default 2).
     ///   - interactionOnly: only products of distinct columns (default `false`).
     public init(columns: [String], degree: Int = 2, interactionOnly: Bool = false) {
-        precondition(degree >= 1, "PolynomialFeatures: degree \(degree) must be >= 1")
         self.columns = columns
         self.degree = degree
         self.interactionOnly = interactionOnly
@@ -28,6 +27,9 @@ public struct PolynomialFeatures: TableTransform {
     /// - Parameter table: the training data.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func fit(on table: Table) throws -> FittedPolynomialFeatures {
+        guard degree >= 1 else {
+            throw TransformError.invalidSetting(name: "degree", value: "\(degree)", requirement: "must be >= 1")
+        }
         for name in columns { _ = try table.numbers(name) }
         var terms: [[Int]] = []
         if degree >= 2 {

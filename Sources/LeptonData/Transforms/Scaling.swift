@@ -46,7 +46,6 @@ public struct MinMaxScale: TableTransform {
     ///   - columns: numeric columns.
     ///   - range: where the training minimum and maximum go (default 0...1).
     public init(columns: [String], range: ClosedRange<Double> = 0...1) {
-        precondition(range.lowerBound < range.upperBound, "MinMaxScale: empty range \(range)")
         self.columns = columns
         self.range = range
     }
@@ -56,7 +55,10 @@ public struct MinMaxScale: TableTransform {
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a column without
     ///   values or with NaN/infinity.
     public func fit(on table: Table) throws -> FittedAffineScale {
-        FittedAffineScale(
+        guard range.lowerBound < range.upperBound else {
+            throw TransformError.invalidSetting(name: "range", value: "\(range)", requirement: "needs lower < upper")
+        }
+        return FittedAffineScale(
             entries: try columns.map { name in
                 let values = try ColumnAccess.finiteValues(table, name)
                 let minimum = values.min()!
@@ -82,8 +84,6 @@ public struct RobustScale: TableTransform {
     ///   - columns: numeric columns.
     ///   - quantiles: the quantiles whose distance is the scale.
     public init(columns: [String], quantiles: ClosedRange<Double> = 0.25...0.75) {
-        precondition(
-            quantiles.lowerBound >= 0 && quantiles.upperBound <= 1, "RobustScale: quantiles \(quantiles) outside 0...1")
         self.columns = columns
         self.quantiles = quantiles
     }
@@ -93,7 +93,11 @@ public struct RobustScale: TableTransform {
     /// - Throws: ``TableError`` for an unknown or non-numeric column; ``TransformError`` for a column without
     ///   values or with NaN/infinity.
     public func fit(on table: Table) throws -> FittedAffineScale {
-        FittedAffineScale(
+        guard quantiles.lowerBound >= 0 && quantiles.upperBound <= 1 else {
+            throw TransformError.invalidSetting(
+                name: "quantiles", value: "\(quantiles)", requirement: "must lie in 0...1")
+        }
+        return FittedAffineScale(
             entries: try columns.map { name in
                 let sorted = try ColumnAccess.finiteValues(table, name).sorted()
                 let width =
@@ -127,10 +131,10 @@ public struct FittedAffineScale: FittedTableTransform {
     /// - Parameter table: data with the fitted numeric columns.
     /// - Throws: ``TableError`` for an unknown or non-numeric column.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
-            result = try ColumnAccess.mappingNumbers(result, entry.column) { ($0 - entry.center) / entry.scale }
+            try result.mapNumbers(entry.column) { ($0 - entry.center) / entry.scale }
         }
-        return result
+        return try result.table()
     }
 }

@@ -16,6 +16,11 @@ public enum TransformError: Error, Equatable, Sendable, CustomStringConvertible 
     case targetNotBinary(column: String, event: String, found: [String])
     /// A transformed table lacks a column the fitted pipeline produced when it was fitted.
     case missingFeature(String)
+    /// A transform's setting is outside its valid range.
+    case invalidSetting(name: String, value: String, requirement: String)
+    /// A text transform learnt no term (empty documents, or every term filtered out), so it would produce no
+    /// column (scikit-learn raises "empty vocabulary" too).
+    case emptyVocabulary(column: String)
 
     /// A one-line explanation naming the column, what was expected and what was found.
     public var description: String {
@@ -37,6 +42,11 @@ public enum TransformError: Error, Equatable, Sendable, CustomStringConvertible 
                 "target column \(column.debugDescription) must hold exactly two values including \(event.debugDescription); found \(found)"
         case .missingFeature(let name):
             return "the transformed table has no column \(name.debugDescription), which the pipeline produced in fit"
+        case .invalidSetting(let name, let value, let requirement):
+            return "setting \(name) = \(value) is invalid: \(requirement)"
+        case .emptyVocabulary(let column):
+            return
+                "column \(column.debugDescription): empty vocabulary (the documents are empty or every term was filtered out)"
         }
     }
 }

@@ -15,6 +15,22 @@ public enum WoEBinning: Sendable, Codable, Hashable {
 /// categorical, text and boolean columns get one bin per category. Missing cells in fit form their own bin
 /// (`missing`). For the formulas and the smoothing of empty cells see ``WoEBin``. The target column is only read
 /// in fit: applying the fitted transform does not need it.
+///
+/// **Empty bins.** A numeric bin that no training row falls in (equal-width bins around an outlier, for example)
+/// carries no evidence, so it is merged into its right neighbour (the last bin into its left one), as
+/// ``OptimalBinning`` does with its fine bins: every fitted bin holds training rows, adds only what its rows
+/// justify to the information value, and a value landing in the gap gets the weight of evidence of the bin it
+/// was merged into.
+///
+/// **Rare categories.** A category holding fewer than ``minimumCategoryShare`` of the non-missing training rows
+/// says little and can dominate the information value, so such categories share one bin, `other`, listed in
+/// ``WoEColumn/pooledCategories``. If that bin is itself still smaller than the minimum, it joins the category
+/// whose event rate is closest to its own (the smaller category on ties).
+///
+/// **Unknown values.** Under ``UnknownCategoryPolicy/ignore`` or ``UnknownCategoryPolicy/useUnknown``, an unseen
+/// category, or a missing cell when fit saw none, gets weight of evidence 0 (no evidence either way) in
+/// ``FittedWeightOfEvidence/apply(to:)`` and the `unknown` bin in ``FittedWeightOfEvidence/binIndices(for:)``
+/// (see ``FittedWeightOfEvidence/binValues``), so scorecards score those applicants consistently.
 public struct WeightOfEvidence: TableTransform {
     /// The columns to encode.
     public var columns: [String]
@@ -27,6 +43,9 @@ public struct WeightOfEvidence: TableTransform {
     /// What to do with an unseen category, or a missing cell when fit had none: `.error` throws, the other
     /// policies give 0 (no evidence either way).
     public var unknown: UnknownCategoryPolicy
+    /// The smallest share of non-missing training rows a category may hold in its own bin (0 keeps every category
+    /// apart); rarer categories are pooled in an `other` bin.
+    public var minimumCategoryShare: Double
 
     /// A weight-of-evidence encoder.
     /// - Parameters:
@@ -35,23 +54,70 @@ public struct WeightOfEvidence: TableTransform {
     ///   - event: the target value counted as an event (default `"bad"`).
     ///   - binning: numeric binning (default ``OptimalBinning`` with its defaults).
     ///   - unknown: the policy for unseen categories (default ``UnknownCategoryPolicy/error``).
+    ///   - minimumCategoryShare: the smallest share of rows a category keeps its own bin with (default 0.05, as
+    ///     ``OptimalBinning/minimumBinShare``; 0 disables pooling).
     public init(
         columns: [String], target: String, event: String = "bad", binning: WoEBinning = .optimal(OptimalBinning()),
-        unknown: UnknownCategoryPolicy = .error
+        unknown: UnknownCategoryPolicy = .error, minimumCategoryShare: Double = 0.05
     ) {
         self.columns = columns
         self.target = target
         self.event = event
         self.binning = binning
         self.unknown = unknown
+        self.minimumCategoryShare = minimumCategoryShare
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case columns
+        case target
+        case event
+        case binning
+        case unknown
+        case minimumCategoryShare
+    }
+
+    /// Decodes the settings; encodings written before ``minimumCategoryShare`` existed decode with 0 (every
+    /// category apart), as they were fitted.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        columns = try container.decode([String].self, forKey: .columns)
+        target = try container.decode(String.self, forKey: .target)
+        event = try container.decode(String.self, forKey: .event)
+        binning = try container.decode(WoEBinning.self, forKey: .binning)
+        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
+        minimumCategoryShare = try container.decodeIfPresent(Double.self, forKey: .minimumCategoryShare) ?? 0
     }
 
     /// Bins every column and computes the weights of evidence and information values.
     /// - Parameter table: the training data, with the target column.
     /// - Throws: ``TableError/unknownColumn(_:available:)``; ``TransformError/targetNotBinary(column:event:found:)``;
     ///   ``TransformError/missingValue(column:row:)`` for a missing target; ``TransformError/noValues(column:)``;
-    ///   ``TransformError/nonFiniteValue(column:row:value:)``.
+    ///   ``TransformError/nonFiniteValue(column:row:value:)``; ``TransformError/invalidSetting(name:value:requirement:)``
+    ///   for a ``minimumCategoryShare`` outside `0..<1`.
     public func fit(on table: Table) throws -> FittedWeightOfEvidence {
+        guard minimumCategoryShare >= 0 && minimumCategoryShare < 1 else {
+            throw TransformError.invalidSetting(
+                name: "minimumCategoryShare", value: "\(minimumCategoryShare)", requirement: "must be in 0..<1")
+        }
+        switch binning {
+        case .quantile(let bins), .uniform(let bins):
+            guard bins >= 1 else {
+                throw TransformError.invalidSetting(name: "bins", value: "\(bins)", requirement: "must be >= 1")
+            }
+        case .optimal(let settings):
+            guard settings.initialBins >= 1, settings.maximumBins >= 1 else {
+                throw TransformError.invalidSetting(
+                    name: "initialBins/maximumBins", value: "\(settings.initialBins)/\(settings.maximumBins)",
+                    requirement: "must be >= 1")
+            }
+            guard settings.minimumBinShare >= 0 && settings.minimumBinShare < 1 else {
+                throw TransformError.invalidSetting(
+                    name: "minimumBinShare", value: "\(settings.minimumBinShare)", requirement: "must be in 0..<1")
+            }
+        }
         let targetKeys = try CategoryKeys(table.column(target))
         guard targetKeys.sortedDistinct.count == 2, targetKeys.sortedDistinct.contains(event) else {
             throw TransformError.targetNotBinary(column: target, event: event, found: targetKeys.sortedDistinct)
@@ -87,12 +153,13 @@ public struct WeightOfEvidence: TableTransform {
                 events.append(isEvent[row])
             }
             guard !values.isEmpty else { throw TransformError.noValues(column: column.name) }
-            let cuts = numericCuts(values, isEvent: events)
+            var cuts = numericCuts(values, isEvent: events)
             var counts = [BinCounts](repeating: BinCounts(goods: 0, bads: 0), count: cuts.count + 1)
             for (value, event) in zip(values, events) {
                 let index = Binning.index(of: value, cuts: cuts)
                 if event { counts[index].bads += 1 } else { counts[index].goods += 1 }
             }
+            Self.mergeEmptyBins(&counts, cuts: &cuts)
             return WoEColumn(
                 column: column.name, cuts: cuts, categories: nil,
                 bins: counts.indices.map { bin(Binning.label($0, cuts: cuts), counts[$0]) },
@@ -110,10 +177,54 @@ public struct WeightOfEvidence: TableTransform {
                 counts[key, default: BinCounts(goods: 0, bads: 0)]
                 + BinCounts(goods: event ? 0 : 1, bads: event ? 1 : 0)
         }
+        let nonMissing = counts.values.reduce(0) { $0 + $1.count }
+        let minimumCount = minimumCategoryShare * Double(nonMissing)
+        let kept = keys.sortedDistinct.filter { Double(counts[$0]!.count) >= minimumCount }
+        let rare = keys.sortedDistinct.filter { Double(counts[$0]!.count) < minimumCount }
+        var binCounts = kept.map { counts[$0]! }
+        var labels = kept
+        var pooled: [String: Int]?
+        if !rare.isEmpty {
+            let other = rare.reduce(BinCounts(goods: 0, bads: 0)) { $0 + counts[$1]! }
+            var target = binCounts.count
+            if Double(other.count) < minimumCount, !binCounts.isEmpty {
+                // Still too small on its own: join the kept category with the closest event rate.
+                target = binCounts.indices.min { left, right in
+                    let a = Swift.abs(binCounts[left].eventRate - other.eventRate)
+                    let b = Swift.abs(binCounts[right].eventRate - other.eventRate)
+                    return a != b ? a < b : binCounts[left].count < binCounts[right].count
+                }!
+                binCounts[target] = binCounts[target] + other
+                labels[target] += " + other"
+            } else {
+                binCounts.append(other)
+                labels.append("other")
+            }
+            pooled = Dictionary(uniqueKeysWithValues: rare.map { ($0, target) })
+        }
         return WoEColumn(
-            column: column.name, cuts: nil, categories: keys.sortedDistinct,
-            bins: keys.sortedDistinct.map { bin($0, counts[$0]!) },
-            missingBin: missing.count > 0 ? bin("missing", missing) : nil)
+            column: column.name, cuts: nil, categories: kept,
+            bins: binCounts.indices.map { bin(labels[$0], binCounts[$0]) },
+            missingBin: missing.count > 0 ? bin("missing", missing) : nil, pooledCategories: pooled)
+    }
+
+    /// Merges every empty bin into its right neighbour (the last into its left one), removing the cut between.
+    static func mergeEmptyBins(_ counts: inout [BinCounts], cuts: inout [Double]) {
+        var index = 0
+        while index < counts.count && counts.count > 1 {
+            guard counts[index].count == 0 else {
+                index += 1
+                continue
+            }
+            if index < counts.count - 1 {
+                counts[index + 1] = counts[index + 1] + counts[index]
+                cuts.remove(at: index)
+            } else {
+                counts[index - 1] = counts[index - 1] + counts[index]
+                cuts.remove(at: index - 1)
+            }
+            counts.remove(at: index)
+        }
     }
 
     private func numericCuts(_ values: [Double], isEvent: [Bool]) -> [Double] {
@@ -131,12 +242,43 @@ public struct WoEColumn: Sendable, Codable, Equatable {
     public let column: String
     /// Numeric columns: the interior cut points (bin 0 is `x < cuts[0]`, bin i is `cuts[i−1] ≤ x < cuts[i]`).
     public let cuts: [Double]?
-    /// Other columns: one category per bin, in natural order.
+    /// Other columns: the categories with a bin of their own, one per bin in natural order; a pooled `other` bin,
+    /// when there is one, comes last with no entry here.
     public let categories: [String]?
     /// The bins, in order.
     public let bins: [WoEBin]
     /// The bin of missing cells, when fit saw any.
     public let missingBin: WoEBin?
+    /// Categories too rare for a bin of their own (see ``WeightOfEvidence/minimumCategoryShare``) and the index of
+    /// the bin they were pooled into; `nil` when none were.
+    public let pooledCategories: [String: Int]?
+
+    /// The fitted bins of one column.
+    /// - Parameters:
+    ///   - column: the column.
+    ///   - cuts: numeric columns' interior cut points.
+    ///   - categories: other columns' categories with a bin of their own.
+    ///   - bins: the bins.
+    ///   - missingBin: the bin of missing cells.
+    ///   - pooledCategories: rare categories and their bin.
+    public init(
+        column: String, cuts: [Double]?, categories: [String]?, bins: [WoEBin], missingBin: WoEBin?,
+        pooledCategories: [String: Int]? = nil
+    ) {
+        self.column = column
+        self.cuts = cuts
+        self.categories = categories
+        self.bins = bins
+        self.missingBin = missingBin
+        self.pooledCategories = pooledCategories
+    }
+
+    /// The bin index of each category fit saw, pooled ones included.
+    var categoryBins: [String: Int] {
+        var indexOf: [String: Int] = pooledCategories ?? [:]
+        for (index, category) in (categories ?? []).enumerated() { indexOf[category] = index }
+        return indexOf
+    }
 
     /// The information value of the column: the sum over its bins (the missing bin included).
     ///
@@ -166,7 +308,7 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
     /// - Throws: ``TableError``; under ``UnknownCategoryPolicy/error``, ``TransformError/unseenCategory(column:value:row:)``
     ///   or ``TransformError/missingValue(column:row:)`` for a missing cell when fit saw none.
     public func apply(to table: Table) throws -> Table {
-        var result = table
+        var result = ColumnEditor(table)
         for entry in entries {
             let column = try result.column(entry.column)
             let woes: [Double?]
@@ -180,8 +322,7 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
                     return value.isNaN ? value : entry.bins[Binning.index(of: value, cuts: cuts)].woe
                 }
             } else {
-                var woeOf: [String: Double] = [:]
-                for (category, bin) in zip(entry.categories ?? [], entry.bins) { woeOf[category] = bin.woe }
+                let woeOf = entry.categoryBins.mapValues { entry.bins[$0].woe }
                 woes = try CategoryKeys(column).keys.enumerated().map { row, key in
                     guard let key else { return try missingWoE(entry, row: row) }
                     if let woe = woeOf[key] { return woe }
@@ -191,19 +332,37 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
                     return 0
                 }
             }
-            result = try ColumnAccess.replacingNumbers(result, entry.column, with: woes)
+            try result.replaceNumbers(entry.column, with: woes)
         }
-        return result
+        return try result.table()
     }
 
-    /// The bin of each row in each column: `result[row][column]` indexes `entries[column].bins`, and
-    /// `bins.count` stands for the missing bin (for scorecards and reason codes, which work per bin).
+    /// The encoded value of every bin of every column, in the order of ``binIndices(for:)``: the bins' weights of
+    /// evidence, then the missing bin's when fit saw missing cells, then 0 for the `unknown` bin unless the policy
+    /// is ``UnknownCategoryPolicy/error``. Pass it with ``binLabels`` to a scorecard.
+    public var binValues: [[Double]] {
+        entries.map { entry in
+            entry.bins.map(\.woe) + (entry.missingBin.map { [$0.woe] } ?? []) + (unknown == .error ? [] : [0])
+        }
+    }
+
+    /// The label of every bin of every column, in the order of ``binValues``; the unknown bin is `unknown`.
+    public var binLabels: [[String]] {
+        entries.map { entry in
+            entry.bins.map(\.label) + (entry.missingBin.map { [$0.label] } ?? [])
+                + (unknown == .error ? [] : ["unknown"])
+        }
+    }
+
+    /// The bin of each row in each column: `result[row][column]` indexes ``binValues```[column]`: the bins, then
+    /// the missing bin (index `bins.count`) when fit saw missing cells, then the unknown bin when the policy is
+    /// not ``UnknownCategoryPolicy/error`` (for scorecards and reason codes, which work per bin).
     ///
     /// - Parameter table: Data with the fitted columns.
     /// - Returns: One array of bin indices per row, in the order of ``entries``.
-    /// - Throws: ``TableError``; ``TransformError/unseenCategory(column:value:row:)`` for a category fit did not
-    ///   see, ``TransformError/missingValue(column:row:)`` for a missing cell when fit saw none, whatever the
-    ///   policy (a bin index cannot stand for an unknown value).
+    /// - Throws: ``TableError``; under ``UnknownCategoryPolicy/error``,
+    ///   ``TransformError/unseenCategory(column:value:row:)`` for a category fit did not see and
+    ///   ``TransformError/missingValue(column:row:)`` for a missing cell when fit saw none.
     public func binIndices(for table: Table) throws -> [[Int]] {
         var byColumn: [[Int]] = []
         for entry in entries {
@@ -218,13 +377,15 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
                         return Binning.index(of: value, cuts: cuts)
                     })
             } else {
-                var indexOf: [String: Int] = [:]
-                for (index, category) in (entry.categories ?? []).enumerated() { indexOf[category] = index }
+                let indexOf = entry.categoryBins
                 byColumn.append(
                     try CategoryKeys(column).keys.enumerated().map { row, key in
                         guard let key else { return try missingBinIndex(entry, row: row) }
                         guard let index = indexOf[key] else {
-                            throw TransformError.unseenCategory(column: entry.column, value: key, row: row)
+                            if unknown == .error {
+                                throw TransformError.unseenCategory(column: entry.column, value: key, row: row)
+                            }
+                            return unknownBinIndex(entry)
                         }
                         return index
                     })
@@ -234,8 +395,13 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
     }
 
     private func missingBinIndex(_ entry: WoEColumn, row: Int) throws -> Int {
-        guard entry.missingBin != nil else { throw TransformError.missingValue(column: entry.column, row: row) }
-        return entry.bins.count
+        if entry.missingBin != nil { return entry.bins.count }
+        if unknown == .error { throw TransformError.missingValue(column: entry.column, row: row) }
+        return unknownBinIndex(entry)
+    }
+
+    private func unknownBinIndex(_ entry: WoEColumn) -> Int {
+        entry.bins.count + (entry.missingBin == nil ? 0 : 1)
     }
 
     private func missingWoE(_ entry: WoEColumn, row: Int) throws -> Double {

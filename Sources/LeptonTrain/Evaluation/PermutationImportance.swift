@@ -10,6 +10,38 @@ public struct FeatureImportance: Sendable, Hashable, Codable {
     public let standardDeviation: Double
     /// The drop of each repeat.
     public let decreases: [Double]
+    /// Warnings about the estimator the importances were measured on, such as a solver that did not converge
+    /// (scikit-learn's `ConvergenceWarning`); the same for every feature.
+    public let warnings: [FitWarning]
+
+    init(feature: String, meanDecrease: Double, standardDeviation: Double, decreases: [Double], warnings: [FitWarning])
+    {
+        self.feature = feature
+        self.meanDecrease = meanDecrease
+        self.standardDeviation = standardDeviation
+        self.decreases = decreases
+        self.warnings = warnings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case feature
+        case meanDecrease
+        case standardDeviation
+        case decreases
+        case warnings
+    }
+
+    /// Decodes an importance; encodings from before warnings existed decode with none.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        feature = try container.decode(String.self, forKey: .feature)
+        meanDecrease = try container.decode(Double.self, forKey: .meanDecrease)
+        standardDeviation = try container.decode(Double.self, forKey: .standardDeviation)
+        decreases = try container.decode([Double].self, forKey: .decreases)
+        warnings = try container.decodeIfPresent([FitWarning].self, forKey: .warnings) ?? []
+    }
 }
 
 /// Permutation importance of every feature for any fitted estimator: the baseline score on `x` minus the score after
@@ -23,7 +55,8 @@ public struct FeatureImportance: Sendable, Hashable, Codable {
 ///   - repeats: Shuffles per feature ≥ 1.
 ///   - seed: Seeds the shuffles.
 ///   - featureNames: One name per feature (default `x0`, `x1`, …).
-/// - Returns: One entry per feature, in feature order (sort by ``FeatureImportance/meanDecrease`` to rank).
+/// - Returns: One entry per feature, in feature order (sort by ``FeatureImportance/meanDecrease`` to rank), each
+///   carrying the estimator's convergence or separation warning, if any.
 /// - Throws: ``EvaluationError`` for bad arguments, or the estimator's and scoring's errors.
 public func permutationImportance<Model: Estimator>(
     _ estimator: Model, _ x: Tensor, _ y: Targets, scoring: Scoring = .automatic, repeats: Int = 5, seed: UInt64 = 0,
@@ -38,6 +71,7 @@ public func permutationImportance<Model: Estimator>(
     guard names.count == columns else {
         throw EvaluationError.lengthMismatch(what: "featureNames", expected: columns, actual: names.count)
     }
+    let warnings = FitWarning.convergence(of: estimator, fold: 0).map { [$0] } ?? []
     let baseline = try scoring.score(estimator, x, y)
     let original = x.scalars
     var generator = RandomGenerator(seed: seed)
@@ -51,6 +85,7 @@ public func permutationImportance<Model: Estimator>(
         let mean = decreases.reduce(0, +) / Double(repeats)
         let variance = decreases.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(repeats)
         return FeatureImportance(
-            feature: names[column], meanDecrease: mean, standardDeviation: variance.squareRoot(), decreases: decreases)
+            feature: names[column], meanDecrease: mean, standardDeviation: variance.squareRoot(), decreases: decreases,
+            warnings: warnings)
     }
 }

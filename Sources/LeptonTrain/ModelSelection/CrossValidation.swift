@@ -9,6 +9,39 @@ public struct CrossValidationResult: Sendable, Hashable, Codable {
     public let foldScores: [Double]
     /// Seconds spent fitting in each fold.
     public let fitSeconds: [Double]
+    /// Warnings from the fits, such as a solver that did not converge (empty when all went well).
+    public let warnings: [FitWarning]
+
+    /// A result of fold scores, fit times and warnings.
+    /// - Parameters:
+    ///   - scoring: the scoring rule's name.
+    ///   - foldScores: the held-out score of each fold.
+    ///   - fitSeconds: seconds spent fitting in each fold.
+    ///   - warnings: warnings from the fits.
+    public init(scoring: String, foldScores: [Double], fitSeconds: [Double], warnings: [FitWarning] = []) {
+        self.scoring = scoring
+        self.foldScores = foldScores
+        self.fitSeconds = fitSeconds
+        self.warnings = warnings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case scoring
+        case foldScores
+        case fitSeconds
+        case warnings
+    }
+
+    /// Decodes a result; encodings from before warnings existed decode with none.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scoring = try container.decode(String.self, forKey: .scoring)
+        foldScores = try container.decode([Double].self, forKey: .foldScores)
+        fitSeconds = try container.decode([Double].self, forKey: .fitSeconds)
+        warnings = try container.decodeIfPresent([FitWarning].self, forKey: .warnings) ?? []
+    }
 
     /// The mean of the fold scores.
     public var meanScore: Double { foldScores.reduce(0, +) / Double(Swift.max(foldScores.count, 1)) }
@@ -35,7 +68,7 @@ public struct CrossValidationResult: Sendable, Hashable, Codable {
 ///   - y: Targets, one per row.
 ///   - folds: How rows are split (default: 5 folds, stratified for labels).
 ///   - scoring: How each fold is scored (default: accuracy for classifiers, R² otherwise).
-/// - Returns: The fold scores.
+/// - Returns: The fold scores, with a ``FitWarning`` for every fold whose fit did not converge.
 /// - Throws: ``ModelSelectionError`` when the folds cannot be formed, or the estimator's and scoring's errors.
 public func crossValidate<Model: Estimator>(
     _ estimator: Model, _ x: Tensor, _ y: Targets, folds: FoldStrategy = .automatic(5),
@@ -46,14 +79,16 @@ public func crossValidate<Model: Estimator>(
     let scoring = scoring.resolved(for: estimator)
     var scores: [Double] = []
     var seconds: [Double] = []
-    for fold in try folds.folds(sampleCount: rows, labels: y.labels) {
+    var warnings: [FitWarning] = []
+    for (index, fold) in try folds.folds(sampleCount: rows, labels: y.labels).enumerated() {
         var model = estimator
         let started = Date()
         try model.fit(x.gathering(fold.training.map(Int32.init)), y.selecting(fold.training))
         seconds.append(Date().timeIntervalSince(started))
+        if let warning = FitWarning.convergence(of: model, fold: index) { warnings.append(warning) }
         scores.append(try scoring.score(model, x.gathering(fold.test.map(Int32.init)), y.selecting(fold.test)))
     }
-    return CrossValidationResult(scoring: scoring.name, foldScores: scores, fitSeconds: seconds)
+    return CrossValidationResult(scoring: scoring.name, foldScores: scores, fitSeconds: seconds, warnings: warnings)
 }
 
 /// The class probabilities each row gets from the model fitted on the other folds ("out of fold"), for calibration

@@ -49,6 +49,17 @@ public struct GridSearch<Model: Estimator> {
     /// - Returns: The ranked candidates and the refitted best estimator.
     /// - Throws: ``ModelSelectionError`` for a continuous range or an empty grid, or the estimator's errors.
     public func fit(_ x: Tensor, _ y: Targets) throws -> SearchResult<Model> {
+        let tried = try trials { model in try crossValidate(model, x, y, folds: folds, scoring: scoring) }
+        return try SearchResult(scoring: scoring.resolved(for: estimator).name, tried: tried) { best in
+            guard refit else { return nil }
+            var model = best
+            try model.fit(x, y)
+            return model
+        }
+    }
+
+    /// Every combination of the grid with its cross-validation result from `evaluate`, in grid order.
+    func trials(_ evaluate: (Model) throws -> CrossValidationResult) throws -> [SearchResult<Model>.Trial] {
         var axes: [(name: String, count: Int, describe: (Int) -> String, apply: (inout Model, Int) -> Void)] = []
         for parameter in grid {
             guard case .finite(let count, let describe, let apply) = parameter.domain else {
@@ -72,16 +83,8 @@ public struct GridSearch<Model: Estimator> {
                 axis.apply(&model, choice)
                 settings.append(SearchSetting(name: axis.name, value: axis.describe(choice)))
             }
-            tried.append(
-                .init(
-                    settings: settings, estimator: model,
-                    result: try crossValidate(model, x, y, folds: folds, scoring: scoring)))
+            tried.append(.init(settings: settings, estimator: model, result: try evaluate(model)))
         }
-        return try SearchResult(scoring: scoring.resolved(for: estimator).name, tried: tried) { best in
-            guard refit else { return nil }
-            var model = best
-            try model.fit(x, y)
-            return model
-        }
+        return tried
     }
 }

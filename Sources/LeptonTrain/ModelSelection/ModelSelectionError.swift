@@ -2,8 +2,11 @@
 public enum ModelSelectionError: Error, Equatable, CustomStringConvertible {
     /// Fewer than 2 folds, or more folds than samples.
     case invalidFoldCount(folds: Int, samples: Int)
-    /// Stratified folds need more members of at least one class than folds.
+    /// Stratified folds need more members of at least one class than folds (no longer thrown: see
+    /// ``classTooSmallForFolds(label:count:folds:)``).
     case classesTooSmallForFolds(folds: Int, largestClass: Int)
+    /// A class has fewer members than folds, so some fold would validate without it.
+    case classTooSmallForFolds(label: Int32, count: Int, folds: Int)
     /// Stratified folds need label targets.
     case stratificationNeedsLabels
     /// Predefined folds use an index outside the data, or leave a fold empty.
@@ -23,6 +26,9 @@ public enum ModelSelectionError: Error, Equatable, CustomStringConvertible {
         case .classesTooSmallForFolds(let folds, let largestClass):
             return "stratified \(folds)-fold needs a class with at least \(folds) members; the largest has "
                 + "\(largestClass)"
+        case .classTooSmallForFolds(let label, let count, let folds):
+            return "stratified \(folds)-fold needs at least \(folds) members of every class; "
+                + "class \(label) has \(count)"
         case .stratificationNeedsLabels:
             return "stratified folds need label targets (.labels)"
         case .invalidPredefinedFold(let fold, let reason):

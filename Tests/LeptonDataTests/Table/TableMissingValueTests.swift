@@ -124,6 +124,9 @@ struct TableMissingValueTests {
         }
         let headerless = try Table(csvText: "1,a\n2,b\n", options: CSVReadOptions(format: CSVFormat(hasHeader: false)))
         #expect(headerless.columnNames == ["column1", "column2"] && headerless.rowCount == 2)
-        #expect(try Table(csvText: "").rowCount == 0)
+        // An empty input is an error (it used to load as a 0 × 0 table, issue 17); a header alone is not.
+        #expect(throws: CSVError(file: "<memory>", problem: .empty)) { try Table(csvText: "") }
+        let headerOnly = try Table(csvText: "a,b\n")
+        #expect(headerOnly.columnNames == ["a", "b"] && headerOnly.rowCount == 0)
     }
 }

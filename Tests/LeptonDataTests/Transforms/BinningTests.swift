@@ -37,7 +37,9 @@ struct BinningTests {
 
     @Test("categorical columns: one bin per category, WoE = ln(%good/%bad), IV = Σ(%good−%bad)·WoE")
     func categoricalWoE() throws {
-        let fitted = try WeightOfEvidence(columns: TransformFixture.categorical, target: "creditability").fit(
+        let fitted = try WeightOfEvidence(
+            columns: TransformFixture.categorical, target: "creditability", minimumCategoryShare: 0
+        ).fit(
             on: credit)
         for entry in fitted.entries {
             let expected = truth["woe"]["categorical"][entry.column]

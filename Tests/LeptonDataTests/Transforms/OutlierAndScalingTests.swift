@@ -34,9 +34,11 @@ struct OutlierAndScalingTests {
         let fitted = try Outliers(.iqr(factor: 2), columns: TransformFixture.numeric, action: .drop).fit(on: credit)
         let kept = truth["outliers"]["iqr_kept_rows"].ints
         #expect(try fitted.keptRows(in: credit) == kept)
-        let dropped = try fitted.apply(to: credit)
+        let dropped = try fitted.dropping(from: credit)
         #expect(dropped.rowCount == kept.count)
         #expect(try dropped.numbers("credit_amount") == kept.map { try credit.numbers("credit_amount")[$0] })
+        // Applying (scoring) never drops: every applicant gets a row (issue 17).
+        #expect(try fitted.apply(to: credit) == credit)
     }
 
     @Test("standard, min-max (to -1...1) and robust scaling match scikit-learn on iris")

@@ -40,7 +40,7 @@ struct ModelSelectionTests {
         #expect(throws: ModelSelectionError.invalidFoldCount(folds: 5, samples: 3)) {
             try FoldStrategy.kFold(5).folds(sampleCount: 3)
         }
-        #expect(throws: ModelSelectionError.classesTooSmallForFolds(folds: 3, largestClass: 2)) {
+        #expect(throws: ModelSelectionError.classTooSmallForFolds(label: 0, count: 2, folds: 3)) {
             try FoldStrategy.stratifiedKFold(3).folds(sampleCount: 4, labels: [0, 0, 1, 1])
         }
         #expect(throws: ModelSelectionError.stratificationNeedsLabels) {

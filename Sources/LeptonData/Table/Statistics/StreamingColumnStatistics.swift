@@ -38,7 +38,10 @@ struct StreamingColumnStatistics {
     }
 
     /// Adds one field; returns why it was rejected if it does not fit the declared type.
-    mutating func add(_ field: UnsafeBufferPointer<UInt8>, missingTokens: MissingTokenMatcher) -> Rejection? {
+    mutating func add(
+        _ field: UnsafeBufferPointer<UInt8>, missingTokens: MissingTokenMatcher,
+        numbers: NumberReader = NumberReader(separator: nil)
+    ) -> Rejection? {
         rows += 1
         if missingTokens.matches(field) {
             missing += 1
@@ -46,7 +49,7 @@ struct StreamingColumnStatistics {
         }
         nonMissing += 1
         if allNumeric {
-            if let value = FieldParsing.number(field) {
+            if let value = numbers.number(field) {
                 if value.isNaN {
                     nanCount += 1
                 } else {

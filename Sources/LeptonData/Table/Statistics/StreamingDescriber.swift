@@ -69,6 +69,7 @@ public enum StreamingDescriber {
         throws -> TableDescription
     {
         let missing = MissingTokenMatcher(options.missingTokens)
+        let numbers = try Table.numberReader(options, reader: reader)
         var columns: [StreamingColumnStatistics] = []
         if let header = reader.header {
             columns = try makeColumns(header, reader: reader, options: options, limits: limits)
@@ -81,7 +82,9 @@ public enum StreamingDescriber {
             }
             rowCount += 1
             for index in columns.indices {
-                guard let rejection = reader.withCurrentField(index, { columns[index].add($0, missingTokens: missing) })
+                guard
+                    let rejection = reader.withCurrentField(
+                        index, { columns[index].add($0, missingTokens: missing, numbers: numbers) })
                 else { continue }
                 let text = reader.currentField(index)
                 let problem: CSVError.Problem

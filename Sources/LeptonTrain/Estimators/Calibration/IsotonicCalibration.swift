@@ -70,9 +70,16 @@ public struct IsotonicCalibration: Codable, Sendable, Hashable {
     /// The calibrated probability of each score: linear interpolation between thresholds, clipped at the ends.
     ///
     /// - Parameter scores: Scores of the same kind as in fitting.
-    /// - Returns: One probability per score (empty input before fitting gives zeros).
-    public func probabilities(_ scores: [Double]) -> [Double] {
-        guard let first = thresholds.first, let last = thresholds.last else { return scores.map { _ in 0 } }
+    /// - Returns: One probability per score.
+    /// - Throws: ``EstimatorError/notFitted(estimator:)`` before fitting; ``EstimatorError/nonFiniteFeature(row:column:value:)``
+    ///   for a NaN or infinite score.
+    public func probabilities(_ scores: [Double]) throws -> [Double] {
+        guard let first = thresholds.first, let last = thresholds.last else {
+            throw EstimatorError.notFitted(estimator: "IsotonicCalibration")
+        }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw EstimatorError.nonFiniteFeature(row: bad, column: 0, value: Float(scores[bad]))
+        }
         return scores.map { score in
             if score <= first { return values[0] }
             if score >= last { return values[values.count - 1] }

@@ -70,8 +70,14 @@ public struct PlattScaling: Codable, Sendable, Hashable {
     ///
     /// - Parameter scores: Scores of the same kind as in fitting.
     /// - Returns: `1 / (1 + exp(a·f + b))` for each.
-    public func probabilities(_ scores: [Double]) -> [Double] {
-        scores.map { 1 / (1 + Foundation.exp(a * $0 + b)) }
+    /// - Throws: ``EstimatorError/notFitted(estimator:)`` before fitting; ``EstimatorError/nonFiniteFeature(row:column:value:)``
+    ///   for a NaN or infinite score.
+    public func probabilities(_ scores: [Double]) throws -> [Double] {
+        guard isFitted else { throw EstimatorError.notFitted(estimator: "PlattScaling") }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw EstimatorError.nonFiniteFeature(row: bad, column: 0, value: Float(scores[bad]))
+        }
+        return scores.map { 1 / (1 + Foundation.exp(a * $0 + b)) }
     }
 
     /// The log loss against smoothed targets, written to avoid overflow.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// k-means clustering: Lloyd's iterations from k-means++ starting centers, the best of several seeded starts.
@@ -28,6 +29,11 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// Lloyd iterations of the best start.
     public private(set) var iterations = 0
 
+    /// The number of clusters the training rows were actually assigned to: fewer than ``clusters`` when the data
+    /// has fewer distinct points than clusters asked for (scikit-learn then warns "Number of distinct clusters
+    /// found smaller than n_clusters"; cross-validation reports a ``FitWarning``).
+    public var distinctClusters: Int { Set(labels).count }
+
     /// Creates an unfitted model.
     ///
     /// - Parameters:
@@ -51,13 +57,18 @@ public struct KMeans: Estimator, Codable, Sendable {
     ///
     /// - Parameter x: Features, `[rows, features]`, at least `clusters` rows.
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite values or too few rows.
-    public mutating func fit(_ x: Tensor) throws {
+    public mutating func fit(_ x: Tensor) throws { try fit(source: x) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix) throws { try fit(source: x) }
+
+    private mutating func fit(source x: some FeatureSource) throws {
         try EstimatorError.require(clusters >= 1, "clusters", clusters, "must be ≥ 1")
         try EstimatorError.require(initializations >= 1, "initializations", initializations, "must be ≥ 1")
         try EstimatorError.require(maxIterations >= 1, "maxIterations", maxIterations, "must be ≥ 1")
         try EstimatorError.require(tolerance >= 0, "tolerance", tolerance, "must be ≥ 0")
         let validated = try FeatureMatrix(validating: x)
-        var features = DoubleMatrix(
+        var features = ClusterMatrix(
             rows: validated.rows, columns: validated.columns, values: validated.doubleValues())
         guard features.rows >= clusters else {
             throw EstimatorError.tooFewSamples(what: "\(clusters) clusters", needed: clusters, actual: features.rows)
@@ -90,14 +101,24 @@ public struct KMeans: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Ignored.
     /// - Throws: ``EstimatorError`` as ``fit(_:)``.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(x) }
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws { try fit(source: x) }
 
     /// The nearest center of each row.
     ///
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.labels` with cluster indices.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         .labels(try squaredDistances(x).map { Int32(Self.nearest($0)) })
     }
 
@@ -106,7 +127,12 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows, clusters]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func transform(_ x: Tensor) throws -> Tensor {
+    public func transform(_ x: Tensor) throws -> Tensor { return try transform(source: x) }
+
+    /// ``transform`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func transform(_ x: DoubleMatrix) throws -> Tensor { return try transform(source: x) }
+
+    private func transform(source x: some FeatureSource) throws -> Tensor {
         let distances = try squaredDistances(x)
         return EstimatorTargets.tensor(
             distances.flatMap { $0.map { $0.squareRoot() } }, rows: distances.count, columns: clusters)
@@ -117,14 +143,19 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `−Σ` squared distance to the nearest center.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func score(_ x: Tensor) throws -> Double {
+    public func score(_ x: Tensor) throws -> Double { return try score(source: x) }
+
+    /// ``score`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func score(_ x: DoubleMatrix) throws -> Double { return try score(source: x) }
+
+    private func score(source x: some FeatureSource) throws -> Double {
         -(try squaredDistances(x).reduce(0) { $0 + ($1.min() ?? 0) })
     }
 
-    private func squaredDistances(_ x: Tensor) throws -> [[Double]] {
+    private func squaredDistances(_ x: some FeatureSource) throws -> [[Double]] {
         guard !centers.isEmpty else { throw EstimatorError.notFitted(estimator: "KMeans") }
         let validated = try FeatureMatrix(validating: x, expectedColumns: centers[0].count, allowEmpty: true)
-        let features = DoubleMatrix(
+        let features = ClusterMatrix(
             rows: validated.rows, columns: validated.columns, values: validated.doubleValues())
         let d = features.columns
         return features.values.withUnsafeBufferPointer { data in
@@ -144,7 +175,7 @@ public struct KMeans: Estimator, Codable, Sendable {
         return best
     }
 
-    private static func meanVariance(_ features: DoubleMatrix) -> Double {
+    private static func meanVariance(_ features: ClusterMatrix) -> Double {
         // The data are centered, so each column's variance is its mean square.
         let total = features.values.reduce(0) { $0 + $1 * $1 }
         return total / Double(features.rows * features.columns)
@@ -152,7 +183,7 @@ public struct KMeans: Estimator, Codable, Sendable {
 }
 
 /// Rows of Double values that k-means rewrites (centers) and reads many times.
-struct DoubleMatrix: Sendable {
+struct ClusterMatrix: Sendable {
     /// The number of rows.
     let rows: Int
     /// The number of columns.

@@ -4,7 +4,7 @@ import LeptonTensor
 /// Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
 enum KMeansPlusPlus {
     /// `count` starting centers drawn from the rows, row-major `count × columns`.
-    static func centers(_ features: DoubleMatrix, count: Int, generator: inout RandomGenerator) -> [Double] {
+    static func centers(_ features: ClusterMatrix, count: Int, generator: inout RandomGenerator) -> [Double] {
         let (n, d) = (features.rows, features.columns)
         let trials = 2 + Int(Foundation.log(Double(count)))
         var centers = [Double]()
@@ -37,7 +37,7 @@ enum KMeansPlusPlus {
         return centers
     }
 
-    private static func distances(_ features: DoubleMatrix, toRow center: Int) -> [Double] {
+    private static func distances(_ features: ClusterMatrix, toRow center: Int) -> [Double] {
         let d = features.columns
         return features.values.withUnsafeBufferPointer { data in
             (0..<features.rows).map {
@@ -62,7 +62,7 @@ struct LloydIterations {
     }
 
     /// The data (centered).
-    let features: DoubleMatrix
+    let features: ClusterMatrix
     /// k.
     let clusters: Int
     /// The most iterations.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// A model that learns from features and targets and then predicts: the one protocol that classical models
@@ -30,6 +31,39 @@ public protocol Estimator {
     /// - Returns: One prediction per row.
     /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
     func predict(_ x: Tensor) throws -> Targets
+
+    /// Learns from Double features. The classical estimators keep every digit (Float keeps about seven significant
+    /// ones, see `DoubleMatrix`); the default narrows to a Float tensor and calls ``fit(_:_:)-(Tensor,_)``.
+    ///
+    /// - Parameters:
+    ///   - x: Features, `[rows, features]`, all finite.
+    ///   - y: Targets, one per row.
+    /// - Throws: ``EstimatorError`` when the data does not suit the estimator.
+    mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws
+
+    /// Predicts targets for Double features (see ``fit(_:_:)-(DoubleMatrix,_)``).
+    ///
+    /// - Parameter x: Features, `[rows, features]` with as many features as in training.
+    /// - Returns: One prediction per row.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    func predict(_ x: DoubleMatrix) throws -> Targets
+}
+
+extension Estimator {
+    /// Narrows `x` to a Float tensor and fits on it.
+    ///
+    /// - Parameters:
+    ///   - x: Features, `[rows, features]`.
+    ///   - y: Targets, one per row.
+    /// - Throws: ``EstimatorError`` when the data does not suit the estimator.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(x.floatTensor, y) }
+
+    /// Narrows `x` to a Float tensor and predicts from it.
+    ///
+    /// - Parameter x: Features, `[rows, features]`.
+    /// - Returns: One prediction per row.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { try predict(x.floatTensor) }
 }
 
 /// An estimator that predicts one of a fixed set of class labels.
@@ -47,6 +81,22 @@ public protocol ProbabilisticClassifier: Classifier {
     /// - Returns: `[rows, classes.count]`; each row sums to 1, columns in ``Classifier/classes`` order.
     /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
     func predictProbabilities(_ x: Tensor) throws -> Tensor
+
+    /// The probability of each class for Double features (the default narrows them to Float).
+    ///
+    /// - Parameter x: Features, `[rows, features]`.
+    /// - Returns: `[rows, classes.count]`.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor
+}
+
+extension ProbabilisticClassifier {
+    /// Narrows `x` to a Float tensor and computes the probabilities from it.
+    ///
+    /// - Parameter x: Features, `[rows, features]`.
+    /// - Returns: `[rows, classes.count]`.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { try predictProbabilities(x.floatTensor) }
 }
 
 /// A classifier with a real-valued decision function: larger means more confidently the positive class (binary)
@@ -58,4 +108,20 @@ public protocol MarginClassifier: Classifier {
     /// - Returns: `[rows]` for two classes (positive favours `classes[1]`), `[rows, classes.count]` otherwise.
     /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
     func decisionFunction(_ x: Tensor) throws -> Tensor
+
+    /// The decision values for Double features (the default narrows them to Float).
+    ///
+    /// - Parameter x: Features, `[rows, features]`.
+    /// - Returns: `[rows]` for two classes, `[rows, classes.count]` otherwise.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    func decisionFunction(_ x: DoubleMatrix) throws -> Tensor
+}
+
+extension MarginClassifier {
+    /// Narrows `x` to a Float tensor and computes the decision values from it.
+    ///
+    /// - Parameter x: Features, `[rows, features]`.
+    /// - Returns: `[rows]` for two classes, `[rows, classes.count]` otherwise.
+    /// - Throws: ``EstimatorError`` when the estimator is not fitted or `x` does not match it.
+    public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { try decisionFunction(x.floatTensor) }
 }

@@ -1,49 +1,69 @@
+import LeptonData
 import LeptonTensor
 
-/// Validated features for the solvers: the caller's Float tensor itself (no copy), checked to be a finite
-/// `[rows, features]` matrix. Solvers read the Float rows and compute in Double — Float values are exact in Double,
-/// so converting inside the loops loses nothing, and the data is read at half the memory traffic of a Double copy.
+/// Validated features for the solvers: a finite `[rows, features]` matrix held in Double, so features such as Unix
+/// times or large amounts keep every digit (a Float tensor converts exactly; a ``DoubleMatrix`` is used as it is).
 struct FeatureMatrix: Sendable {
     /// The number of rows (samples).
-    let rows: Int
+    var rows: Int { storage.rows }
     /// The number of columns (features).
-    let columns: Int
+    var columns: Int { storage.columns }
     /// The values, `[rows, columns]`, row-major.
-    let storage: Tensor
+    let storage: DoubleMatrix
 
-    /// Wraps values already known to be finite.
+    /// Wraps Float values already known to be finite.
     init(rows: Int, columns: Int, values: [Float]) {
         precondition(values.count == rows * columns, "FeatureMatrix: \(values.count) values for \(rows)×\(columns)")
-        self.rows = rows
-        self.columns = columns
-        storage = Tensor(values, shape: [rows, columns])
+        // The count was checked just above.
+        storage = try! DoubleMatrix(rows: rows, columns: columns, values: values.map(Double.init))
     }
 
-    /// Validates features.
+    /// Validates Float features.
     ///
     /// - Parameters:
     ///   - x: A `[rows, features]` tensor.
     ///   - expectedColumns: The feature count the estimator was fitted with, if any.
     ///   - allowEmpty: Whether zero rows are acceptable (prediction) or not (training).
     init(validating x: Tensor, expectedColumns: Int? = nil, allowEmpty: Bool = false) throws {
-        (rows, columns) = try Self.checkShape(x, expectedColumns: expectedColumns, allowEmpty: allowEmpty)
+        let (rows, columns) = try Self.checkShape(x, expectedColumns: expectedColumns, allowEmpty: allowEmpty)
         try Self.checkFinite(x)
+        // The tensor's shape gives the count.
+        storage = try! DoubleMatrix(rows: rows, columns: columns, values: x.scalars.map(Double.init))
+    }
+
+    /// Validates Double features.
+    ///
+    /// - Parameters:
+    ///   - x: The features.
+    ///   - expectedColumns: The feature count the estimator was fitted with, if any.
+    ///   - allowEmpty: Whether zero rows are acceptable (prediction) or not (training).
+    init(validating x: DoubleMatrix, expectedColumns: Int? = nil, allowEmpty: Bool = false) throws {
+        if let expectedColumns, x.columns != expectedColumns {
+            throw EstimatorError.featureCountMismatch(expected: expectedColumns, actual: x.columns)
+        }
+        if x.columns == 0 || (x.rows == 0 && !allowEmpty) {
+            throw EstimatorError.emptyFeatures(shape: [x.rows, x.columns])
+        }
+        if let index = x.values.firstIndex(where: { !$0.isFinite }) {
+            throw EstimatorError.nonFiniteFeature(
+                row: index / x.columns, column: index % x.columns, value: Float(x.values[index]))
+        }
         storage = x
     }
 
     /// Calls `body` with the row-major values.
-    func withValues<Result>(_ body: (UnsafePointer<Float>) throws -> Result) rethrows -> Result {
-        try storage.withUnsafeBufferPointer { buffer in
+    func withValues<Result>(_ body: (UnsafePointer<Double>) throws -> Result) rethrows -> Result {
+        try storage.values.withUnsafeBufferPointer { buffer in
             // A matrix with a zero extent has no storage to point at; no loop reads through the pointer then.
             guard let base = buffer.baseAddress else {
-                return try [Float(0)].withUnsafeBufferPointer { try body($0.baseAddress!) }
+                return try [Double(0)].withUnsafeBufferPointer { try body($0.baseAddress!) }
             }
             return try body(base)
         }
     }
 
     /// The values as Double, row-major (a copy, for solvers that rewrite the data).
-    func doubleValues() -> [Double] { storage.scalars.map(Double.init) }
+    func doubleValues() -> [Double] { storage.values }
 
     /// Checks that `x` is a `[rows, features]` matrix of the expected width and returns its extents.
     static func checkShape(_ x: Tensor, expectedColumns: Int?, allowEmpty: Bool) throws -> (rows: Int, columns: Int) {
@@ -92,7 +112,7 @@ struct FeatureMatrix: Sendable {
             result.withUnsafeMutableBufferPointer { target in
                 for row in 0..<rows {
                     for column in 0..<columns {
-                        target[column * rows + row] = Double(x[row * columns + column]) - means[column]
+                        target[column * rows + row] = x[row * columns + column] - means[column]
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Linear regression with combined L1 and L2 penalties, fitted by cyclic coordinate descent with scikit-learn's
@@ -55,7 +56,12 @@ public struct ElasticNet: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Value targets, `[rows]` or `[rows, 1]`.
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite values or label targets.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try EstimatorError.require(alpha >= 0 && alpha.isFinite, "alpha", alpha, "must be finite and ≥ 0")
         try EstimatorError.require((0...1).contains(l1Ratio), "l1Ratio", l1Ratio, "must be in [0, 1]")
         try EstimatorError.require(tolerance >= 0, "tolerance", tolerance, "must be ≥ 0")
@@ -81,7 +87,12 @@ public struct ElasticNet: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` has the wrong shape or non-finite values.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "ElasticNet") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients.count, allowEmpty: true)
         return EstimatorTargets.valuesTarget(
@@ -139,12 +150,25 @@ public struct Lasso: Estimator, Codable, Sendable {
         try model.fit(x, y)
     }
 
+    /// ``fit(_:_:)-(Tensor,_)`` on Double features, which keep every digit (see `DoubleMatrix`).
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws {
+        model = ElasticNet(
+            alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept, tolerance: tolerance, maxIterations: maxIterations)
+        try model.fit(x, y)
+    }
+
     /// Predicts `x·w + b`.
     ///
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets {
+        guard !model.coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "Lasso") }
+        return try model.predict(x)
+    }
+
+    /// ``predict(_:)-(Tensor)`` on Double features, which keep every digit (see `DoubleMatrix`).
+    public func predict(_ x: DoubleMatrix) throws -> Targets {
         guard !model.coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "Lasso") }
         return try model.predict(x)
     }

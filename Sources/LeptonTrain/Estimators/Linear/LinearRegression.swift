@@ -1,11 +1,12 @@
+import LeptonData
 import LeptonTensor
 
 /// Ordinary least squares: the `w`, `b` minimising `‖y − X·w − b‖²`.
 ///
-/// The intercept comes from centering. Small or wide problems are solved by Householder QR with column pivoting
-/// (a rank-deficient problem gets the basic solution: coefficients of dependent columns are zero, where
-/// scikit-learn's SVD-based solver returns the minimum-norm one). Tall, large problems use the normal equations
-/// with Cholesky and iterative refinement, falling back to QR when the columns are (nearly) collinear.
+/// The intercept comes from centering. Small or wide problems are solved by Householder QR with column pivoting;
+/// a rank-deficient problem (collinear columns, or more features than rows) gets the minimum-norm least-squares
+/// solution, as scikit-learn's SVD-based solver. Tall, large problems use the normal equations with Cholesky and
+/// iterative refinement, falling back to QR when the columns are (nearly) collinear.
 public struct LinearRegression: Estimator, Codable, Sendable {
     /// How the least-squares problem is solved.
     public enum Solver: String, Codable, Sendable, Hashable {
@@ -44,7 +45,12 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Value targets, `[rows]` or `[rows, 1]`.
     /// - Throws: ``EstimatorError`` for bad shapes, non-finite values or label targets.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         let features = try FeatureMatrix(validating: x)
         let targets = try EstimatorTargets.values(y, rows: features.rows, estimator: "LinearRegression")
         let problem = CenteredRegressionProblem(features: features, targets: targets, fitIntercept: fitIntercept)
@@ -60,7 +66,7 @@ public struct LinearRegression: Estimator, Codable, Sendable {
         } else {
             let factorization = PivotedQR(
                 columnMajor: problem.centeredColumns(), rows: features.rows, columns: features.columns)
-            coefficients = factorization.solveLeastSquares(problem.centeredTargets)
+            coefficients = factorization.solveMinimumNorm(problem.centeredTargets)
             rank = factorization.rank
         }
         intercept = problem.intercept(for: coefficients)
@@ -71,7 +77,12 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` has the wrong shape or non-finite values.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "LinearRegression") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients.count, allowEmpty: true)
         return EstimatorTargets.valuesTarget(

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Ridge regression: the `w`, `b` minimising `‖y − X·w − b‖² + α·‖w‖²`, as scikit-learn's `Ridge(alpha)`.
@@ -5,7 +6,9 @@ import LeptonTensor
 /// The intercept is not penalised: features and targets are centered, the coefficients solve
 /// `(X_cᵀ·X_c + α·I)·w = X_cᵀ·y_c` by Cholesky (in Double; for tall, large data the Gram matrix is formed with the
 /// SGEMM kernel and the solution corrected by iterative refinement against exact residuals), and
-/// `b = mean(y) − mean(x)·w`.
+/// `b = mean(y) − mean(x)·w`. With more features than rows and α > 0 the same solution comes from the `n × n` dual
+/// system `w = X_cᵀ·(X_c·X_cᵀ + α·I)⁻¹·y_c`. With α = 0 and collinear columns (more features than rows included)
+/// the answer is the minimum-norm least-squares solution, as scikit-learn's.
 public struct Ridge: Estimator, Codable, Sendable {
     /// The penalty α ≥ 0 on the squared coefficients.
     public var alpha: Double
@@ -32,18 +35,26 @@ public struct Ridge: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Value targets, `[rows]` or `[rows, 1]`.
     /// - Throws: ``EstimatorError`` for a negative α, bad shapes, non-finite values or label targets.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try EstimatorError.require(alpha >= 0 && alpha.isFinite, "alpha", alpha, "must be finite and ≥ 0")
         let features = try FeatureMatrix(validating: x)
         let targets = try EstimatorTargets.values(y, rows: features.rows, estimator: "Ridge")
         let problem = CenteredRegressionProblem(features: features, targets: targets, fitIntercept: fitIntercept)
-        if let solution = NormalEquations.solve(problem, alpha: alpha) {
+        let wide = features.columns > features.rows
+        if wide, alpha > 0, let solution = DualRidge.solve(problem, alpha: alpha) {
+            coefficients = solution
+        } else if !wide, let solution = NormalEquations.solve(problem, alpha: alpha) {
             coefficients = solution
         } else {
-            // α = 0 with collinear columns: the least-squares solution by pivoted QR.
+            // α = 0 with collinear columns or more features than rows: the minimum-norm least-squares solution.
             let factorization = PivotedQR(
                 columnMajor: problem.centeredColumns(), rows: features.rows, columns: features.columns)
-            coefficients = factorization.solveLeastSquares(problem.centeredTargets)
+            coefficients = factorization.solveMinimumNorm(problem.centeredTargets)
         }
         intercept = problem.intercept(for: coefficients)
     }
@@ -53,7 +64,12 @@ public struct Ridge: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` has the wrong shape or non-finite values.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "Ridge") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients.count, allowEmpty: true)
         return EstimatorTargets.valuesTarget(

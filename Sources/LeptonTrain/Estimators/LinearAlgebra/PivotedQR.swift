@@ -140,4 +140,58 @@ struct PivotedQR: Sendable {
         for k in 0..<rank { solution[permutation[k]] = y[k] }
         return solution
     }
+
+    /// The minimum-norm least-squares solution of `A·x ≈ b` (scikit-learn's and LAPACK `gelsd`'s answer when `A`
+    /// is rank-deficient, more columns than rows included).
+    ///
+    /// With `A·P = Q·[R₁₁ R₁₂; 0 0]` (rank r) and the basic solution `z` (``solveLeastSquares(_:)``), every
+    /// least-squares solution is the basic one plus a null-space vector, and the row space of `A` is spanned by
+    /// `V = P·[I; Wᵀ]`, `W = R₁₁⁻¹·R₁₂`. The minimum-norm solution is the projection of the basic one on it:
+    /// `x = P·[I; Wᵀ]·(I + W·Wᵀ)⁻¹·z`, an `r × r` positive definite system (its eigenvalues are at least 1).
+    ///
+    /// - Parameter b: `rows` values.
+    /// - Returns: `columns` coefficients, in the original column order.
+    func solveMinimumNorm(_ b: [Double]) -> [Double] {
+        let basic = solveLeastSquares(b)
+        let r = rank
+        let free = columns - r
+        guard r > 0, free > 0 else { return basic }
+        let z = (0..<r).map { basic[permutation[$0]] }
+        // W = R₁₁⁻¹·R₁₂, one column per free column (column-major, r rows).
+        var w = [Double](repeating: 0, count: r * free)
+        factors.withUnsafeBufferPointer { buffer in
+            guard let a = buffer.baseAddress else { return }
+            for j in 0..<free {
+                let source = a + (r + j) * rows
+                for k in stride(from: r - 1, through: 0, by: -1) {
+                    var sum = source[k]
+                    for i in (k + 1)..<r { sum -= a[i * rows + k] * w[j * r + i] }
+                    w[j * r + k] = sum / a[k * rows + k]
+                }
+            }
+        }
+        // G = I + W·Wᵀ (r × r, row-major; symmetric).
+        var gram = [Double](repeating: 0, count: r * r)
+        for j in 0..<free {
+            for i in 0..<r {
+                let value = w[j * r + i]
+                if value == 0 { continue }
+                for k in 0...i { gram[i * r + k] += value * w[j * r + k] }
+            }
+        }
+        for i in 0..<r {
+            gram[i * r + i] += 1
+            for k in 0..<i { gram[k * r + i] = gram[i * r + k] }
+        }
+        guard let factor = Cholesky(gram, size: r) else { return basic }
+        let u = factor.solve(z)
+        var solution = [Double](repeating: 0, count: columns)
+        for k in 0..<r { solution[permutation[k]] = u[k] }
+        for j in 0..<free {
+            var sum = 0.0
+            for i in 0..<r { sum += w[j * r + i] * u[i] }
+            solution[permutation[r + j]] = sum
+        }
+        return solution
+    }
 }

@@ -126,6 +126,62 @@ enum VectorKernels {
         }
     }
 
+    /// The dot products of four Double rows with one Double vector, computed together so the four sums run in
+    /// parallel and the vector is loaded once.
+    static func dot4(
+        _ rows: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>),
+        _ b: UnsafePointer<Double>, count: Int
+    ) -> (Double, Double, Double, Double) {
+        var sum0 = SIMD4<Double>()
+        var sum1 = SIMD4<Double>()
+        var sum2 = SIMD4<Double>()
+        var sum3 = SIMD4<Double>()
+        var index = 0
+        while index + 4 <= count {
+            let vector = load(b + index)
+            sum0 = load(rows.0 + index) * vector + sum0
+            sum1 = load(rows.1 + index) * vector + sum1
+            sum2 = load(rows.2 + index) * vector + sum2
+            sum3 = load(rows.3 + index) * vector + sum3
+            index += 4
+        }
+        var totals = (sum0.sum(), sum1.sum(), sum2.sum(), sum3.sum())
+        while index < count {
+            totals.0 += rows.0[index] * b[index]
+            totals.1 += rows.1[index] * b[index]
+            totals.2 += rows.2[index] * b[index]
+            totals.3 += rows.3[index] * b[index]
+            index += 1
+        }
+        return totals
+    }
+
+    /// `y[i] += Σ_r alphas_r·rows_r[i]` for four Double rows: one pass over `y` instead of four.
+    static func axpy4(
+        _ alphas: (Double, Double, Double, Double),
+        _ rows: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>),
+        _ y: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        let scale0 = SIMD4<Double>(repeating: alphas.0)
+        let scale1 = SIMD4<Double>(repeating: alphas.1)
+        let scale2 = SIMD4<Double>(repeating: alphas.2)
+        let scale3 = SIMD4<Double>(repeating: alphas.3)
+        var index = 0
+        while index + 4 <= count {
+            let sum =
+                (load(rows.0 + index) * scale0 + load(rows.1 + index) * scale1)
+                + (load(rows.2 + index) * scale2 + load(rows.3 + index) * scale3)
+            store(sum + load(y + index), y + index)
+            index += 4
+        }
+        while index < count {
+            y[index] +=
+                (alphas.0 * rows.0[index] + alphas.1 * rows.1[index])
+                + (alphas.2 * rows.2[index] + alphas.3 * rows.3[index])
+            index += 1
+        }
+    }
+
     /// `Σ a[i]·b[i]`.
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
         var sum0 = SIMD4<Double>()

@@ -94,7 +94,7 @@ struct LogisticObjective {
 
     /// The weighted loss of `rows`; adds each output's gradient (d coefficients then the intercept) into `gradient`.
     private func accumulate(
-        rows: Range<Int>, x: UnsafePointer<Float>, weights: UnsafePointer<Double>, intercepts: [Double],
+        rows: Range<Int>, x: UnsafePointer<Double>, weights: UnsafePointer<Double>, intercepts: [Double],
         gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         if outputs == 1 {
@@ -131,7 +131,7 @@ struct LogisticObjective {
 
     /// The binary case, four rows at a time: `loss = log(1 + e^z) − y·z`, `∂loss/∂z = σ(z) − y`.
     private func accumulateBinary(
-        rows: Range<Int>, x: UnsafePointer<Float>, weights: UnsafePointer<Double>, intercept: Double,
+        rows: Range<Int>, x: UnsafePointer<Double>, weights: UnsafePointer<Double>, intercept: Double,
         gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         let d = features.columns

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonTensor
 
 /// Logistic regression, binary or multinomial (softmax), with scikit-learn's objective:
@@ -55,6 +56,13 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     public private(set) var iterations = 0
     /// Whether the last fit met the tolerance within ``maxIterations``.
     public private(set) var converged = false
+    /// Whether an unpenalised fit found the classes perfectly separated: every training row lies strictly on its
+    /// own class's side. The maximum-likelihood coefficients then do not exist (they grow without bound, so the
+    /// reported ones depend on the iteration limit), as statsmodels' `PerfectSeparationError` says; use a penalty.
+    /// Always `false` with a penalty.
+    public var perfectSeparation: Bool { separation ?? false }
+    /// Stored optionally so that encodings from before the diagnostic existed still decode.
+    private var separation: Bool?
 
     /// Creates an unfitted model.
     ///
@@ -87,7 +95,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     ///   - y: Class labels, at least two distinct.
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite features, value targets or
     ///   a single class.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try validateHyperparameters()
         let features = try FeatureMatrix(validating: x)
         let encoding = try LabelEncoding(y, rows: features.rows, estimator: "LogisticRegression")
@@ -117,6 +130,26 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
         }
         iterations = result.iterations
         converged = result.converged
+        separation =
+            penalty == .none && Self.separates(features, encoding.indices, coefficients, intercepts)
+    }
+
+    /// Whether the linear scores put every row strictly on its own class's side.
+    private static func separates(
+        _ features: FeatureMatrix, _ classIndices: [Int], _ coefficients: [[Double]], _ intercepts: [Double]
+    ) -> Bool {
+        let outputs = coefficients.count
+        let scores = LinearPrediction.scores(features, coefficients: coefficients, intercepts: intercepts)
+        for (row, label) in classIndices.enumerated() {
+            if outputs == 1 {
+                let score = scores[row]
+                if label == 1 ? !(score > 0) : !(score < 0) { return false }
+            } else {
+                let own = scores[row * outputs + label]
+                for other in 0..<outputs where other != label && !(own > scores[row * outputs + other]) { return false }
+            }
+        }
+        return true
     }
 
     private func validateHyperparameters() throws {
@@ -133,7 +166,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows]` for two classes (positive favours `classes[1]`), `[rows, classes]` otherwise.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func decisionFunction(_ x: Tensor) throws -> Tensor {
+    public func decisionFunction(_ x: Tensor) throws -> Tensor { return try decisionFunction(source: x) }
+
+    /// ``decisionFunction`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { return try decisionFunction(source: x) }
+
+    private func decisionFunction(source x: some FeatureSource) throws -> Tensor {
         LinearPrediction.scoreTensor(try linearScores(x), outputs: coefficients.count)
     }
 
@@ -142,7 +180,12 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows, classes.count]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predictProbabilities(_ x: Tensor) throws -> Tensor {
+    public func predictProbabilities(_ x: Tensor) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    /// ``predictProbabilities`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    private func predictProbabilities(source x: some FeatureSource) throws -> Tensor {
         let probabilities = try probabilityRows(x)
         return EstimatorTargets.tensor(probabilities, rows: probabilities.count / classes.count, columns: classes.count)
     }
@@ -152,12 +195,17 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.labels`, one per row.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         .labels(LinearPrediction.labels(scores: try linearScores(x), outputs: coefficients.count, classes: classes))
     }
 
     /// Probabilities, row-major `[rows × classes]`, in Double.
-    func probabilityRows(_ x: Tensor) throws -> [Double] {
+    func probabilityRows(_ x: some FeatureSource) throws -> [Double] {
         let scores = try linearScores(x)
         if coefficients.count == 1 {
             return scores.flatMap { z -> [Double] in
@@ -180,7 +228,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     }
 
     /// Scores, row-major `[rows × outputs]`, in Double.
-    private func linearScores(_ x: Tensor) throws -> [Double] {
+    private func linearScores(_ x: some FeatureSource) throws -> [Double] {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "LogisticRegression") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients[0].count, allowEmpty: true)
         return LinearPrediction.scores(features, coefficients: coefficients, intercepts: intercepts)

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// k-nearest-neighbour classification: each row gets the class with the largest (weighted) vote among its `k`
@@ -30,7 +31,12 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     ///   - y: Class labels, at least two distinct.
     /// - Throws: ``EstimatorError`` for k < 1 or larger than the rows, bad shapes, non-finite features, value
     ///   targets or a single class.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try EstimatorError.require(neighbors >= 1, "neighbors", neighbors, "must be ≥ 1")
         let index = try NeighborIndex(x)
         guard neighbors <= index.rows else {
@@ -47,7 +53,12 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows, classes.count]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predictProbabilities(_ x: Tensor) throws -> Tensor {
+    public func predictProbabilities(_ x: Tensor) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    /// ``predictProbabilities`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { return try predictProbabilities(source: x) }
+
+    private func predictProbabilities(source x: some FeatureSource) throws -> Tensor {
         let votes = try classVotes(x)
         let probabilities = votes.flatMap { row -> [Double] in
             let total = row.reduce(0, +)
@@ -61,7 +72,12 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.labels`, one per row.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         .labels(
             try classVotes(x).map { row in
                 var best = 0
@@ -70,7 +86,7 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
             })
     }
 
-    private func classVotes(_ x: Tensor) throws -> [[Double]] {
+    private func classVotes(_ x: some FeatureSource) throws -> [[Double]] {
         guard let index else { throw EstimatorError.notFitted(estimator: "KNearestNeighborsClassifier") }
         return try index.nearest(x, k: neighbors).map { found in
             var votes = [Double](repeating: 0, count: classes.count)
@@ -108,7 +124,12 @@ public struct KNearestNeighborsRegressor: Estimator, Codable, Sendable {
     ///   - x: Features, `[rows, features]`.
     ///   - y: Value targets, `[rows]` or `[rows, 1]`.
     /// - Throws: ``EstimatorError`` for k < 1 or larger than the rows, bad shapes, non-finite values or label targets.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try EstimatorError.require(neighbors >= 1, "neighbors", neighbors, "must be ≥ 1")
         let index = try NeighborIndex(x)
         guard neighbors <= index.rows else {
@@ -123,7 +144,12 @@ public struct KNearestNeighborsRegressor: Estimator, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.values` of shape `[rows]`.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         guard let index else { throw EstimatorError.notFitted(estimator: "KNearestNeighborsRegressor") }
         let values = try index.nearest(x, k: neighbors).map { found in
             let weights = weighting.weights(found)

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// A linear support vector classifier trained by dual coordinate descent, as liblinear (scikit-learn's `LinearSVC`
@@ -77,7 +78,12 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     ///   - y: Class labels, at least two distinct.
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite features, value targets or
     ///   a single class.
-    public mutating func fit(_ x: Tensor, _ y: Targets) throws {
+    public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
+
+    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
+
+    private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
         try EstimatorError.require(c > 0 && c.isFinite, "c", c, "must be finite and > 0")
         try EstimatorError.require(interceptScaling > 0, "interceptScaling", interceptScaling, "must be > 0")
         try EstimatorError.require(tolerance > 0, "tolerance", tolerance, "must be > 0")
@@ -118,7 +124,12 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `[rows]` for two classes (positive favours `classes[1]`), `[rows, classes]` otherwise.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func decisionFunction(_ x: Tensor) throws -> Tensor {
+    public func decisionFunction(_ x: Tensor) throws -> Tensor { return try decisionFunction(source: x) }
+
+    /// ``decisionFunction`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { return try decisionFunction(source: x) }
+
+    private func decisionFunction(source x: some FeatureSource) throws -> Tensor {
         LinearPrediction.scoreTensor(try linearScores(x), outputs: coefficients.count)
     }
 
@@ -127,12 +138,17 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     /// - Parameter x: Features, `[rows, features]`.
     /// - Returns: `.labels`, one per row.
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
-    public func predict(_ x: Tensor) throws -> Targets {
+    public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
+
+    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
+
+    private func predict(source x: some FeatureSource) throws -> Targets {
         .labels(LinearPrediction.labels(scores: try linearScores(x), outputs: coefficients.count, classes: classes))
     }
 
     /// Scores, row-major `[rows × outputs]`, in Double.
-    private func linearScores(_ x: Tensor) throws -> [Double] {
+    private func linearScores(_ x: some FeatureSource) throws -> [Double] {
         guard !coefficients.isEmpty else { throw EstimatorError.notFitted(estimator: "LinearSVC") }
         let features = try FeatureMatrix(validating: x, expectedColumns: coefficients[0].count, allowEmpty: true)
         return LinearPrediction.scores(features, coefficients: coefficients, intercepts: intercepts)
