@@ -9,7 +9,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Lepton", targets: ["Lepton"]),
-        .library(name: "LeptonKernels", targets: ["LeptonKernels"]),
         .library(name: "LeptonTensor", targets: ["LeptonTensor"]),
         .library(name: "LeptonLayers", targets: ["LeptonLayers"]),
         .library(name: "LeptonData", targets: ["LeptonData"]),
@@ -31,7 +30,9 @@ let package = Package(
         .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonTensor"]),
-        .target(name: "LeptonTrain", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers"]),
+        .target(
+            name: "LeptonTrain",
+            dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         .target(
             name: "LeptonDeploy",
             dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
@@ -45,9 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Lepton",
-            dependencies: [
-                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
-            ]
+            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy"]
         ),
         .executableTarget(
             name: "LeptonBench", dependencies: ["Lepton", "LeptonKernels"], path: "Benchmarks/LeptonBench"),
@@ -72,7 +71,8 @@ let package = Package(
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonTrainTests",
-            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTrain", "LeptonTestSupport"], exclude: ["Resources"]),
+            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonTestSupport"],
+            exclude: ["Resources"]),
         .testTarget(
             name: "LeptonDeployTests",
             dependencies: [

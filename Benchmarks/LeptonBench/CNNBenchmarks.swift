@@ -1,5 +1,6 @@
 import Foundation
 import Lepton
+import LeptonKernels
 
 /// The reference CNN of the design (Keras' MNIST example), with a softmax output.
 func referenceCNN(seed: UInt64) -> Sequential {

@@ -1,4 +1,5 @@
 import Lepton
+import LeptonKernels
 
 /// `lepton-bench elementwise`: relu, add and the fused axpy (`0.5·x + y`) over 10,000,000 floats through the
 /// `Tensor` API, written into existing storage (`applying(_:into:)`, `combine(_:_:_:into:)`, `axpy(_:_:_:into:)`),

@@ -39,7 +39,7 @@ func runTimedFit(_ arguments: ClassicalArguments) throws {
     let train = try NumericData(csv: try arguments.string("data"), targetColumn: targetColumn)
     let test = try NumericData(csv: try arguments.string("test"), targetColumn: targetColumn)
     let repeats = try arguments.integer("repeats", default: 7)
-    ThreadPool.shared.threadCount = try arguments.integer("threads", default: 1)
+    ComputeThreads.count = try arguments.integer("threads", default: 1)
     let report = try EstimatorFactory.withEstimator(name, settings: arguments.settings) { estimator in
         var model = estimator
         let classifier = estimator is any Classifier
@@ -59,7 +59,7 @@ func runTimedFit(_ arguments: ClassicalArguments) throws {
     }
     let sorted = report.0.sorted()
     try emit([
-        "command": "time", "estimator": name, "threads": ThreadPool.shared.threadCount,
+        "command": "time", "estimator": name, "threads": ComputeThreads.count,
         "rows": train.features.shape[0], "features": train.features.shape[1],
         "median_seconds": sorted[sorted.count / 2],
         "min_seconds": sorted[0], "times": report.0, "test_score": report.1, "iterations": report.2 ?? NSNull(),

@@ -1,8 +1,9 @@
-// The umbrella module: `import Lepton` brings in every Lepton library module.
+// The umbrella module: `import Lepton` brings in every user-facing Lepton library module. The kernels
+// (LeptonKernels) are plumbing with package-level access; their one user knob, the thread count, is
+// `ComputeThreads` in LeptonTensor.
 
 @_exported import LeptonData
 @_exported import LeptonDeploy
-@_exported import LeptonKernels
 @_exported import LeptonLayers
 @_exported import LeptonTensor
 @_exported import LeptonTrain

@@ -6,7 +6,7 @@ struct ExampleOptions {
     var dataDirectory: URL
     var epochs = 10
     var batchSize = 32
-    var threads = ThreadPool.processorCount
+    var threads = ComputeThreads.available
     var seed: UInt64 = 0
     var curveFile = URL(fileURLWithPath: "mnist-training.svg")
 

@@ -10,7 +10,7 @@ import Foundation
 import Lepton
 
 let options = try ExampleOptions.parse(CommandLine.arguments.dropFirst())
-ThreadPool.shared.threadCount = options.threads
+ComputeThreads.count = options.threads
 
 let mnist = try MNISTFiles(directory: options.dataDirectory)
 let (trainImages, trainLabels) = (mnist.train.images, mnist.train.labels)

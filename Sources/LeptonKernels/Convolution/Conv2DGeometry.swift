@@ -16,35 +16,35 @@ public struct Conv2DGeometry: Sendable, Hashable {
     }
 
     /// Images in the batch.
-    public let batch: Int
+    package let batch: Int
     /// Input height.
-    public let height: Int
+    package let height: Int
     /// Input width.
-    public let width: Int
+    package let width: Int
     /// Channels of the input.
-    public let inChannels: Int
+    package let inChannels: Int
     /// Channels of the output (filters).
-    public let outChannels: Int
+    package let outChannels: Int
     /// Kernel height.
-    public let kernelHeight: Int
+    package let kernelHeight: Int
     /// Kernel width.
-    public let kernelWidth: Int
+    package let kernelWidth: Int
     /// Vertical step between windows.
-    public let strideHeight: Int
+    package let strideHeight: Int
     /// Horizontal step between windows.
-    public let strideWidth: Int
+    package let strideWidth: Int
     /// Vertical spacing of kernel taps (1 for a dense kernel).
-    public let dilationHeight: Int
+    package let dilationHeight: Int
     /// Horizontal spacing of kernel taps.
-    public let dilationWidth: Int
+    package let dilationWidth: Int
     /// Zero rows above the input.
-    public let padTop: Int
+    package let padTop: Int
     /// Zero rows below the input.
-    public let padBottom: Int
+    package let padBottom: Int
     /// Zero columns left of the input.
-    public let padLeft: Int
+    package let padLeft: Int
     /// Zero columns right of the input.
-    public let padRight: Int
+    package let padRight: Int
 
     /// Creates the geometry and resolves the padding.
     ///
@@ -64,7 +64,7 @@ public struct Conv2DGeometry: Sendable, Hashable {
     ///   - dilationHeight: Vertical dilation (≥ 1).
     ///   - dilationWidth: Horizontal dilation (≥ 1).
     ///   - padding: The padding rule.
-    public init(
+    package init(
         batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
         strideHeight: Int = 1, strideWidth: Int = 1, dilationHeight: Int = 1, dilationWidth: Int = 1,
         padding: Padding = .valid
@@ -95,23 +95,23 @@ public struct Conv2DGeometry: Sendable, Hashable {
     }
 
     /// Output height (0 when the dilated kernel does not fit the padded input).
-    public var outHeight: Int {
+    package var outHeight: Int {
         outputLength(height + padTop + padBottom, window: (kernelHeight - 1) * dilationHeight + 1, stride: strideHeight)
     }
 
     /// Output width (0 when the dilated kernel does not fit the padded input).
-    public var outWidth: Int {
+    package var outWidth: Int {
         outputLength(width + padLeft + padRight, window: (kernelWidth - 1) * dilationWidth + 1, stride: strideWidth)
     }
 
     /// Floats in the input: `batch·height·width·inChannels`.
-    public var inputCount: Int { batch * height * width * inChannels }
+    package var inputCount: Int { batch * height * width * inChannels }
 
     /// Floats in the weights: `kernelHeight·kernelWidth·inChannels·outChannels`.
-    public var weightCount: Int { kernelHeight * kernelWidth * inChannels * outChannels }
+    package var weightCount: Int { kernelHeight * kernelWidth * inChannels * outChannels }
 
     /// Floats in the output: `batch·outHeight·outWidth·outChannels`.
-    public var outputCount: Int { batch * outHeight * outWidth * outChannels }
+    package var outputCount: Int { batch * outHeight * outWidth * outChannels }
 
     /// The depth of the GEMM: `kernelHeight·kernelWidth·inChannels`, the length of one im2col row.
     var patchLength: Int { kernelHeight * kernelWidth * inChannels }

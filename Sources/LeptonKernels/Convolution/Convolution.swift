@@ -8,7 +8,7 @@
 /// Output pixels are processed in blocks whose im2col matrix fits in cache (a few hundred KB from the
 /// scratch pool, whatever the batch size). On a multi-core pool large problems are split into one range
 /// of pixels per thread, each gathering and multiplying its own blocks; small ones stay on one thread.
-public enum Convolution {
+package enum Convolution {
     /// The most floats one im2col block holds.
     static let blockFloats = 1 << 16
     /// Output pixels per thread below which a problem is not split by pixels.
@@ -56,7 +56,7 @@ public enum Convolution {
     ///   - geometry: The shapes, strides, dilation and padding.
     ///   - activation: Applied after the bias, fused into the GEMM store.
     ///   - pool: The threads to use.
-    public static func forward(
+    package static func forward(
         input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: EpilogueActivation = .identity,
         pool: ThreadPool = .shared

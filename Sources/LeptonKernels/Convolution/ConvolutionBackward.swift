@@ -13,7 +13,7 @@ extension Convolution {
     ///   - geometry: The shapes, strides, dilation and padding.
     ///   - accumulate: Whether to add into `inputGradient` instead of overwriting it.
     ///   - pool: The threads to use.
-    public static func backwardInput(
+    package static func backwardInput(
         outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
         geometry: Conv2DGeometry, accumulate: Bool = false, pool: ThreadPool = .shared
     ) {
@@ -76,7 +76,7 @@ extension Convolution {
     ///   - geometry: The shapes, strides, dilation and padding.
     ///   - accumulate: Whether to add into the gradients instead of overwriting them.
     ///   - pool: The threads to use.
-    public static func backwardWeights(
+    package static func backwardWeights(
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
         biasGradient: UnsafeMutablePointer<Float>?, geometry: Conv2DGeometry, accumulate: Bool = false,
         pool: ThreadPool = .shared

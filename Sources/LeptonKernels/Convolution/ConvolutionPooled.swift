@@ -11,7 +11,7 @@ extension Convolution {
     ///   - activation: Applied after the bias, before pooling.
     ///   - poolGeometry: The pooling over the convolution's output (same batch, `outHeight`×`outWidth`×`outChannels`).
     ///   - pool: The threads to use (split over images).
-    public static func forwardMaxPooled(
+    package static func forwardMaxPooled(
         input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: EpilogueActivation = .identity,
         poolGeometry: Pool2DGeometry, pool: ThreadPool = .shared
@@ -56,7 +56,7 @@ extension Conv2DGeometry {
     ///
     /// - Parameter batch: The new batch size.
     /// - Returns: The geometry with the same padding, resolved.
-    public func with(batch: Int) -> Conv2DGeometry {
+    package func with(batch: Int) -> Conv2DGeometry {
         Conv2DGeometry(
             batch: batch, height: height, width: width, inChannels: inChannels, outChannels: outChannels,
             kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth,
@@ -70,7 +70,7 @@ extension Pool2DGeometry {
     ///
     /// - Parameter batch: The new batch size.
     /// - Returns: The geometry with the same padding, resolved.
-    public func with(batch: Int) -> Pool2DGeometry {
+    package func with(batch: Int) -> Pool2DGeometry {
         Pool2DGeometry(
             batch: batch, height: height, width: width, channels: channels, windowHeight: windowHeight,
             windowWidth: windowWidth, strideHeight: strideHeight, strideWidth: strideWidth,

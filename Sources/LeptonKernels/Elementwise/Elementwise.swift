@@ -3,7 +3,7 @@
 ///
 /// Every loop runs eight lanes at a time. Large buffers are split over the thread pool in contiguous
 /// pieces; small ones stay on the calling thread.
-public enum Elementwise {
+package enum Elementwise {
     /// Applies `operation` to every element: `y[i] = op(x[i])`.
     ///
     /// - Parameters:
@@ -12,7 +12,7 @@ public enum Elementwise {
     ///   - y: The output, `count` floats; may be the same buffer as `x`.
     ///   - count: The number of elements.
     ///   - pool: The threads to use for large buffers.
-    public static func unary(
+    package static func unary(
         _ operation: UnaryOperation, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
         pool: ThreadPool = .shared
     ) {
@@ -60,7 +60,7 @@ public enum Elementwise {
     ///   - count: The number of elements.
     ///   - accumulate: Whether to add into `dx` instead of overwriting it.
     ///   - pool: The threads to use for large buffers.
-    public static func unaryBackward(
+    package static func unaryBackward(
         _ operation: UnaryOperation, x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool = false, pool: ThreadPool = .shared
     ) {

@@ -15,7 +15,7 @@ extension Elementwise {
     ///   - out: The result, `count` floats; may be an operand with stride 1.
     ///   - count: The number of elements.
     ///   - pool: The threads to use for large buffers.
-    public static func binary(
+    package static func binary(
         _ operation: BinaryOperation, _ a: UnsafePointer<Float>, aStride: Int, _ b: UnsafePointer<Float>,
         bStride: Int, _ out: UnsafeMutablePointer<Float>, count: Int, pool: ThreadPool = .shared
     ) {
@@ -49,7 +49,7 @@ extension Elementwise {
     ///   - out: The result, `count` floats; may be `y` (or `x`).
     ///   - count: The number of elements.
     ///   - pool: The threads to use for large buffers.
-    public static func axpy(
+    package static func axpy(
         alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
         count: Int, pool: ThreadPool = .shared
     ) {
@@ -68,7 +68,7 @@ extension Elementwise {
     ///   - out: The result, `count` floats; may be `x`.
     ///   - count: The number of elements.
     ///   - pool: The threads to use for large buffers.
-    public static func scaleShift(
+    package static func scaleShift(
         _ x: UnsafePointer<Float>, scale: Float, shift: Float, _ out: UnsafeMutablePointer<Float>, count: Int,
         pool: ThreadPool = .shared
     ) {
@@ -84,7 +84,7 @@ extension Elementwise {
     ///   - out: `count` floats to overwrite.
     ///   - value: The value to store.
     ///   - count: The number of elements.
-    public static func fill(_ out: UnsafeMutablePointer<Float>, value: Float, count: Int) {
+    package static func fill(_ out: UnsafeMutablePointer<Float>, value: Float, count: Int) {
         precondition(count >= 0, "Elementwise.fill: negative count \(count)")
         out.update(repeating: value, count: count)
     }
@@ -100,7 +100,7 @@ extension Elementwise {
     ///   - b: The values where it does not.
     ///   - out: The result, `count` floats; may be any of the inputs.
     ///   - count: The number of elements.
-    public static func select(
+    package static func select(
         _ condition: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         _ out: UnsafeMutablePointer<Float>, count: Int
     ) {
@@ -119,7 +119,7 @@ extension Elementwise {
     ///   - bStride: 0 or 1.
     ///   - out: The 0/1 result, `count` floats; may be an operand with stride 1.
     ///   - count: The number of elements.
-    public static func compare(
+    package static func compare(
         _ comparison: Comparison, _ a: UnsafePointer<Float>, aStride: Int, _ b: UnsafePointer<Float>, bStride: Int,
         _ out: UnsafeMutablePointer<Float>, count: Int
     ) {

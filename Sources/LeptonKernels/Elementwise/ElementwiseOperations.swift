@@ -65,7 +65,7 @@ public enum BinaryOperation: Sendable, Hashable {
 /// A comparison of two elements whose result is stored as 1 (true) or 0 (false).
 ///
 /// Comparisons with NaN are false, except ``notEqual``, which is true.
-public enum Comparison: Sendable, Hashable {
+package enum Comparison: Sendable, Hashable {
     /// `a < b`.
     case less
     /// `a ≤ b`.

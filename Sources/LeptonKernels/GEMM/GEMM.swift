@@ -24,7 +24,7 @@
 ///   - ldc: Leading dimension of C (≥ n).
 ///   - epilogue: A bias and activation fused into the store.
 ///   - pool: The threads to use.
-public func sgemm(
+package func sgemm(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue = .none, pool: ThreadPool = .shared
@@ -37,4 +37,4 @@ public func sgemm(
 
 /// The name of the register-tile loop that ``sgemm(_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:epilogue:pool:)``
 /// uses on this CPU: `"avx512"`, `"avx2"` or `"portable"`.
-public var sgemmKernelName: String { TileKernel.best.name }
+package var sgemmKernelName: String { TileKernel.best.name }

@@ -1,5 +1,5 @@
 /// Whether a matrix operand is used as stored or transposed.
-public enum Transpose: Sendable, Hashable {
+package enum Transpose: Sendable, Hashable {
     /// Use the matrix as stored.
     case none
     /// Use the transpose of the stored matrix.
@@ -18,9 +18,9 @@ public enum EpilogueActivation: Sendable, Hashable {
 ///
 /// With an epilogue, ``sgemm(_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:epilogue:pool:)`` computes
 /// `C = activation(alpha·op(A)·op(B) + beta·C + bias)` in one pass over C.
-public struct GEMMEpilogue {
+package struct GEMMEpilogue {
     /// Where the bias vector lines up with C.
-    public enum BiasAxis: Sendable, Hashable {
+    package enum BiasAxis: Sendable, Hashable {
         /// One bias value per row of C (`m` values): C[i, j] += bias[i].
         case perRow
         /// One bias value per column of C (`n` values): C[i, j] += bias[j].
@@ -28,11 +28,11 @@ public struct GEMMEpilogue {
     }
 
     /// The bias values, or `nil` for no bias.
-    public var bias: UnsafePointer<Float>?
+    package var bias: UnsafePointer<Float>?
     /// Whether ``bias`` holds one value per row or per column.
-    public var biasAxis: BiasAxis
+    package var biasAxis: BiasAxis
     /// The activation applied after the bias.
-    public var activation: EpilogueActivation
+    package var activation: EpilogueActivation
 
     /// Creates an epilogue.
     ///
@@ -40,7 +40,7 @@ public struct GEMMEpilogue {
     ///   - bias: The bias values (`m` of them for `.perRow`, `n` for `.perColumn`), or `nil`.
     ///   - biasAxis: Whether the bias is per row or per column of C.
     ///   - activation: The activation applied after the bias.
-    public init(
+    package init(
         bias: UnsafePointer<Float>? = nil, biasAxis: BiasAxis = .perColumn, activation: EpilogueActivation = .identity
     ) {
         self.bias = bias
@@ -49,5 +49,5 @@ public struct GEMMEpilogue {
     }
 
     /// No bias and no activation: a plain GEMM.
-    public static var none: GEMMEpilogue { GEMMEpilogue() }
+    package static var none: GEMMEpilogue { GEMMEpilogue() }
 }

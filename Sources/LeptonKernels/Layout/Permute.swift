@@ -1,5 +1,5 @@
 /// Data movement between layouts: axis permutations and strided block copies.
-public enum Layout {
+package enum Layout {
     /// Writes the axes of `input` (row-major, extents `shape`) in the order `axes` into `output`:
     /// output axis `i` is input axis `axes[i]`.
     ///
@@ -12,7 +12,7 @@ public enum Layout {
     ///   - axes: A permutation of `0..<shape.count`.
     ///   - output: The destination, row-major in the permuted order; must not overlap `input`.
     ///   - pool: The threads to use.
-    public static func permute(
+    package static func permute(
         _ input: UnsafePointer<Float>, shape: [Int], axes: [Int], _ output: UnsafeMutablePointer<Float>,
         pool: ThreadPool = .shared
     ) {
@@ -88,7 +88,7 @@ public enum Layout {
     ///   - rows: The number of runs.
     ///   - width: The floats per run.
     ///   - pool: The threads to use.
-    public static func copyRuns(
+    package static func copyRuns(
         from source: UnsafePointer<Float>, sourceStride: Int, to destination: UnsafeMutablePointer<Float>,
         destinationStride: Int, rows: Int, width: Int, pool: ThreadPool = .shared
     ) {
@@ -114,7 +114,7 @@ public enum Layout {
     ///   - destinationStride: Distance between runs in the destination.
     ///   - rows: The number of runs.
     ///   - width: The floats per run.
-    public static func addRuns(
+    package static func addRuns(
         from source: UnsafePointer<Float>, sourceStride: Int, to destination: UnsafeMutablePointer<Float>,
         destinationStride: Int, rows: Int, width: Int
     ) {

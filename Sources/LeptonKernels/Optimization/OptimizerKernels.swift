@@ -8,26 +8,26 @@
 ///
 /// Each function reads a gradient and updates a parameter and its optimizer state in place, in SIMD8 chunks,
 /// so an optimizer step costs one pass over memory instead of one per arithmetic operation.
-public enum OptimizerKernels {
+package enum OptimizerKernels {
     /// Settings of an Adam-family step.
-    public struct AdamSettings: Sendable {
+    package struct AdamSettings: Sendable {
         /// Step size.
-        public var learningRate: Float
+        package var learningRate: Float
         /// Decay of the first moment.
-        public var beta1: Float
+        package var beta1: Float
         /// Decay of the second moment.
-        public var beta2: Float
+        package var beta2: Float
         /// Added to the denominator.
-        public var epsilon: Float
+        package var epsilon: Float
         /// Weight decay: added to the gradient (Adam, L2) or applied to the parameter (AdamW, decoupled).
-        public var weightDecay: Float
+        package var weightDecay: Float
         /// Whether weight decay is decoupled (AdamW).
-        public var decoupledWeightDecay: Bool
+        package var decoupledWeightDecay: Bool
         /// The 1-based step number, for bias correction.
-        public var step: Int
+        package var step: Int
 
         /// Creates settings.
-        public init(
+        package init(
             learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float,
             decoupledWeightDecay: Bool, step: Int
         ) {
@@ -53,7 +53,7 @@ public enum OptimizerKernels {
     ///   - count: The number of values.
     ///   - settings: Step size, decays, ε, weight decay and step number.
     ///   - pool: The threads to use for large parameters.
-    public static func adam(
+    package static func adam(
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         firstMoment: UnsafeMutablePointer<Float>,
         secondMoment: UnsafeMutablePointer<Float>, maximumSecondMoment: UnsafeMutablePointer<Float>?, count: Int,
@@ -144,7 +144,7 @@ public enum OptimizerKernels {
     ///   - momentum: μ.
     ///   - nesterov: Whether to use Nesterov momentum.
     ///   - weightDecay: λ.
-    public static func sgd(
+    package static func sgd(
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, velocity: UnsafeMutablePointer<Float>?,
         count: Int, learningRate: Float, momentum: Float, nesterov: Bool, weightDecay: Float
     ) {
@@ -183,7 +183,7 @@ public enum OptimizerKernels {
     ///   - epsilon: Added to the denominator.
     ///   - momentum: μ.
     ///   - weightDecay: λ.
-    public static func rmsprop(
+    package static func rmsprop(
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         squareAverage: UnsafeMutablePointer<Float>,
         momentumBuffer: UnsafeMutablePointer<Float>?, count: Int, learningRate: Float, alpha: Float, epsilon: Float,
@@ -216,7 +216,7 @@ public enum OptimizerKernels {
     ///   - learningRate: Step size.
     ///   - epsilon: Added to the denominator.
     ///   - weightDecay: λ.
-    public static func adagrad(
+    package static func adagrad(
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         accumulator: UnsafeMutablePointer<Float>,
         count: Int, learningRate: Float, epsilon: Float, weightDecay: Float

@@ -2,7 +2,7 @@
 ///
 /// Loops run over output pixels with the channels (contiguous in NHWC) eight at a time; images are split
 /// over the pool. See ``Pool2DGeometry`` for how padding is treated.
-public enum Pooling {
+package enum Pooling {
     /// Average pooling: each output is the mean of the real (unpadded) inputs under its window.
     ///
     /// - Parameters:
@@ -10,7 +10,7 @@ public enum Pooling {
     ///   - output: NHWC output, `geometry.outputCount` floats.
     ///   - geometry: The window, strides and padding.
     ///   - pool: The threads to use.
-    public static func averageForward(
+    package static func averageForward(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: Pool2DGeometry,
         pool: ThreadPool = .shared
     ) {
@@ -44,7 +44,7 @@ public enum Pooling {
     ///   - geometry: The window, strides and padding.
     ///   - accumulate: Whether to add into `inputGradient` instead of overwriting it.
     ///   - pool: The threads to use.
-    public static func averageBackward(
+    package static func averageBackward(
         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, geometry g: Pool2DGeometry,
         accumulate: Bool = false, pool: ThreadPool = .shared
     ) {

@@ -9,7 +9,7 @@ extension Pooling {
     ///     `nil` in inference. The input must have fewer than 2³¹ elements.
     ///   - geometry: The window, strides and padding.
     ///   - pool: The threads to use.
-    public static func maxForward(
+    package static func maxForward(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
         geometry g: Pool2DGeometry, pool: ThreadPool = .shared
     ) {
@@ -132,7 +132,7 @@ extension Pooling {
     ///   - geometry: The window, strides and padding.
     ///   - accumulate: Whether to add into `inputGradient` instead of overwriting it.
     ///   - pool: The threads to use (images are independent: each winner lies in its own image).
-    public static func maxBackward(
+    package static func maxBackward(
         outputGradient: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, inputGradient: UnsafeMutablePointer<Float>,
         geometry g: Pool2DGeometry, accumulate: Bool = false, pool: ThreadPool = .shared
     ) {

@@ -4,31 +4,31 @@
 /// take part: they cannot win a max, and an average divides by the number of real cells under the window
 /// (Keras/TensorFlow "same", PyTorch `count_include_pad=False`). Each padding must be smaller than the
 /// window, so every window covers at least one real cell.
-public struct Pool2DGeometry: Sendable, Hashable {
+package struct Pool2DGeometry: Sendable, Hashable {
     /// Images in the batch.
-    public let batch: Int
+    package let batch: Int
     /// Input height.
-    public let height: Int
+    package let height: Int
     /// Input width.
-    public let width: Int
+    package let width: Int
     /// Channels (pooled independently).
-    public let channels: Int
+    package let channels: Int
     /// Window height.
-    public let windowHeight: Int
+    package let windowHeight: Int
     /// Window width.
-    public let windowWidth: Int
+    package let windowWidth: Int
     /// Vertical step between windows.
-    public let strideHeight: Int
+    package let strideHeight: Int
     /// Horizontal step between windows.
-    public let strideWidth: Int
+    package let strideWidth: Int
     /// Padding rows above the input.
-    public let padTop: Int
+    package let padTop: Int
     /// Padding rows below the input.
-    public let padBottom: Int
+    package let padBottom: Int
     /// Padding columns left of the input.
-    public let padLeft: Int
+    package let padLeft: Int
     /// Padding columns right of the input.
-    public let padRight: Int
+    package let padRight: Int
 
     /// Creates the geometry and resolves the padding.
     ///
@@ -42,7 +42,7 @@ public struct Pool2DGeometry: Sendable, Hashable {
     ///   - strideHeight: Vertical stride (≥ 1); Keras's default is the window height.
     ///   - strideWidth: Horizontal stride (≥ 1).
     ///   - padding: The padding rule; explicit padding must be smaller than the window on each side.
-    public init(
+    package init(
         batch: Int, height: Int, width: Int, channels: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int,
         strideWidth: Int, padding: Conv2DGeometry.Padding = .valid
     ) {
@@ -71,16 +71,16 @@ public struct Pool2DGeometry: Sendable, Hashable {
     }
 
     /// Output height (0 when the window does not fit the padded input).
-    public var outHeight: Int { outputLength(height + padTop + padBottom, window: windowHeight, stride: strideHeight) }
+    package var outHeight: Int { outputLength(height + padTop + padBottom, window: windowHeight, stride: strideHeight) }
 
     /// Output width (0 when the window does not fit the padded input).
-    public var outWidth: Int { outputLength(width + padLeft + padRight, window: windowWidth, stride: strideWidth) }
+    package var outWidth: Int { outputLength(width + padLeft + padRight, window: windowWidth, stride: strideWidth) }
 
     /// Floats in the input: `batch·height·width·channels`.
-    public var inputCount: Int { batch * height * width * channels }
+    package var inputCount: Int { batch * height * width * channels }
 
     /// Floats in the output: `batch·outHeight·outWidth·channels`.
-    public var outputCount: Int { batch * outHeight * outWidth * channels }
+    package var outputCount: Int { batch * outHeight * outWidth * channels }
 
     /// The input rows under the window of output row `outRow`, clipped to the image.
     @inline(__always)

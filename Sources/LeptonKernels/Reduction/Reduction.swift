@@ -3,7 +3,7 @@
 /// A tensor reduced along one dimension is such a view: `outer` is the product of the dimensions before
 /// it, `inner` of those after it (1 for the last dimension). Results are `[outer, inner]`, row-major.
 /// Work is split over the pool by slabs and column ranges when there is enough of it.
-public enum Reduction {
+package enum Reduction {
     /// Elements per thread below which a reduction stays on one thread.
     static let parallelGrain = 1 << 16
 
@@ -38,7 +38,7 @@ public enum Reduction {
     ///   - inner: The number of elements after the axis (1 when it is the last one).
     ///   - out: The result, `outer·inner` floats.
     ///   - pool: The threads to use for large inputs.
-    public static func sum(
+    package static func sum(
         _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int, into out: UnsafeMutablePointer<Float>,
         pool: ThreadPool = .shared
     ) {
@@ -63,7 +63,7 @@ public enum Reduction {
     ///   - inner: The number of elements after the axis.
     ///   - out: The result, `outer·inner` floats.
     ///   - pool: The threads to use for large inputs.
-    public static func max(
+    package static func max(
         _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int, into out: UnsafeMutablePointer<Float>,
         pool: ThreadPool = .shared
     ) {
@@ -80,7 +80,7 @@ public enum Reduction {
     ///   - inner: The number of elements after the axis.
     ///   - out: The result, `outer·inner` floats.
     ///   - pool: The threads to use for large inputs.
-    public static func min(
+    package static func min(
         _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int, into out: UnsafeMutablePointer<Float>,
         pool: ThreadPool = .shared
     ) {
@@ -114,7 +114,7 @@ public enum Reduction {
     ///   - inner: The number of elements after the axis.
     ///   - out: The indices, `outer·inner` values in `0..<axis`.
     ///   - pool: The threads to use for large inputs.
-    public static func argmax(
+    package static func argmax(
         _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int, into out: UnsafeMutablePointer<Int32>,
         pool: ThreadPool = .shared
     ) {
@@ -143,7 +143,7 @@ public enum Reduction {
     ///   - mean: The means, `outer·inner` floats.
     ///   - variance: The variances, `outer·inner` floats.
     ///   - pool: The threads to use for large inputs.
-    public static func meanAndVariance(
+    package static func meanAndVariance(
         _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int, mean: UnsafeMutablePointer<Float>,
         variance: UnsafeMutablePointer<Float>, pool: ThreadPool = .shared
     ) {
@@ -175,7 +175,7 @@ public enum Reduction {
     ///   - x: The input.
     ///   - count: The number of elements.
     /// - Returns: The sum (0 when `count` is 0).
-    public static func sumAll(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    package static func sumAll(_ x: UnsafePointer<Float>, count: Int) -> Float {
         precondition(count >= 0, "Reduction.sumAll: negative count \(count)")
         return ContiguousReduction.sum(x, count: count)
     }
@@ -187,7 +187,7 @@ public enum Reduction {
     ///   - y: The second vector.
     ///   - count: The number of elements of each.
     /// - Returns: The dot product (0 when `count` is 0).
-    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+    package static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
         precondition(count >= 0, "Reduction.dot: negative count \(count)")
         return ContiguousReduction.dot(x, y, count: count)
     }

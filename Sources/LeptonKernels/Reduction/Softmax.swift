@@ -3,7 +3,7 @@
 ///
 /// The forward passes subtract the row maximum before exponentiating, so no row overflows. A row holding
 /// NaN, or only `-inf`, gives NaN. Rows are split over the pool when the buffer is large.
-public enum Softmax {
+package enum Softmax {
     /// Elements per thread below which softmax stays on one thread.
     static let parallelGrain = 1 << 14
 
@@ -25,7 +25,7 @@ public enum Softmax {
     ///   - rows: The number of independent rows.
     ///   - columns: The length of each row.
     ///   - pool: The threads to use for large inputs.
-    public static func forward(
+    package static func forward(
         _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
         pool: ThreadPool = .shared
     ) {
@@ -49,7 +49,7 @@ public enum Softmax {
     ///   - rows: The number of independent rows.
     ///   - columns: The length of each row.
     ///   - pool: The threads to use for large inputs.
-    public static func logForward(
+    package static func logForward(
         _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
         pool: ThreadPool = .shared
     ) {
@@ -73,7 +73,7 @@ public enum Softmax {
     ///   - columns: The length of each row.
     ///   - accumulate: Whether to add into `dx` instead of overwriting it.
     ///   - pool: The threads to use for large inputs.
-    public static func backward(
+    package static func backward(
         y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
         accumulate: Bool = false, pool: ThreadPool = .shared
     ) {
@@ -96,7 +96,7 @@ public enum Softmax {
     ///   - columns: The length of each row.
     ///   - accumulate: Whether to add into `dx` instead of overwriting it.
     ///   - pool: The threads to use for large inputs.
-    public static func logBackward(
+    package static func logBackward(
         y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
         accumulate: Bool = false, pool: ThreadPool = .shared
     ) {

@@ -31,7 +31,7 @@ enum DenormalFlushing {
 /// - Parameter body: The work.
 /// - Returns: What `body` returns.
 /// - Throws: What `body` throws.
-public func withDenormalsFlushedToZero<R>(_ body: () throws -> R) rethrows -> R {
+package func withDenormalsFlushedToZero<R>(_ body: () throws -> R) rethrows -> R {
     let previous = lepton_flush_denormals_begin()
     defer { lepton_flush_denormals_end(previous) }
     return try body()

@@ -16,12 +16,12 @@ import Synchronization
 /// single piece, which runs inline without touching the workers. When the pool is already running a
 /// loop for another caller (a server handling many requests at once, or a kernel nested in another's
 /// piece), the new loop runs inline on its caller's thread instead of waiting: the machine is busy anyway.
-public final class ThreadPool: Sendable {
+package final class ThreadPool: Sendable {
     /// The pool every Lepton kernel uses, sized to the machine's active processors.
-    public static let shared = ThreadPool(threadCount: ThreadPool.processorCount)
+    package static let shared = ThreadPool(threadCount: ThreadPool.processorCount)
 
     /// The number of processors the operating system reports as active.
-    public static var processorCount: Int {
+    package static var processorCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
@@ -32,7 +32,7 @@ public final class ThreadPool: Sendable {
     /// Creates a pool that runs loops on `threadCount` threads (the caller included).
     ///
     /// - Parameter threadCount: The number of threads a loop may use, at least 1.
-    public init(threadCount: Int) {
+    package init(threadCount: Int) {
         precondition(threadCount >= 1, "ThreadPool needs at least one thread, got \(threadCount)")
         requestedThreads = Atomic(threadCount)
         coordinator = Coordinator()
@@ -46,7 +46,7 @@ public final class ThreadPool: Sendable {
     ///
     /// Set it to 1 to run every kernel on the calling thread; workers are started lazily, the first time a
     /// loop needs them.
-    public var threadCount: Int {
+    package var threadCount: Int {
         get { requestedThreads.load(ordering: .relaxed) }
         set {
             precondition(newValue >= 1, "ThreadPool needs at least one thread, got \(newValue)")
@@ -64,7 +64,7 @@ public final class ThreadPool: Sendable {
     /// - Parameters:
     ///   - count: The number of pieces.
     ///   - body: The work of one piece, given its index.
-    public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         let threads = min(threadCount, count)
         guard threads > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
