@@ -22,6 +22,7 @@ public enum LayerRegistry {
             ActivationLayer.self,
             BatchNorm.self,
             LayerNorm.self,
+            Embedding.self,
         ]
     }
 
