@@ -23,6 +23,8 @@ public enum LayerRegistry {
             BatchNorm.self,
             LayerNorm.self,
             Embedding.self,
+            LSTM.self,
+            GRU.self,
         ]
     }
 
