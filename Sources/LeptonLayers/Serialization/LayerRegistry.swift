@@ -25,6 +25,10 @@ public enum LayerRegistry {
             Embedding.self,
             LSTM.self,
             GRU.self,
+            MultiHeadAttention.self,
+            TransformerEncoderLayer.self,
+            PositionalEmbedding.self,
+            GlobalAveragePooling1D.self,
         ]
     }
 
