@@ -73,4 +73,20 @@ struct RecurrentTests {
         var generator = RandomGenerator(seed: 5)
         try expectRoundTrip(model, input: Tensor.normal([2, 5, 3], using: &generator))
     }
+
+    @Test("a lazily built model refuses inputs a sequence layer cannot take with a typed error, not a trap")
+    func wrongRankIsTyped() throws {
+        let model = Sequential { LSTM(units: 3) }
+        #expect(
+            throws: ModelInputError.layerRejectsShape(
+                layer: 0, type: "LSTM", inputShape: [4], reason: "needs a [time, features] input, got [4]")
+        ) { try model.validateInput(Tensor.zeros([2, 4])) }
+        let attention = Sequential { MultiHeadAttention(heads: 3) }
+        #expect(
+            throws: ModelInputError.layerRejectsShape(
+                layer: 0, type: "MultiHeadAttention", inputShape: [5, 8],
+                reason: "heads 3 do not divide the embedding size 8")
+        ) { try attention.validateInput(Tensor.zeros([1, 5, 8])) }
+        #expect(try model.validateInput(Tensor.zeros([2, 5, 4])) == [3])
+    }
 }
