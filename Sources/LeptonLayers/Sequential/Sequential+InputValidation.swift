@@ -105,9 +105,22 @@ extension Sequential: InputValidating {
                 return "expected \(features) features, got \(shape[shape.rank - 1])"
             }
         default:
-            break
+            return architectureRejection(of: shape, by: layer)
         }
         return nil
+    }
+
+    /// Why a layer's own ``Layer/checkArchitecture(_:inputShape:limits:)`` refuses `shape`, with no size limits,
+    /// or `nil`: how a layer added in its own file (an LSTM given images) is checked without being named here.
+    private static func architectureRejection<L: Layer>(of shape: Shape, by layer: L) -> String? {
+        let unlimited = ArchitectureLimits(
+            maximumParameterElements: .max, maximumExtent: .max, maximumRank: .max, maximumActivationElements: .max)
+        do {
+            _ = try L.checkArchitecture(layer.configuration, inputShape: shape.dimensions, limits: unlimited)
+            return nil
+        } catch {
+            return error.reason
+        }
     }
 
     private static func windowRejection(_ shape: Shape, window: [Int], padding: PaddingMode) -> String? {

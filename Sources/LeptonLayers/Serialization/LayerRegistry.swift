@@ -22,6 +22,13 @@ public enum LayerRegistry {
             ActivationLayer.self,
             BatchNorm.self,
             LayerNorm.self,
+            Embedding.self,
+            LSTM.self,
+            GRU.self,
+            MultiHeadAttention.self,
+            TransformerEncoderLayer.self,
+            PositionalEmbedding.self,
+            GlobalAveragePooling1D.self,
         ]
     }
 
