@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonTensor"]),
-        .target(name: "LeptonTrain", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers"]),
+        .target(
+            name: "LeptonTrain",
+            dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         .target(
             name: "LeptonDeploy",
             dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
@@ -72,7 +74,8 @@ let package = Package(
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonTrainTests",
-            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTrain", "LeptonTestSupport"], exclude: ["Resources"]),
+            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonTestSupport"],
+            exclude: ["Resources"]),
         .testTarget(
             name: "LeptonDeployTests",
             dependencies: [
