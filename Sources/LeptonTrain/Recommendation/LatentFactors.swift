@@ -59,6 +59,13 @@ public struct LatentFactors: Sendable, Equatable, Codable {
         guard isFinite else { throw RecommenderError.corruptModel("non-finite parameters") }
     }
 
+    /// Checks that decoded parameters and training interactions describe the same users and items.
+    static func validate(_ factors: LatentFactors, training: InteractionMatrix) throws {
+        guard factors.users == training.users, factors.items == training.items else {
+            throw RecommenderError.corruptModel("the factors' id maps differ from the training interactions'")
+        }
+    }
+
     /// Whether every parameter is finite.
     var isFinite: Bool {
         globalMean.isFinite && userFactors.allSatisfy(\.isFinite) && itemFactors.allSatisfy(\.isFinite)

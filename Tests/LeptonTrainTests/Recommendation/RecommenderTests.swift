@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonKernels
 import Testing
 
 @testable import LeptonTrain
@@ -39,7 +40,19 @@ struct RecommenderTests {
                 ("3", "3", 4),
             ].map { Interaction(user: $0.0, item: $0.1, value: $0.2) }, ratingScale: 1...5)
         let model = try BaselineOnlyRecommender(fitting: matrix)
-        // python3 baseline_ref.py (Surprise's baseline_als loop: 10 epochs, reg_i 10 then reg_u 15, items first).
+        // Printed by this numpy transcription of Surprise's baseline_als loop (baseline_only.pyx):
+        // import numpy as np
+        // # Surprise BaselineOnly, method 'als', defaults n_epochs=10, reg_u=15, reg_i=10 (items first, then users).
+        // R = [(0,0,4),(0,1,5),(1,0,3),(1,2,1),(1,1,2),(2,2,5),(3,0,2),(3,3,4)]
+        // nu, ni = 4, 4
+        // mu = np.mean([r for _,_,r in R]); bu = np.zeros(nu); bi = np.zeros(ni)
+        // for _ in range(10):
+        //     for i in range(ni):
+        //         rs = [(u,r) for u,j,r in R if j == i]; bi[i] = sum(r - mu - bu[u] for u,r in rs) / (10 + len(rs))
+        //     for u in range(nu):
+        //         rs = [(i,r) for v,i,r in R if v == u]; bu[u] = sum(r - mu - bi[i] for i,r in rs) / (15 + len(rs))
+        // print(repr(mu), [repr(x) for x in bu], [repr(x) for x in bi])
+        // print([repr(mu + bu[u] + bi[i]) for u, i in [(0, 2), (2, 0), (3, 1)]])
         let userBiases = [0.1473076812369668, -0.2062220803692486, 0.11148574827031807, -0.030597448438078566]
         let itemBiases = [-0.05080678095612615, 0.04657619992769013, -0.03377197232508914, 0.07096340440346169]
         #expect(model.factors.globalMean == 3.25)
@@ -60,7 +73,7 @@ struct RecommenderTests {
             fitting: split.train, configuration: .init(factorCount: 10, epochs: 60, learningRate: 0.01, seed: 3))
         let baselineRMSE = try heldOutRMSE(baseline, split.test)
         let mfRMSE = try heldOutRMSE(mf, split.test)
-        #expect(mfRMSE < 0.9 * baselineRMSE, "MF \(mfRMSE) vs baseline \(baselineRMSE)")
+        #expect(mfRMSE < 0.7 * baselineRMSE, "MF \(mfRMSE) vs baseline \(baselineRMSE)")
         let again = try MatrixFactorizationRecommender(
             fitting: split.train, configuration: .init(factorCount: 10, epochs: 60, learningRate: 0.01, seed: 3))
         #expect(again == mf)
@@ -91,7 +104,7 @@ struct RecommenderTests {
         for (name, model) in [("ALS", als as any LatentFactorRecommender), ("BPR", bpr)] {
             let (lists, truth) = try rankingInputs({ try model.recommend(user: $0, k: 10).map(\.item) }, split.test)
             let ndcg = try RankingMetrics.ndcg(at: 10, recommended: lists, relevant: truth)
-            #expect(ndcg > 1.2 * popularity, "\(name) nDCG@10 \(ndcg) vs popularity \(popularity)")
+            #expect(ndcg > 2 * popularity, "\(name) nDCG@10 \(ndcg) vs popularity \(popularity)")
         }
         #expect(try ImplicitALSRecommender(fitting: train, configuration: als.configuration) == als)
         let decoded = try JSONDecoder().decode(BPRRecommender.self, from: JSONEncoder().encode(bpr))
@@ -192,5 +205,54 @@ struct RecommenderTests {
         #expect(empty.interactionCount == 0)
         #expect(throws: RecommenderError.emptyTraining) { try BaselineOnlyRecommender(fitting: empty) }
         #expect(throws: RecommenderError.emptyTraining) { try ImplicitALSRecommender(fitting: empty) }
+    }
+
+    @Test("implicit ALS: the same factors on one thread and on two; fold-in solves the weighted normal equations")
+    func implicitThreadsAndFoldIn() throws {
+        let matrix = try SyntheticInteractions.implicit(users: 80, items: 70)
+        let configuration = ImplicitALSRecommender.Configuration(
+            factorCount: 6, regularization: 0.1, alpha: 3, iterations: 4)
+        let one = try ImplicitALSRecommender(
+            fitting: matrix, configuration: configuration, pool: ThreadPool(threadCount: 1))
+        let two = try ImplicitALSRecommender(
+            fitting: matrix, configuration: configuration, pool: ThreadPool(threadCount: 2))
+        for (a, b) in zip(one.factors.userFactors, two.factors.userFactors) { #expect(abs(a - b) <= 1e-5) }
+        let items = [2, 9, 31]
+        let values = [1.0, 2.0, 1.0]
+        let (x, _) = one.foldIn(items: items, values: values)
+        // Residual of (QᵀQ + λI + Σ α r q qᵀ) x − Σ (1 + α r) q, in Double.
+        let d = 6
+        let q = one.factors.itemFactors.map(Double.init)
+        var residual = [Double](repeating: 0, count: d)
+        for item in 0..<matrix.itemCount {
+            let dot = (0..<d).reduce(0.0) { $0 + q[item * d + $1] * Double(x[$1]) }
+            for k in 0..<d { residual[k] += q[item * d + k] * dot }
+        }
+        for k in 0..<d { residual[k] += 0.1 * Double(x[k]) }
+        for (item, value) in zip(items, values) {
+            let dot = (0..<d).reduce(0.0) { $0 + q[item * d + $1] * Double(x[$1]) }
+            for k in 0..<d { residual[k] += 3 * value * q[item * d + k] * dot - (1 + 3 * value) * q[item * d + k] }
+        }
+        #expect(residual.allSatisfy { abs($0) < 1e-4 }, "\(residual)")
+    }
+
+    @Test("decoding inconsistent model data throws instead of trapping later")
+    func corruptModels() throws {
+        let matrix = try SyntheticInteractions.implicit(users: 10, items: 30)
+        let model = try BaselineOnlyRecommender(fitting: matrix)
+        var json = try #require(String(data: JSONEncoder().encode(model), encoding: .utf8))
+        json = json.replacingOccurrences(of: "\"factorCount\":0", with: "\"factorCount\":1")
+        #expect(throws: RecommenderError.self) {
+            try JSONDecoder().decode(BaselineOnlyRecommender.self, from: Data(json.utf8))
+        }
+        let other = try BaselineOnlyRecommender(fitting: SyntheticInteractions.implicit(users: 11, items: 30))
+        struct Mixed: Encodable {
+            let configuration: BaselineOnlyRecommender.Configuration
+            let factors: LatentFactors
+            let training: InteractionMatrix
+        }
+        let mixed = try JSONEncoder().encode(
+            Mixed(configuration: model.configuration, factors: other.factors, training: model.training))
+        #expect(throws: RecommenderError.self) { try JSONDecoder().decode(BaselineOnlyRecommender.self, from: mixed) }
     }
 }
