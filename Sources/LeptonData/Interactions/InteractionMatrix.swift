@@ -1,39 +1,3 @@
-/// What building an ``InteractionMatrix`` does when the same user–item pair appears more than once.
-public enum DuplicateInteractionPolicy: String, Sendable, Codable, CaseIterable {
-    /// Throw ``InteractionError/duplicateInteraction(user:item:firstRow:secondRow:)`` naming both rows (the default:
-    /// a rating data set with duplicates is usually a join gone wrong).
-    case reject
-    /// Keep the value and timestamp of the later row (a user who re-rated an item).
-    case keepLast
-    /// Add the values and keep the latest timestamp (implicit counts: plays, clicks, purchases).
-    case sum
-}
-
-/// One observed interaction between a user and an item, with external ids.
-public struct Interaction: Sendable, Equatable {
-    /// The user's id.
-    public var user: String
-    /// The item's id.
-    public var item: String
-    /// The rating or interaction strength; 1 for a bare implicit interaction.
-    public var value: Double
-    /// When the interaction happened (any monotone unit, such as Unix seconds), if known.
-    public var timestamp: Double?
-
-    /// An interaction.
-    /// - Parameters:
-    ///   - user: The user's id.
-    ///   - item: The item's id.
-    ///   - value: The rating or strength (1 for implicit data).
-    ///   - timestamp: When it happened, if known.
-    public init(user: String, item: String, value: Double = 1, timestamp: Double? = nil) {
-        self.user = user
-        self.item = item
-        self.value = value
-        self.timestamp = timestamp
-    }
-}
-
 /// A sparse user×item matrix of ratings or implicit interaction strengths, stored by rows (CSR) with a column
 /// view (CSC), plus the two-way id maps.
 ///

@@ -153,7 +153,8 @@ extension LatentFactorRecommender {
     private func selectTop(
         k: Int, row: UnsafePointer<Float>, offset: Float, seen: ArraySlice<Int32>, candidates: [Int]?
     ) -> [Recommendation] {
-        var selection = TopKSelection(k: k)
+        // k may be huge (Int.max for "everything"); the heap never needs more than the catalogue.
+        var selection = TopKSelection(k: min(k, factors.items.count))
         var seenCursor = seen.startIndex
         // Both the candidates and the seen items are ascending, so one merge pass skips the seen ones.
         func isSeen(_ item: Int) -> Bool {

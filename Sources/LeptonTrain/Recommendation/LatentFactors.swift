@@ -64,6 +64,9 @@ public struct LatentFactors: Sendable, Equatable, Codable {
         guard factors.users == training.users, factors.items == training.items else {
             throw RecommenderError.corruptModel("the factors' id maps differ from the training interactions'")
         }
+        guard training.interactionCount > 0 else {
+            throw RecommenderError.corruptModel("the training interactions are empty")
+        }
     }
 
     /// Whether every parameter is finite.

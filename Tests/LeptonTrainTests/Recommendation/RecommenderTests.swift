@@ -129,7 +129,7 @@ struct RecommenderTests {
             }
             #expect(try model.recommend(user: id, k: 7) == batch[u])
         }
-        let unfiltered = try model.recommend(user: users[0], k: matrix.itemCount, filterSeen: false)
+        let unfiltered = try model.recommend(user: users[0], k: Int.max, filterSeen: false)
         #expect(unfiltered.count == matrix.itemCount)
         let candidates = ["i0", "i5", "i7", "i9"]
         let restricted = try model.recommend(user: users[1], k: 10, filterSeen: false, candidates: candidates)

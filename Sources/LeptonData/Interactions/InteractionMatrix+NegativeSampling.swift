@@ -1,13 +1,5 @@
 import LeptonTensor
 
-/// A (user, item) pair with no observed interaction, drawn as a negative example.
-public struct NegativeSample: Sendable, Equatable, Hashable {
-    /// The dense user index.
-    public let user: Int
-    /// The dense item index the user did not interact with.
-    public let item: Int
-}
-
 extension InteractionMatrix {
     /// Draws `count` distinct items user `user` did not interact with, uniformly without replacement.
     ///
