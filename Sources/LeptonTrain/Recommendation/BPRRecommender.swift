@@ -1,0 +1,154 @@
+import Foundation
+import LeptonData
+import LeptonTensor
+
+/// Bayesian personalised ranking (Rendle et al. 2009) with item biases, fitted by stochastic gradient ascent on
+/// sampled (user, positive, negative) triples, as the `implicit` library's `BayesianPersonalizedRanking` does.
+///
+/// Score `s_ui = b_i + x_u · y_i`. Each epoch draws as many triples as there are interactions: a uniformly chosen
+/// interaction (u, i) and an item j drawn uniformly among the items u did not interact with (rejection sampling; a
+/// user who interacted with every item is skipped). With `x_uij = s_ui − s_uj` and `z = 1 / (1 + e^{x_uij})`:
+/// `x_u += η(z (y_i − y_j) − λ x_u)`, `y_i += η(z x_u − λ y_i)`, `y_j += η(−z x_u − λ y_j)`,
+/// `b_i += η(z − λ b_i)`, `b_j += η(−z − λ b_j)` (all with the old values). Factors start uniform in
+/// `(−0.5, 0.5)/factorCount`. Single-threaded: the `implicit` library's lock-free parallel updates are not
+/// reproducible from a seed, which this model is.
+public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
+    /// The hyperparameters, with the `implicit` library's defaults.
+    public struct Configuration: Sendable, Codable, Equatable {
+        /// Number of latent factors (implicit: `factors` 100).
+        public var factorCount: Int
+        /// η, the step size (implicit: `learning_rate` 0.01).
+        public var learningRate: Double
+        /// λ, the L2 penalty (implicit: `regularization` 0.01).
+        public var regularization: Double
+        /// Epochs (implicit: `iterations` 100).
+        public var iterations: Int
+        /// The seed of the initial factors and the sampling.
+        public var seed: UInt64
+
+        /// A configuration; the defaults are the `implicit` library's.
+        /// - Parameters:
+        ///   - factorCount: Latent factors, at least 1.
+        ///   - learningRate: η > 0.
+        ///   - regularization: λ ≥ 0.
+        ///   - iterations: Epochs, at least 1.
+        ///   - seed: The seed.
+        public init(
+            factorCount: Int = 100, learningRate: Double = 0.01, regularization: Double = 0.01, iterations: Int = 100,
+            seed: UInt64 = 0
+        ) {
+            self.factorCount = factorCount
+            self.learningRate = learningRate
+            self.regularization = regularization
+            self.iterations = iterations
+            self.seed = seed
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
+
+    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// - Parameter decoder: The decoder.
+    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        factors = try container.decode(LatentFactors.self, forKey: .factors)
+        training = try container.decode(InteractionMatrix.self, forKey: .training)
+        try LatentFactors.validate(factors, training: training)
+    }
+
+    /// The model's name in messages.
+    public static var modelName: String { "BPR" }
+    /// The hyperparameters used.
+    public let configuration: Configuration
+    /// The fitted factors and item biases.
+    public let factors: LatentFactors
+    /// The interactions fitted on (their values are ignored: any stored interaction is a positive).
+    public let training: InteractionMatrix
+
+    /// Fits the model to the interactions in `training`.
+    ///
+    /// - Parameters:
+    ///   - training: The interactions.
+    ///   - configuration: The hyperparameters.
+    /// - Throws: ``RecommenderError``.
+    public init(fitting training: InteractionMatrix, configuration: Configuration = Configuration()) throws {
+        try RecommenderValidation.atLeast(configuration.factorCount, 1, "factorCount")
+        try RecommenderValidation.atLeast(configuration.iterations, 1, "iterations")
+        try RecommenderValidation.positive(configuration.learningRate, "learningRate")
+        try RecommenderValidation.nonNegative(configuration.regularization, "regularization")
+        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        let d = configuration.factorCount
+        var generator = RandomGenerator(seed: configuration.seed)
+        var initializer = generator.split()
+        var sampler = generator.split()
+        var model = LatentFactors(users: training.users, items: training.items, factorCount: d)
+        let scale = 1 / Float(d)
+        model.userFactors = (0..<(training.userCount * d)).map { _ in (initializer.nextUnitFloat() - 0.5) * scale }
+        model.itemFactors = (0..<(training.itemCount * d)).map { _ in (initializer.nextUnitFloat() - 0.5) * scale }
+        var entryUsers = [Int32](repeating: 0, count: training.interactionCount)
+        for user in 0..<training.userCount {
+            for position in training.rowOffsets[user]..<training.rowOffsets[user + 1] {
+                entryUsers[position] = Int32(user)
+            }
+        }
+        let rate = Float(configuration.learningRate)
+        let penalty = Float(configuration.regularization)
+        let itemCount = training.itemCount
+        let entryCount = training.interactionCount
+        var direction = [Float](repeating: 0, count: d)
+        for epoch in 0..<configuration.iterations {
+            model.userFactors.withUnsafeMutableBufferPointer { x in
+                model.itemFactors.withUnsafeMutableBufferPointer { y in
+                    model.itemBiases.withUnsafeMutableBufferPointer { b in
+                        for _ in 0..<entryCount {
+                            let position = Int(sampler.next(upperBound: UInt64(entryCount)))
+                            let u = Int(entryUsers[position])
+                            let positive = Int(training.itemIndices[position])
+                            let liked = training.rowOffsets[u + 1] - training.rowOffsets[u]
+                            guard liked < itemCount else { continue }
+                            var negative = Int(sampler.next(upperBound: UInt64(itemCount)))
+                            while training.value(user: u, item: negative) != nil {
+                                negative = Int(sampler.next(upperBound: UInt64(itemCount)))
+                            }
+                            let xu = x.baseAddress! + u * d
+                            let yi = y.baseAddress! + positive * d
+                            let yj = y.baseAddress! + negative * d
+                            var difference = b[positive] - b[negative]
+                            for f in 0..<d {
+                                direction[f] = yi[f] - yj[f]
+                                difference += xu[f] * direction[f]
+                            }
+                            let z = 1 / (1 + Foundation.exp(difference))
+                            b[positive] += rate * (z - penalty * b[positive])
+                            b[negative] += rate * (-z - penalty * b[negative])
+                            for f in 0..<d {
+                                let user = xu[f]
+                                xu[f] += rate * (z * direction[f] - penalty * user)
+                                yi[f] += rate * (z * user - penalty * yi[f])
+                                yj[f] += rate * (-z * user - penalty * yj[f])
+                            }
+                        }
+                    }
+                }
+            }
+            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: epoch) }
+        }
+        self.configuration = configuration
+        self.factors = model
+        self.training = training
+    }
+
+    /// A new user's factors. BPR has no closed-form fold-in; this solves the implicit least-squares problem of
+    /// ``ImplicitALSRecommender`` (α = 1, λ = this model's regularisation) against the BPR item factors, which
+    /// places the user near the items they chose. The item biases still enter the scores.
+    /// - Parameters:
+    ///   - items: Dense item indices.
+    ///   - values: Strengths aligned with `items` (only their presence matters to BPR).
+    public func foldIn(items: [Int], values: [Double]) -> (factors: [Float], bias: Float) {
+        SmallLinearAlgebra.implicitFoldIn(
+            factors: factors, items: items, values: values.map { _ in 1 },
+            regularization: configuration.regularization, alpha: 1)
+    }
+}
