@@ -129,13 +129,13 @@ struct CrashSafeCheckpointTests {
         // Seeded, so a failure can be replayed; the moments are still arbitrary with respect to the writes.
         var random = RandomGenerator(seed: 2026)
         var completed = 0
-        for kill in 0..<Self.kills {
+        for round in 0..<Self.kills {
             let (child, output, firstSaved) = try Self.launchWriter(url)
             usleep(UInt32(random.next() % 20_000))
-            Glibc.kill(child.processIdentifier, SIGKILL)
+            kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if child.terminationReason != .uncaughtSignal {
-                report.problems.append("kill \(kill): the writer was not killed")
+                report.problems.append("kill \(round): the writer was not killed")
             }
             let rest = output.fileHandleForReading.readDataToEndOfFile()
             let lastPrinted = Self.savedEpochs(in: String(decoding: rest, as: UTF8.self)).last ?? firstSaved
@@ -149,18 +149,19 @@ struct CrashSafeCheckpointTests {
             do {
                 try probe.restoreCheckpoint(from: url)
             } catch {
-                report.problems.append("kill \(kill): the checkpoint does not load: \(error)")
+                report.problems.append("kill \(round): the checkpoint does not load: \(error)")
                 return
             }
             // The file holds the last checkpoint announced, or the one after it when the kill came between the
             // rename and the announcement.
             if probe.completedEpochs != lastPrinted && probe.completedEpochs != lastPrinted + 1 {
                 report.problems.append(
-                    "kill \(kill): checkpoint has \(probe.completedEpochs) epochs, the writer announced \(lastPrinted)")
+                    "kill \(round): checkpoint has \(probe.completedEpochs) epochs, the writer announced \(lastPrinted)"
+                )
             }
-            if probe.completedEpochs <= completed { report.problems.append("kill \(kill): no progress") }
+            if probe.completedEpochs <= completed { report.problems.append("kill \(round): no progress") }
             if probe.history["loss"].count != probe.completedEpochs {
-                report.problems.append("kill \(kill): \(probe.history["loss"].count) losses in the history")
+                report.problems.append("kill \(round): \(probe.history["loss"].count) losses in the history")
             }
             completed = probe.completedEpochs
         }
