@@ -64,7 +64,10 @@ import Testing
         let current = Self.sample(rows: 2000, seed: 6)
         let report = try DriftDetector(reference: reference, configuration: configuration).detect(current: current)
         #expect(report.columns.allSatisfy { $0.method == .populationStabilityIndex && $0.threshold == 0.1 })
-        guard case .numeric(let r)? = reference["amount"], case .numeric(let c)? = current["amount"] else { return }
+        guard case .numeric(let r)? = reference["amount"], case .numeric(let c)? = current["amount"] else {
+            Issue.record("amount should be a numeric column in both samples")
+            return
+        }
         #expect(report["amount"]?.statistic == (try DriftStatistics.populationStabilityIndex(reference: r, current: c)))
         configuration.methodOverrides = ["segment": .kolmogorovSmirnov]
         #expect(

@@ -170,7 +170,10 @@ private func tabularBundle() throws -> ModelBundle {
         let badType = try rewritten(data) { manifest in
             guard case .object(var schema) = manifest["schema"], case .object(var input) = schema["input"],
                 case .array(var fields) = input["fields"], case .object(var first) = fields[0]
-            else { return }
+            else {
+                Issue.record("the manifest has no schema.input.fields[0] to rewrite")
+                return
+            }
             first["type"] = .string("complex")
             fields[0] = .object(first)
             input["fields"] = .array(fields)
@@ -191,7 +194,10 @@ private func tabularBundle() throws -> ModelBundle {
             guard case .object(var architecture) = manifest["architecture"],
                 case .array(var layers) = architecture["layers"],
                 case .object(var layer) = layers[0], case .object(var configuration) = layer["configuration"]
-            else { return }
+            else {
+                Issue.record("the manifest has no architecture.layers[0].configuration to rewrite")
+                return
+            }
             configuration["units"] = .integer(0)
             layer["configuration"] = .object(configuration)
             layers[0] = .object(layer)
@@ -212,7 +218,10 @@ private func tabularBundle() throws -> ModelBundle {
             return reason.contains("9.bias")
         }
         let badPipeline = try rewritten(data) { manifest in
-            guard case .object(var pipeline) = manifest["preprocessing"] else { return }
+            guard case .object(var pipeline) = manifest["preprocessing"] else {
+                Issue.record("the manifest has no preprocessing object to rewrite")
+                return
+            }
             pipeline["featureNames"] = .string("not a list")
             manifest["preprocessing"] = .object(pipeline)
         }

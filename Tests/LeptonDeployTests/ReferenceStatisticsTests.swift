@@ -136,7 +136,10 @@ private func normals(_ count: Int, mean: Double = 0, seed: UInt64) -> [Double] {
         let records = [BundleFixtures.record(owns: true), BundleFixtures.record(income: nil, owns: false)]
         let live = ReferenceStatistics.featureColumns(of: records, fields: schema.input.fields)
         #expect(live["owns_home"] == .categorical(["true", "false"]))
-        guard case .numeric(let liveIncome) = live["income"] else { return }
+        guard case .numeric(let liveIncome) = live["income"] else {
+            Issue.record("the live income column should be numeric, got \(String(describing: live["income"]))")
+            return
+        }
         #expect(liveIncome[0] == 55 && liveIncome[1].isNaN)
         let predictions = try records.map { try predictor.predict(record: $0) }
         let columns = ReferenceStatistics.predictionColumns(of: predictions, schema: schema.output)

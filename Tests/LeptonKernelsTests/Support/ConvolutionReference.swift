@@ -70,14 +70,15 @@ enum ConvolutionReference {
     }
 }
 
-/// The largest `|actual - expected|` relative to `1 + max|expected|`.
+/// The largest `|actual - expected|` relative to `1 + max|expected|`; `.infinity` when a NaN or infinity appears.
 func scaledError(_ actual: [Float], _ expected: [Double]) -> Double {
     precondition(actual.count == expected.count, "compared arrays differ: \(actual.count) vs \(expected.count)")
     let scale = 1 + (expected.map { abs($0) }.max() ?? 0)
     var worst = 0.0
     for (value, truth) in zip(actual, expected) {
-        if value.isNaN { return .infinity }
-        worst = max(worst, abs(Double(value) - truth) / scale)
+        let error = abs(Double(value) - truth) / scale
+        guard error.isFinite else { return .infinity }
+        worst = max(worst, error)
     }
     return worst
 }

@@ -55,7 +55,7 @@ struct ClassicalFixture {
     }
 }
 
-/// |actual − expected| ≤ tolerance·max(1, |expected|) for every entry.
+/// |actual − expected| ≤ tolerance·max(1, |expected|) for every entry; a NaN on either side is a mismatch.
 func expectClose(
     _ actual: [Double], _ expected: [Double], tolerance: Double, _ what: String,
     sourceLocation: SourceLocation = #_sourceLocation
@@ -64,7 +64,12 @@ func expectClose(
         Issue.record("\(what): \(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
         return
     }
-    let worst = zip(actual, expected).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+    var worst = 0.0
+    for (value, truth) in zip(actual, expected) where value != truth {
+        let error = Swift.abs(value - truth) / Swift.max(1, Swift.abs(truth))
+        worst = error.isFinite ? Swift.max(worst, error) : .infinity
+        if worst == .infinity { break }
+    }
     #expect(worst <= tolerance, "\(what): worst error \(worst) > \(tolerance)", sourceLocation: sourceLocation)
 }
 

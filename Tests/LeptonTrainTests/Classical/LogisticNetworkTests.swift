@@ -1,5 +1,6 @@
 import LeptonLayers
 import LeptonTensor
+import LeptonTestSupport
 import LeptonTrain
 import Testing
 
@@ -18,7 +19,7 @@ struct LogisticNetworkTests {
         let expected = try model.predictProbabilities(shifted)
         let actual = network(shifted)
         #expect(actual.shape == expected.shape)
-        let worst = zip(actual.scalars, expected.scalars).map { Swift.abs($0 - $1) }.max() ?? 1
+        let worst = PyTorchFixtures.worstRelativeError(actual.scalars, expected.scalars)
         #expect(worst < 1e-5)
         #expect(throws: EstimatorError.self) { try LogisticRegression().network() }
     }
