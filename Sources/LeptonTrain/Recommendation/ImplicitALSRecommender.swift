@@ -76,11 +76,13 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
     /// - Parameters:
     ///   - training: The interactions.
     ///   - configuration: The hyperparameters.
-    ///   - pool: The threads for the GEMMs and the per-row solves.
     /// - Throws: ``RecommenderError``.
-    public init(
-        fitting training: InteractionMatrix, configuration: Configuration = Configuration(), pool: ThreadPool = .shared
-    ) throws {
+    public init(fitting training: InteractionMatrix, configuration: Configuration = Configuration()) throws {
+        try self.init(fitting: training, configuration: configuration, pool: .shared)
+    }
+
+    /// Fits the model on a given thread pool (tests compare thread counts with it).
+    package init(fitting training: InteractionMatrix, configuration: Configuration, pool: ThreadPool) throws {
         try RecommenderValidation.atLeast(configuration.factorCount, 1, "factorCount")
         try RecommenderValidation.atLeast(configuration.iterations, 1, "iterations")
         try RecommenderValidation.atLeast(configuration.conjugateGradientSteps, 1, "conjugateGradientSteps")

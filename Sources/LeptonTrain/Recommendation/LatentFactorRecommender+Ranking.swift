@@ -38,11 +38,17 @@ extension LatentFactorRecommender {
     ///   - k: How many items per user, at least 1.
     ///   - filterSeen: Whether to leave out each user's training items (the default).
     ///   - candidates: When given, only these items are ranked.
-    ///   - pool: The threads for the GEMM and the selection.
     /// - Returns: One list per user, in the order of `users`.
     /// - Throws: ``RecommenderError`` for an unknown user or candidate item, or `k < 1`.
     public func recommend(
-        users: [String], k: Int, filterSeen: Bool = true, candidates: [String]? = nil, pool: ThreadPool = .shared
+        users: [String], k: Int, filterSeen: Bool = true, candidates: [String]? = nil
+    ) throws -> [[Recommendation]] {
+        try recommend(users: users, k: k, filterSeen: filterSeen, candidates: candidates, pool: .shared)
+    }
+
+    /// Top-k lists for several users on a given thread pool (tests compare thread counts with it).
+    package func recommend(
+        users: [String], k: Int, filterSeen: Bool, candidates: [String]?, pool: ThreadPool
     ) throws -> [[Recommendation]] {
         try RecommenderValidation.atLeast(k, 1, "k")
         let userIndices = try users.map { try userIndex($0) }
