@@ -59,9 +59,11 @@ enum SafeTensorsTestSupport {
         (0..<8).reduce(0) { $0 | Int(data[data.startIndex + $1]) << (8 * $1) }
     }
 
-    /// Whether `python3` can import `safetensors` and `numpy` on this machine.
+    /// Whether `python3` can import `safetensors` and `numpy` on this machine; always true when CI sets
+    /// `LEPTON_REQUIRE_PYTHON_PEERS=1`, so a missing package fails the interoperability test instead of skipping it.
     static let pythonSafetensorsAvailable: Bool = {
-        (try? runPython(["-c", "import safetensors, numpy"]).status) == 0
+        ProcessInfo.processInfo.environment["LEPTON_REQUIRE_PYTHON_PEERS"] == "1"
+            || (try? runPython(["-c", "import safetensors, numpy"]).status) == 0
     }()
 
     /// Runs `python3` with `arguments` and returns its exit status and combined output.
