@@ -37,6 +37,11 @@ struct MetricsTests {
         let positives = [false, false, true, true, true]
         // Pairs (positive, negative): (0.35,0.1)✓ (0.35,0.4)✗ (0.8,·)✓✓ (0.4,0.1)✓ (0.4,0.4)½ → 4.5 / 6.
         #expect(Swift.abs(ROCAUC.auc(scores: scores, positives: positives) - 4.5 / 6) < 1e-12)
+        // Undefined cases are NaN (scikit-learn's roc_auc_score raises for one class and for NaN scores), never
+        // the 0.5 or 0.25 that would pass for a result.
+        #expect(ROCAUC.auc(scores: [0.2, 0.9], positives: [true, true]).isNaN)
+        #expect(ROCAUC.auc(scores: [0.2, .nan, 0.9], positives: [false, true, true]).isNaN)
+        #expect(ROCAUC.auc(scores: [0.2, 0.9], positives: [false, true, true]).isNaN)
         let metric = ROCAUC()
         metric.update(predictions: Tensor(scores.map(Float.init), shape: [5, 1]), targets: .labels([0, 0, 1, 1, 1]))
         #expect(Swift.abs(metric.result() - 4.5 / 6) < 1e-6)

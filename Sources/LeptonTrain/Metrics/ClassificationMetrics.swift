@@ -166,7 +166,7 @@ public final class ROCAUC: Metric {
         positives += trueClasses(targets).map { $0 == 1 }
     }
 
-    /// The AUC, or 0.5 when only one class has been seen.
+    /// The AUC, or NaN while it is undefined (only one class seen, or a NaN score).
     public func result() -> Double { Self.auc(scores: scores.map(Double.init), positives: positives) }
 
     /// Forgets all scores.
@@ -180,8 +180,11 @@ public final class ROCAUC: Metric {
     /// - Parameters:
     ///   - scores: Higher means more likely positive.
     ///   - positives: The truth.
-    /// - Returns: The area under the ROC curve, 0.5 when one class is absent.
+    /// - Returns: The area under the ROC curve; NaN where it is undefined — one class absent, a NaN score, or
+    ///   `scores` and `positives` of different lengths (scikit-learn raises in these cases) — so that a decision
+    ///   taken on it fails closed.
     public static func auc(scores: [Double], positives: [Bool]) -> Double {
+        guard scores.count == positives.count, !scores.contains(where: \.isNaN) else { return .nan }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         var ranks = [Double](repeating: 0, count: scores.count)
         var start = 0
@@ -194,7 +197,7 @@ public final class ROCAUC: Metric {
         }
         let positiveCount = positives.filter { $0 }.count
         let negativeCount = positives.count - positiveCount
-        guard positiveCount > 0 && negativeCount > 0 else { return 0.5 }
+        guard positiveCount > 0 && negativeCount > 0 else { return .nan }
         let positiveRankSum = zip(ranks, positives).filter { $0.1 }.reduce(0) { $0 + $1.0 }
         let u = positiveRankSum - Double(positiveCount * (positiveCount + 1)) / 2
         return u / Double(positiveCount * negativeCount)
