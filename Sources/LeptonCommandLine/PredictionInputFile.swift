@@ -66,9 +66,11 @@ enum PredictionInputFile {
 
     /// A CSV field as a feature value of the schema's type: numbers for numeric fields (text that is not a number
     /// is kept as a string so that the predictor reports the wrong type), strings otherwise; missing tokens are
-    /// missing.
+    /// missing — except that a spelling of NaN (`NaN`, `nan`, `-nan`, …) in a numeric field stays a NaN number, so
+    /// that the predictor answers "not finite" rather than "missing" for a value that was sent.
     private static func featureValue(_ field: String, type: FieldType) -> FeatureValue {
         let trimmed = field.trimmingCharacters(in: .whitespaces)
+        if type == .numeric, let number = parseNumber(trimmed), number.isNaN { return .numeric(number) }
         if CSVReadOptions.defaultMissingTokens.contains(trimmed) { return .missing }
         if type == .numeric, let number = parseNumber(trimmed) { return .numeric(number) }
         return .categorical(type == .text ? field : trimmed)

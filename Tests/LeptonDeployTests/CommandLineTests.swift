@@ -152,6 +152,25 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(lines[3]["error_kind"] as? String == "wrongType")
     }
 
+    @Test func predictReportsANaNFieldAsNotFiniteAndAnEmptyFieldAsMissing() async throws {
+        let directory = try BundleFixtures.temporaryDirectory()
+        let (path, _) = try writeTabularBundle(in: directory)
+        let csv = directory.appendingPathComponent("input.csv")
+        try """
+        age,income,purpose,owns_home
+        NaN,45,car,true
+        -nan,45,car,true
+        ,45,car,true
+        """.write(to: csv, atomically: true, encoding: .utf8)
+        let result = await run(["predict", path, csv.path])
+        let lines = try jsonLines(result.output)
+        #expect(lines.count == 3)
+        #expect(lines[0]["error_kind"] as? String == "nonFinite")
+        #expect(lines[1]["error_kind"] as? String == "nonFinite")
+        // `age` is required in the fixture's schema, so an empty cell is a missing field, not a NaN.
+        #expect(lines[2]["error_kind"] as? String == "missingField")
+    }
+
     @Test func predictReadsJSONRecordsAndTensorsInEveryForm() async throws {
         let directory = try BundleFixtures.temporaryDirectory()
         let path = try writeTensorBundle(in: directory)
