@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Fails when a Swift code block of a documentation page is not part of the test that compiles it.
 
-    python3 .ci/check_doc_snippets.py Documentation/Tensors.md Tests/LeptonTensorTests/TensorTourTests.swift
+    python3 .ci/check_doc_snippets.py Sources/LeptonTensor/LeptonTensor.docc/Tensors.md Tests/LeptonTensorTests/TensorTourTests.swift
 
 Each ```swift block of the page must appear, line by line (ignoring indentation), inside a `// tour:` …
-`// end tour` region of the test file.
+`// end tour` region of the test file. A block whose fence names a file after the language (```swift Package.swift)
+is an excerpt of that file, not code the test can run, and is not checked.
 """
 
 import re

@@ -1,9 +1,9 @@
 import LeptonTensor
 import Testing
 
-/// The code of Documentation/Tensors.md, compiled and checked. `.ci/check_doc_snippets.py` fails CI when a code
+/// The code of Sources/LeptonTensor/LeptonTensor.docc/Tensors.md, compiled and checked. `.ci/check_doc_snippets.py` fails CI when a code
 /// block of that page is not found here, so the page cannot drift from code that builds and runs.
-@Suite("The Tensors tour (Documentation/Tensors.md)")
+@Suite("The Tensors tour (Sources/LeptonTensor/LeptonTensor.docc/Tensors.md)")
 struct TensorTourTests {
     @Test("creating tensors")
     func creating() {

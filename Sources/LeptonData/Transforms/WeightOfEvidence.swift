@@ -354,7 +354,7 @@ public struct FittedWeightOfEvidence: FittedTableTransform {
         }
     }
 
-    /// The bin of each row in each column: `result[row][column]` indexes ``binValues```[column]`: the bins, then
+    /// The bin of each row in each column: `result[row][column]` indexes `binValues[column]`: the bins, then
     /// the missing bin (index `bins.count`) when fit saw missing cells, then the unknown bin when the policy is
     /// not ``UnknownCategoryPolicy/error`` (for scorecards and reason codes, which work per bin).
     ///

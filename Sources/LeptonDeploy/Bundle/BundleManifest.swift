@@ -22,9 +22,9 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var name: String
     /// The version id of this model (`"credit-scoring-3"`), reported with every prediction.
     public var version: String
-    /// The ``Sequential`` architecture JSON (`Sequential.architectureJSON()`), as a tree.
+    /// The `Sequential` architecture JSON (`Sequential.architectureJSON()`), as a tree.
     public var architecture: JSONValue
-    /// The ``FittedPipeline`` JSON, as a tree, for tabular models.
+    /// The `FittedPipeline` JSON, as a tree, for tabular models.
     public var preprocessing: JSONValue?
     /// The input and output contract.
     public var schema: ModelSchema

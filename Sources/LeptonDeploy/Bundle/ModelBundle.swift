@@ -10,7 +10,7 @@ import LeptonTensor
 /// - `lepton.format`: `lepton-bundle`;
 /// - `lepton.manifest`: the ``BundleManifest`` JSON — architecture, fitted preprocessing, schema, metrics, reference
 ///   statistics for drift, lineage, format version;
-/// - `lepton.checksum`: `sha256:<hex>` over the manifest and the tensors (see ``BundleChecksum`` in the source for
+/// - `lepton.checksum`: `sha256:<hex>` over the manifest and the tensors (see `BundleChecksum` in the source for
 ///   the exact byte stream), checked on every read.
 ///
 /// Writes are atomic (temporary file, fsync, rename). Reading validates the file, the format version, the checksum,

@@ -16,7 +16,7 @@ extension ModelBundle {
     ///   - url: the bundle file.
     ///   - verifyingChecksum: whether to compare the checksum (turn off only to inspect a damaged file).
     /// - Throws: ``BundleError`` naming the file and the first problem; every size in the architecture is checked
-    ///   against ``ArchitectureLimits`` before anything is allocated, and NaN or infinite weights are refused
+    ///   against `ArchitectureLimits` before anything is allocated, and NaN or infinite weights are refused
     ///   (``BundleError/nonFiniteWeight(file:parameter:index:)``).
     public init(contentsOf url: URL, verifyingChecksum: Bool = true) throws(BundleError) {
         let file: SafeTensorsFile

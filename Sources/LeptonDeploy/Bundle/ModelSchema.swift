@@ -233,7 +233,7 @@ extension ModelSchema {
     ///   - output: the output side.
     ///   - limitRanges: whether numeric fields only accept the training range.
     /// - Returns: the schema; a column with missing values becomes an optional field.
-    /// - Throws: ``TableError/columnNotFound(_:available:)``-style errors for an unknown column.
+    /// - Throws: `TableError/columnNotFound(_:available:)`-style errors for an unknown column.
     public static func inferred(
         from table: Table, columns: [String], output: OutputSchema, limitRanges: Bool = false
     ) throws -> ModelSchema {

@@ -6,7 +6,7 @@ import LeptonTensor
 /// A model ready to answer requests: immutable, `Sendable`, no gradient tape.
 ///
 /// It validates every request against the schema (typed ``PredictionError``s, never a crash), applies the bundle's
-/// fitted pipeline to tabular records, runs the compiled ``InferenceModel`` (batch norm folded, bias and ReLU fused;
+/// fitted pipeline to tabular records, runs the compiled `InferenceModel` (batch norm folded, bias and ReLU fused;
 /// or its int8 counterpart) and reads the outputs as the schema says (top class and probability for classifiers).
 ///
 /// ```swift

@@ -34,7 +34,7 @@ public final class ForwardContext {
     private static let defaultSeeds = Atomic<UInt64>(0x5EED)
 
     /// Records a problem with the data that a layer found while it could not throw (for example a training batch
-    /// too small for batch statistics); ``Trainer`` throws the first one before updating any weight.
+    /// too small for batch statistics); `Trainer` throws the first one before updating any weight.
     ///
     /// - Parameter problem: The typed error.
     public func report(_ problem: any Error) {

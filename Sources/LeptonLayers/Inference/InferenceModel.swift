@@ -24,7 +24,7 @@ public enum InferenceCompilationError: Error, Equatable, CustomStringConvertible
 /// A trained ``Sequential`` model compiled for fast inference: immutable, `Sendable`, no gradient tape.
 ///
 /// Compiling copies the weights and lowers every layer to inference operations, then fuses neighbours (see
-/// ``InferenceProgram``):
+/// `InferenceProgram`):
 /// - a ``BatchNorm`` after a ``Conv2D`` or ``Dense`` is folded into its weights and bias;
 /// - a ReLU (as the layer's activation or an ``ActivationLayer``) is fused into the preceding product;
 /// - a ``MaxPool2D`` right after a convolution runs image by image with it, so the convolution's output never

@@ -80,7 +80,7 @@ extension Sequential {
     /// Saves architecture and weights to one safetensors file (the architecture in its metadata), atomically.
     ///
     /// - Parameter url: The destination.
-    /// - Throws: ``SafeTensorsError`` or `EncodingError` when it cannot be written.
+    /// - Throws: `SafeTensorsError` or `EncodingError` when it cannot be written.
     public func save(to url: URL) throws {
         let json = String(decoding: try architectureJSON(), as: UTF8.self)
         try saveWeights(to: url, metadata: [Self.architectureMetadataKey: json])

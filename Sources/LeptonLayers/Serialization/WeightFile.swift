@@ -39,7 +39,7 @@ extension Module {
     /// - Parameters:
     ///   - url: The safetensors file to write.
     ///   - metadata: Extra `__metadata__` entries.
-    /// - Throws: ``SafeTensorsError`` when the file cannot be written.
+    /// - Throws: `SafeTensorsError` when the file cannot be written.
     public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
         var writer = SafeTensorsWriter(metadata: metadata)
         for named in namedParameters().uniqued() {

@@ -15,7 +15,7 @@ extension Tensor {
         return result
     }
 
-    /// The same values with a new shape; see ``reshaped(to:)-(_:[Int])``.
+    /// The same values with a new shape; see ``reshaped(to:)-([Int])``.
     ///
     /// - Parameter newShape: The new shape.
     /// - Returns: The reshaped tensor.

@@ -14,7 +14,7 @@ public struct CrossValidationFold: Sendable, Hashable, Codable {
 /// by at most one (the first `n mod k` are one larger); `stratifiedKFold` deals each class's rows to the folds so
 /// every fold keeps the class proportions (scikit-learn's `StratifiedKFold` allocation). Shuffling uses Lepton's
 /// seeded generator, so shuffled folds are reproducible but differ from scikit-learn's. The folds come from
-/// LeptonData's ``KFold`` and ``StratifiedKFold`` (one implementation); stratified folds need every class to have
+/// LeptonData's `KFold` and `StratifiedKFold` (one implementation); stratified folds need every class to have
 /// at least as many members as folds.
 public enum FoldStrategy: Sendable, Hashable, Codable {
     /// Consecutive (or shuffled, then consecutive) blocks of rows.

@@ -1,7 +1,7 @@
 import Foundation
 import LeptonData
 
-/// The per-fold results of cross-validating a preprocessing ``Pipeline`` together with an estimator.
+/// The per-fold results of cross-validating a preprocessing `Pipeline` together with an estimator.
 public struct PipelineCrossValidationResult<Model: Estimator> {
     /// A pipeline and an estimator fitted on one fold's training rows.
     public struct FittedFold {

@@ -53,7 +53,7 @@ public final class Trainer {
     /// Trains for `epochs` more epochs.
     ///
     /// Everything is checked before the first step, as Keras does: the input shape against the model (a lazily
-    /// built ``Sequential`` is built now, so its first `fit` trains it), targets against the model's output
+    /// built `Sequential` is built now, so its first `fit` trains it), targets against the model's output
     /// (labels in range, value shapes), lengths, splits, and — unless `checkFinite` is false — that inputs,
     /// targets and weights are finite. A batch whose loss or gradients turn NaN or infinite is not applied: the
     /// run stops, keeping the weights from before that batch, and `fit` throws
@@ -78,8 +78,8 @@ public final class Trainer {
     ///     non-finite loss without applying it.
     ///   - verbose: Whether to show progress.
     /// - Returns: The history of this call's epochs.
-    /// - Throws: ``TrainingError`` or ``ModelInputError`` naming what was expected and found (shapes, the
-    ///   offending label and row, the first non-finite index), ``LayerDataError`` from a layer, or a callback's
+    /// - Throws: ``TrainingError`` or `ModelInputError` naming what was expected and found (shapes, the
+    ///   offending label and row, the first non-finite index), `LayerDataError` from a layer, or a callback's
     ///   error.
     @discardableResult
     public func fit(
@@ -252,7 +252,7 @@ public final class Trainer {
     ///   - parameters: The parameters to update (by default all of the model's).
     /// - Returns: The batch loss and the model's predictions.
     /// - Throws: ``TrainingError`` for targets that do not fit the predictions or a non-finite loss (the update
-    ///   is then not applied), ``LayerDataError`` reported by a layer.
+    ///   is then not applied), `LayerDataError` reported by a layer.
     @discardableResult
     public func step(
         _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]? = nil, parameters: [Parameter]? = nil
@@ -313,7 +313,7 @@ public final class Trainer {
     ///   - batchSize: Samples per forward pass.
     ///   - checkFinite: Whether to reject NaN or infinite inputs and value targets.
     /// - Returns: `loss` and each metric's value.
-    /// - Throws: ``TrainingError`` or ``ModelInputError`` for mismatched shapes or lengths, labels out of range or
+    /// - Throws: ``TrainingError`` or `ModelInputError` for mismatched shapes or lengths, labels out of range or
     ///   non-finite values.
     public func evaluate(_ inputs: Tensor, _ targets: Targets, batchSize: Int = 256, checkFinite: Bool = true) throws
         -> [String: Double]
@@ -355,7 +355,7 @@ public final class Trainer {
     ///   - batchSize: Samples per forward pass.
     ///   - checkFinite: Whether to reject NaN or infinite inputs.
     /// - Returns: The outputs, batch axis first.
-    /// - Throws: ``ModelInputError`` or ``TrainingError`` as ``Module/predict(_:batchSize:checkFinite:)``.
+    /// - Throws: `ModelInputError` or ``TrainingError`` as `Module.predict(_:batchSize:checkFinite:)`.
     public func predict(_ inputs: Tensor, batchSize: Int = 256, checkFinite: Bool = true) throws -> Tensor {
         try model.predict(inputs, batchSize: batchSize, checkFinite: checkFinite)
     }

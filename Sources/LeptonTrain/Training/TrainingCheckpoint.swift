@@ -42,7 +42,7 @@ extension Trainer {
     /// epochs done, random-stream states and history — to one safetensors file, atomically.
     ///
     /// - Parameter url: The checkpoint file.
-    /// - Throws: ``SafeTensorsError`` or `EncodingError` when it cannot be written.
+    /// - Throws: `SafeTensorsError` or `EncodingError` when it cannot be written.
     public func saveCheckpoint(to url: URL) throws {
         let state = CheckpointState(
             formatVersion: CheckpointState.formatVersion, completedEpochs: completedEpochs,
@@ -65,7 +65,7 @@ extension Trainer {
     /// Restores a checkpoint written by ``saveCheckpoint(to:)`` into this trainer's model and optimizer.
     ///
     /// - Parameter url: The checkpoint file.
-    /// - Throws: ``CheckpointError``, or ``WeightLoadingError`` for an unbuilt model, missing, unexpected or
+    /// - Throws: ``CheckpointError``, or `WeightLoadingError` for an unbuilt model, missing, unexpected or
     ///   mismatched tensors (as PyTorch's `strict=True`); nothing is changed when it throws.
     public func restoreCheckpoint(from url: URL) throws {
         let name = url.lastPathComponent

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// - Count, missing, mean and standard deviation (Welford's algorithm), minimum and maximum: exact.
 /// - Quartiles: exact while a column has at most ``Limits/exactQuantileValues`` numbers, then from a
-///   ``QuantileSketch`` whose guaranteed rank-error bound is reported in
+///   `QuantileSketch` whose guaranteed rank-error bound is reported in
 ///   ``NumericSummary/quantileRankError`` (about `log2(n / k) / k` for level capacity `k`; below 1% with the
 ///   default `k = 2048`, and usually far smaller in practice).
 /// - Distinct values: exact (by 64-bit hash) up to ``Limits/exactDistinctValues``, then a HyperLogLog

@@ -59,7 +59,7 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` for invalid hyperparameters, bad shapes, non-finite values or too few rows.
     public mutating func fit(_ x: Tensor) throws { try fit(source: x) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix) throws { try fit(source: x) }
 
     private mutating func fit(source x: some FeatureSource) throws {
@@ -100,10 +100,10 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Parameters:
     ///   - x: Features, `[rows, features]`.
     ///   - y: Ignored.
-    /// - Throws: ``EstimatorError`` as ``fit(_:)``.
+    /// - Throws: ``EstimatorError`` as ``fit(_:)-(Tensor)``.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws { try fit(source: x) }
@@ -115,7 +115,7 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {
@@ -129,7 +129,7 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func transform(_ x: Tensor) throws -> Tensor { return try transform(source: x) }
 
-    /// ``transform`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `transform` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func transform(_ x: DoubleMatrix) throws -> Tensor { return try transform(source: x) }
 
     private func transform(source x: some FeatureSource) throws -> Tensor {
@@ -145,7 +145,7 @@ public struct KMeans: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func score(_ x: Tensor) throws -> Double { return try score(source: x) }
 
-    /// ``score`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `score` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func score(_ x: DoubleMatrix) throws -> Double { return try score(source: x) }
 
     private func score(source x: some FeatureSource) throws -> Double {

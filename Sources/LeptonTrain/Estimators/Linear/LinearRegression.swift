@@ -47,7 +47,7 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` for bad shapes, non-finite values or label targets.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
@@ -79,7 +79,7 @@ public struct LinearRegression: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` has the wrong shape or non-finite values.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {

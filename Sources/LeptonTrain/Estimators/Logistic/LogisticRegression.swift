@@ -97,7 +97,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     ///   a single class.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
@@ -168,7 +168,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func decisionFunction(_ x: Tensor) throws -> Tensor { return try decisionFunction(source: x) }
 
-    /// ``decisionFunction`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `decisionFunction` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { return try decisionFunction(source: x) }
 
     private func decisionFunction(source x: some FeatureSource) throws -> Tensor {
@@ -182,7 +182,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predictProbabilities(_ x: Tensor) throws -> Tensor { return try predictProbabilities(source: x) }
 
-    /// ``predictProbabilities`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predictProbabilities` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { return try predictProbabilities(source: x) }
 
     private func predictProbabilities(source x: some FeatureSource) throws -> Tensor {
@@ -197,7 +197,7 @@ public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Cod
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {

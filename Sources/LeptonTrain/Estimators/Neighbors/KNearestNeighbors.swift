@@ -33,7 +33,7 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     ///   targets or a single class.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
@@ -55,7 +55,7 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predictProbabilities(_ x: Tensor) throws -> Tensor { return try predictProbabilities(source: x) }
 
-    /// ``predictProbabilities`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predictProbabilities` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predictProbabilities(_ x: DoubleMatrix) throws -> Tensor { return try predictProbabilities(source: x) }
 
     private func predictProbabilities(source x: some FeatureSource) throws -> Tensor {
@@ -74,7 +74,7 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {
@@ -126,7 +126,7 @@ public struct KNearestNeighborsRegressor: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` for k < 1 or larger than the rows, bad shapes, non-finite values or label targets.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
@@ -146,7 +146,7 @@ public struct KNearestNeighborsRegressor: Estimator, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {

@@ -80,7 +80,7 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     ///   a single class.
     public mutating func fit(_ x: Tensor, _ y: Targets) throws { try fit(source: x, y) }
 
-    /// ``fit`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `fit` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
@@ -126,7 +126,7 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func decisionFunction(_ x: Tensor) throws -> Tensor { return try decisionFunction(source: x) }
 
-    /// ``decisionFunction`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `decisionFunction` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func decisionFunction(_ x: DoubleMatrix) throws -> Tensor { return try decisionFunction(source: x) }
 
     private func decisionFunction(source x: some FeatureSource) throws -> Tensor {
@@ -140,7 +140,7 @@ public struct LinearSVC: MarginClassifier, Codable, Sendable {
     /// - Throws: ``EstimatorError`` when not fitted or `x` does not match.
     public func predict(_ x: Tensor) throws -> Targets { return try predict(source: x) }
 
-    /// ``predict`` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
+    /// `predict` on Double features, which keep every digit (see `DoubleMatrix`); otherwise the same.
     public func predict(_ x: DoubleMatrix) throws -> Targets { return try predict(source: x) }
 
     private func predict(source x: some FeatureSource) throws -> Targets {
