@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "credit-scoring", targets: ["credit-scoring"]),
         .executable(name: "lepton", targets: ["lepton"]),
         .executable(name: "lepton-demo", targets: ["lepton-demo"]),
+        .executable(name: "lepton-input-checks", targets: ["lepton-input-checks"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -57,6 +58,7 @@ let package = Package(
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
+        .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
         .testTarget(name: "LeptonSupportTests", dependencies: ["LeptonSupport"]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),
