@@ -11,6 +11,7 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "conv": runConvolutionBenchmark,
     "cnn-train": runCNNTrainingBenchmark,
     "cnn-infer": runCNNInferenceBenchmark,
+    "cnn-concurrent": runConcurrentCallersBenchmark,
     "elementwise": runElementwiseBenchmark,
     "matmul": runMatmulBenchmark,
     "describe-csv": runDescribeCSVBenchmark,
