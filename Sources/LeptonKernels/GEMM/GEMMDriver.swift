@@ -156,21 +156,9 @@ struct GEMMDriver {
                                     bSliver = UnsafePointer(packedB + sliverColumn * depth.count)
                                     bStride = nr
                                 }
-                                settings.alpha = alpha
-                                settings.beta = isFirst ? beta : 1
-                                settings.row_bias = nil
-                                settings.col_bias = nil
-                                settings.relu = 0
-                                if isLast {
-                                    if let bias = epilogue.bias {
-                                        if epilogue.biasAxis == .perRow {
-                                            settings.row_bias = bias + row
-                                        } else {
-                                            settings.col_bias = bias + column
-                                        }
-                                    }
-                                    settings.relu = epilogue.activation == .relu ? 1 : 0
-                                }
+                                settings.prepare(
+                                    for: epilogue, alpha: alpha, beta: beta, isFirst: isFirst, isLast: isLast, row: row,
+                                    column: column)
                                 kernel.loop(
                                     depth.count, aSliver, mr, bSliver, bStride, c + row * ldc + column, ldc, height,
                                     width, &settings)

@@ -28,21 +28,9 @@ extension GEMMDriver {
                     for sliverColumn in stride(from: 0, to: columns.count, by: nr) {
                         let column = columns.lowerBound + sliverColumn
                         let sliverWidth = Swift.min(nr, columns.count - sliverColumn)
-                        settings.alpha = alpha
-                        settings.beta = isFirst ? beta : 1
-                        settings.row_bias = nil
-                        settings.col_bias = nil
-                        settings.relu = 0
-                        if isLast {
-                            if let bias = epilogue.bias {
-                                if epilogue.biasAxis == .perRow {
-                                    settings.row_bias = bias + row
-                                } else {
-                                    settings.col_bias = bias + column
-                                }
-                            }
-                            settings.relu = epilogue.activation == .relu ? 1 : 0
-                        }
+                        settings.prepare(
+                            for: epilogue, alpha: alpha, beta: beta, isFirst: isFirst, isLast: isLast, row: row,
+                            column: column)
                         let bSliver = UnsafePointer(packedB + sliverColumn * depth.count)
                         let output = c + row * ldc + column
                         if a.transpose == .none, let rowsLoop = kernel.rowsLoop {
