@@ -40,6 +40,7 @@ let package = Package(
             name: "LeptonServeTests",
             dependencies: [
                 "LeptonServe",
+                .product(name: "Lepton", package: "Lepton"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

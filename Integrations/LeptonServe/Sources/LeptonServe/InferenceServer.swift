@@ -43,7 +43,10 @@ public final class InferenceServer: Sendable {
 
     /// Whether the server is ready: not draining, and every loaded model ready.
     public var isReady: Bool {
-        get async { await !isDraining && repository.allReady }
+        get async {
+            if isDraining { return false }
+            return await repository.allReady
+        }
     }
 
     /// Adds every route (health, metadata, inference, records, repository, rollout, feedback, `/metrics`) and a
@@ -150,7 +153,8 @@ public final class InferenceServer: Sendable {
         let version = context.parameters.get("version")
         let model = try await repository.model(name)
         if let version { _ = try await model.schema(version: version) }
-        let ready = await !isDraining && repository.isReady(name, version: version)
+        let modelReady = await repository.isReady(name, version: version)
+        let ready = !isDraining && modelReady
         return JSONBody.response(
             ModelReadyResponse(name: name, ready: ready), status: ready ? .ok : .serviceUnavailable)
     }
@@ -239,6 +243,7 @@ public final class InferenceServer: Sendable {
             if request.headers[ServeHeaders.requestId] == nil, let bodyId = inferRequest.id, !bodyId.isEmpty {
                 (id, logger, headers) = requestLogger(request, id: bodyId, model: name)
             }
+            logger.debug("request accepted")
             let model = try await repository.model(name)
             let schema = try await model.schema(version: pinned)
             let requested = try InferenceCodec.checkRequestedOutputs(inferRequest.outputs, schema: schema)

@@ -99,7 +99,7 @@ struct LeptonServeCommand: AsyncParsableCommand {
         let host = self.host
         try await LeptonServeApp.run(server: server, host: host, port: port) { port in
             print("lepton-serve listening on http://\(host):\(port)")
-            fflush(stdout)
+            fflush(nil)  // flush every stream: the conformance script reads the port from stdout
         }
     }
 }
