@@ -7,14 +7,18 @@ import Testing
 
 /// Repository, hot swap, rollout, feedback and metrics endpoints over real HTTP on loopback.
 @Suite struct ManagementTests {
-    static let creditRow: [String: Any] = [
+    static var creditRow: ByteBuffer { jsonBody(creditObject) }
+
+    static var creditObject: [String: Any] {
+        [
         "inputs": [
             ["name": "age", "shape": [1], "datatype": "FP32", "data": [41]],
             ["name": "income", "shape": [1], "datatype": "FP32", "data": [52]],
             ["name": "purpose", "shape": [1], "datatype": "BYTES", "data": ["car"]],
             ["name": "owns_home", "shape": [1], "datatype": "BOOL", "data": [true]],
         ]
-    ]
+        ]
+    }
 
     /// Writes a newer credit version over the flat file.
     static func writeSecondCreditVersion(into directory: URL) throws {
@@ -40,7 +44,7 @@ import Testing
                 response in
                 #expect(response.array.compactMap { ($0 as? [String: Any])?["name"] as? String } == ["digits-cnn"])
             }
-            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: jsonBody(Self.creditRow)) {
+            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: Self.creditRow) {
                 response in
                 #expect(response.status == .notFound)
             }
@@ -62,7 +66,7 @@ import Testing
             try await client.execute(uri: "/v2/repository/models/credit/load", method: .post) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: jsonBody(Self.creditRow)) {
+            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: Self.creditRow) {
                 response in
                 #expect(response.status == .ok)
                 #expect(response.object["model_version"] as? String == "credit-2")
@@ -71,7 +75,7 @@ import Testing
                 #expect(response.object["versions"] as? [String] == ["credit-1", "credit-2"])
             }
             try await client.execute(
-                uri: "/v2/models/credit/versions/credit-1/infer", method: .post, body: jsonBody(Self.creditRow)
+                uri: "/v2/models/credit/versions/credit-1/infer", method: .post, body: Self.creditRow
             ) { response in
                 #expect(response.object["model_version"] as? String == "credit-1")
             }
@@ -80,7 +84,7 @@ import Testing
             try await client.execute(uri: "/v2/repository/models/credit/load", method: .post) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: jsonBody(Self.creditRow)) {
+            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: Self.creditRow) {
                 response in
                 #expect(response.status == .ok)
                 #expect(response.object["model_version"] as? String == "credit-2")
@@ -92,11 +96,11 @@ import Testing
         let server = try await ServeFixtures.server()
         try Self.writeSecondCreditVersion(into: server.configuration.modelRepository)
         try await server.repository.load("credit")
-        func infer(_ client: any TestClientProtocol, key: String? = nil) async throws -> (String, String?) {
+        @Sendable func infer(_ client: any TestClientProtocol, key: String? = nil) async throws -> (String, String?) {
             var headers: HTTPFields = [:]
             if let key { headers[ServeHeaders.routingKey] = key }
             return try await client.execute(
-                uri: "/v2/models/credit/infer", method: .post, headers: headers, body: jsonBody(Self.creditRow)
+                uri: "/v2/models/credit/infer", method: .post, headers: headers, body: Self.creditRow
             ) { response in
                 let parameters = response.object["parameters"] as? [String: Any]
                 return (response.object["model_version"] as? String ?? "", parameters?["rollout_arm"] as? String)
@@ -175,10 +179,11 @@ import Testing
 
     @Test func feedbackJoinsTheLabelToTheLoggedPrediction() async throws {
         let server = try await ServeFixtures.server()
-        var body = Self.creditRow
-        body["id"] = "req-42"
+        var object = Self.creditObject
+        object["id"] = "req-42"
+        let body = jsonBody(object)
         try await ServeFixtures.withLiveServer(server) { client in
-            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: jsonBody(body)) { response in
+            try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: body) { response in
                 #expect(response.status == .ok)
                 #expect(response.object["id"] as? String == "req-42")
             }
@@ -217,7 +222,7 @@ import Testing
         try await ServeFixtures.withLiveServer(server) { client in
             for _ in 0..<3 {
                 try await client.execute(
-                    uri: "/v2/models/credit/infer", method: .post, body: jsonBody(Self.creditRow)
+                    uri: "/v2/models/credit/infer", method: .post, body: Self.creditRow
                 ) { _ in }
             }
             try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: textBody("{")) { _ in }

@@ -199,7 +199,7 @@ import Testing
             ("digits-cnn", jsonBody(input(["datatype": "FP128"])), "FP128"),
             ("digits-cnn", jsonBody(input(["shape": [1, 4, 4, 4]])), "shape"),
             ("digits-cnn", jsonBody(input(["shape": [2, 8, 8, 1]])), "elements"),
-            ("digits-cnn", jsonBody(input(["shape": [-1, 8, 8, 1]])), "negative"),
+            ("digits-cnn", jsonBody(input(["shape": [-1, 8, 8, 1]])), "-1"),
             ("digits-cnn", jsonBody(input(["name": "pixels"])), "pixels"),
             ("digits-cnn", jsonBody(input(["data": "abc"])), "array"),
             ("digits-cnn", jsonBody(input(["data": [["x": 1]]])), "object"),
@@ -232,6 +232,7 @@ import Testing
                 jsonBody(["inputs": [["name": "purpose", "shape": [1], "datatype": "FP32", "data": [1]]]]), "BYTES"
             ),
         ]
+        let valid = jsonBody(input([:]))
         try await ServeFixtures.withLiveServer(server) { client in
             for (model, body, fragment) in cases {
                 try await client.execute(uri: "/v2/models/\(model)/infer", method: .post, body: body) { response in
@@ -239,12 +240,12 @@ import Testing
                     #expect(response.errorMessage.contains(fragment), "\(response.errorMessage) lacks \(fragment)")
                 }
             }
-            try await client.execute(uri: "/v2/models/nope/infer", method: .post, body: jsonBody(input([:]))) {
+            try await client.execute(uri: "/v2/models/nope/infer", method: .post, body: valid) {
                 response in
                 #expect(response.status == .notFound)
             }
             try await client.execute(
-                uri: "/v2/models/digits-cnn/versions/v9/infer", method: .post, body: jsonBody(input([:]))
+                uri: "/v2/models/digits-cnn/versions/v9/infer", method: .post, body: valid
             ) { response in
                 #expect(response.status == .notFound)
             }
@@ -257,20 +258,25 @@ import Testing
     @Test func limitsTimeoutsAndHeaders() async throws {
         let server = try await ServeFixtures.server(maxBodyBytes: 2048)
         let image = ServeFixtures.image(2)
-        let body: [String: Any] = [
+        let object: [String: Any] = [
             "inputs": [["name": "input", "shape": [1, 8, 8, 1], "datatype": "FP32", "data": image.map { _ in 0.5 }]]
         ]
+        let body = jsonBody(object)
+        var withParameterObject = object
+        withParameterObject["parameters"] = ["timeout_ms": 0.000001]
+        let withParameter = jsonBody(withParameterObject)
+        let tooLarge = jsonBody([
+            "inputs": [["name": "input", "shape": [8, 8, 8, 1], "datatype": "FP32", "data": Array(repeating: image, count: 8).flatMap { $0 }]]
+        ])
         try await ServeFixtures.withLiveServer(server) { client in
-            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: jsonBody(
-                ["inputs": [["name": "input", "shape": [1, 8, 8, 1], "datatype": "FP32", "data": image]]])
-            ) { response in
+            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: tooLarge) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.errorMessage.contains("2048"))
             }
             let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
             try await client.execute(
                 uri: "/v2/models/digits-cnn/infer", method: .post,
-                headers: [ServeHeaders.requestId: "abc-123", ServeHeaders.traceparent: traceparent], body: jsonBody(body)
+                headers: [ServeHeaders.requestId: "abc-123", ServeHeaders.traceparent: traceparent], body: body
             ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[ServeHeaders.requestId] == "abc-123")
@@ -278,28 +284,25 @@ import Testing
                 #expect(response.object["id"] as? String == "abc-123")
             }
             try await client.execute(
-                uri: "/v2/models/digits-cnn/infer", method: .post, headers: [ServeHeaders.timeout: "0.000001"],
-                body: jsonBody(body)
+                uri: "/v2/models/digits-cnn/infer", method: .post, headers: [ServeHeaders.timeout: "0.000001"], body: body
             ) { response in
                 #expect(response.status == .gatewayTimeout)
                 #expect(response.errorMessage.contains("deadline"))
             }
-            var withParameter = body
-            withParameter["parameters"] = ["timeout_ms": 0.000001]
-            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: jsonBody(withParameter)) {
+            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: withParameter) {
                 response in
                 #expect(response.status == .gatewayTimeout)
             }
             for (name, value) in [(ServeHeaders.timeout, "soon"), (ServeHeaders.timeout, "-5"), (ServeHeaders.priority, "urgent")] {
                 try await client.execute(
-                    uri: "/v2/models/digits-cnn/infer", method: .post, headers: [name: value], body: jsonBody(body)
+                    uri: "/v2/models/digits-cnn/infer", method: .post, headers: [name: value], body: body
                 ) { response in
                     #expect(response.status == .badRequest)
                 }
             }
             try await client.execute(
                 uri: "/v2/models/digits-cnn/infer", method: .post, headers: [ServeHeaders.priority: "high"],
-                body: jsonBody(body)
+                body: body
             ) { response in
                 #expect(response.status == .ok)
             }
@@ -320,14 +323,14 @@ import Testing
     @Test func aFullQueueAnswers429WithRetryAfter() async throws {
         // One waiting row per arm: a burst of concurrent requests must overflow it; every answer is 200 or 429.
         let server = try await ServeFixtures.server(maxQueueSize: 1)
-        let body: [String: Any] = [
+        let body = jsonBody([
             "inputs": [
                 ["name": "input", "shape": [64, 8, 8, 1], "datatype": "FP32",
                  "data": (0..<64).flatMap { ServeFixtures.image($0) }]
             ]
-        ]
+        ])
         let statuses = try await ServeFixtures.withLiveServer(server) { client in
-            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: jsonBody(body)) {
+            try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: body) {
                 response in
                 (response.status.code, response.headers[ServeHeaders.retryAfter])
             }
