@@ -11,9 +11,14 @@ PYTHON="${PYTHON:-python3}"
     echo "run_conformance.sh: install the client first: pip install 'tritonclient[http]' numpy" >&2
     exit 2
 }
-swift build --product lepton-serve ${SWIFT_BUILD_FLAGS:-}
-BIN="$(swift build --show-bin-path)/lepton-serve"
+# The same flags as the CI build (tests included), so that its products are reused rather than rebuilt.
+SWIFT_BUILD_FLAGS="${SWIFT_BUILD_FLAGS:--Xswiftc -warnings-as-errors}"
+# shellcheck disable=SC2086
+swift build --build-tests $SWIFT_BUILD_FLAGS  # --build-tests: the same (testable) products the test step built
+# shellcheck disable=SC2086
+BIN="$(swift build --show-bin-path $SWIFT_BUILD_FLAGS)/lepton-serve"
 WORK="$(mktemp -d)"
+touch "$WORK/stdout.log" "$WORK/stderr.log"
 "$BIN" --write-examples "$WORK/models" --port 0 --max-batch-size 16 >"$WORK/stdout.log" 2>"$WORK/stderr.log" &
 PID=$!
 cleanup() {
