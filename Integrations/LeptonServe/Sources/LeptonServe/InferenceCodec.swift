@@ -192,7 +192,8 @@ public enum InferenceCodec {
         let leaves = try flatten(input.data, name: input.name)
         guard leaves.count == expected else {
             throw .badRequest(
-                "input '\(input.name)' has shape \(input.shape) (\(expected) elements) but \(leaves.count) data elements")
+                "input '\(input.name)' has shape \(input.shape) (\(expected) elements) but \(leaves.count) data elements"
+            )
         }
         for (index, leaf) in leaves.enumerated() {
             try check(leaf, datatype: input.datatype, input: input.name, index)
@@ -357,7 +358,8 @@ public enum InferenceCodec {
         guard let requested, !requested.isEmpty else { return nil }
         let known = outputNames(for: schema)
         for output in requested where !known.contains(output.name) {
-            throw .badRequest("unknown output '\(output.name)'; this model has \(known.map { "'\($0)'" }.joined(separator: ", "))")
+            throw .badRequest(
+                "unknown output '\(output.name)'; this model has \(known.map { "'\($0)'" }.joined(separator: ", "))")
         }
         return requested.map(\.name)
     }

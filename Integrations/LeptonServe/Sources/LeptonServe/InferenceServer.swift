@@ -247,7 +247,8 @@ public final class InferenceServer: Sendable {
             let model = try await repository.model(name)
             let schema = try await model.schema(version: pinned)
             let requested = try InferenceCodec.checkRequestedOutputs(inferRequest.outputs, schema: schema)
-            let rows = try InferenceCodec.rows(of: inferRequest, schema: schema, maxRows: configuration.maxRowsPerRequest)
+            let rows = try InferenceCodec.rows(
+                of: inferRequest, schema: schema, maxRows: configuration.maxRowsPerRequest)
             let options = try Self.options(request, parameters: inferRequest.parameters)
             let answers = try await model.answer(
                 rows.map(\.request), version: pinned, key: options.key, priority: options.priority,
@@ -288,7 +289,8 @@ public final class InferenceServer: Sendable {
         for (index, answer) in answers.enumerated() {
             let rowId = answers.count == 1 ? id : "\(id)#\(index)"
             let record = PredictionRecord(
-                requestId: rowId, modelVersion: answer.version, features: index < features.count ? features[index] : [:],
+                requestId: rowId, modelVersion: answer.version,
+                features: index < features.count ? features[index] : [:],
                 prediction: answer.prediction.outputs.map(Double.init), predictedLabel: answer.prediction.label,
                 latencySeconds: seconds)
             do {
@@ -436,7 +438,8 @@ public final class InferenceServer: Sendable {
         try model.predictionLog.recordFeedback(requestId: feedback.id, label: label)
         let coverage = model.predictionLog.labelCoverage
         return JSONBody.response(
-            FeedbackResponse(id: feedback.id, recorded: true, predictions: coverage.predictions, labelled: coverage.labelled))
+            FeedbackResponse(
+                id: feedback.id, recorded: true, predictions: coverage.predictions, labelled: coverage.labelled))
     }
 
     // MARK: Rollout

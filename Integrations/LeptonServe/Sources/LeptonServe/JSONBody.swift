@@ -83,7 +83,8 @@ enum JSONBody {
             keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
+        case .keyNotFound(let key, let context):
+            return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "\(context.debugDescription) at \(path(context.codingPath))"
         case .dataCorrupted(let context): return "\(context.debugDescription) at \(path(context.codingPath))"

@@ -63,7 +63,9 @@ public actor ModelRepository {
             guard fileManager.fileExists(atPath: entry.path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 let files = (try? fileManager.contentsOfDirectory(at: entry, includingPropertiesForKeys: nil)) ?? []
-                let bundles = files.filter { $0.pathExtension == ModelBundle.fileExtension }.sorted { $0.path < $1.path }
+                let bundles = files.filter { $0.pathExtension == ModelBundle.fileExtension }.sorted {
+                    $0.path < $1.path
+                }
                 if !bundles.isEmpty { found[entry.lastPathComponent, default: []] += bundles }
             } else if entry.pathExtension == ModelBundle.fileExtension {
                 found[entry.deletingPathExtension().lastPathComponent, default: []].append(entry)

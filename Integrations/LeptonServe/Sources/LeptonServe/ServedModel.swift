@@ -148,8 +148,12 @@ public final class ServedModel: Sendable {
             for (index, row) in rows.enumerated() {
                 group.addTask {
                     do {
-                        let served = try await service.respond(to: row, key: key, priority: priority, deadline: deadline)
-                        return (index, .success(Answer(prediction: served.response, version: served.version.id, arm: served.arm)))
+                        let served = try await service.respond(
+                            to: row, key: key, priority: priority, deadline: deadline)
+                        return (
+                            index,
+                            .success(Answer(prediction: served.response, version: served.version.id, arm: served.arm))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }

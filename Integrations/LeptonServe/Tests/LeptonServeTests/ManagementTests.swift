@@ -11,12 +11,12 @@ import Testing
 
     static var creditObject: [String: Any] {
         [
-        "inputs": [
-            ["name": "age", "shape": [1], "datatype": "FP32", "data": [41]],
-            ["name": "income", "shape": [1], "datatype": "FP32", "data": [52]],
-            ["name": "purpose", "shape": [1], "datatype": "BYTES", "data": ["car"]],
-            ["name": "owns_home", "shape": [1], "datatype": "BOOL", "data": [true]],
-        ]
+            "inputs": [
+                ["name": "age", "shape": [1], "datatype": "FP32", "data": [41]],
+                ["name": "income", "shape": [1], "datatype": "FP32", "data": [52]],
+                ["name": "purpose", "shape": [1], "datatype": "BYTES", "data": ["car"]],
+                ["name": "owns_home", "shape": [1], "datatype": "BOOL", "data": [true]],
+            ]
         ]
     }
 
@@ -149,12 +149,14 @@ import Testing
             #expect(try await infer(client, key: "user-1").0 == "credit-2")
             // Errors.
             try await client.execute(
-                uri: "/v2/models/credit/rollout", method: .post, body: jsonBody(["version": "credit-7", "mode": "canary"])
+                uri: "/v2/models/credit/rollout", method: .post,
+                body: jsonBody(["version": "credit-7", "mode": "canary"])
             ) { response in
                 #expect(response.status == .notFound)
             }
             try await client.execute(
-                uri: "/v2/models/credit/rollout", method: .post, body: jsonBody(["version": "credit-2", "mode": "half"])
+                uri: "/v2/models/credit/rollout", method: .post,
+                body: jsonBody(["version": "credit-2", "mode": "half"])
             ) { response in
                 #expect(response.status == .badRequest)
             }
@@ -164,8 +166,9 @@ import Testing
             ) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/v2/models/credit/rollout", method: .post, body: jsonBody(["mode": "canary"]))
-            { response in
+            try await client.execute(
+                uri: "/v2/models/credit/rollout", method: .post, body: jsonBody(["mode": "canary"])
+            ) { response in
                 #expect(response.status == .badRequest)
             }
             try await client.execute(uri: "/v2/models/digits-cnn/promote", method: .post) { response in
@@ -234,7 +237,8 @@ import Testing
                     text.contains(
                         #"lepton_inference_requests_total{model="credit",version="credit-1",outcome="success"} 3"#))
                 #expect(
-                    text.contains(#"lepton_inference_requests_total{model="credit",version="",outcome="client_error"} 1"#))
+                    text.contains(
+                        #"lepton_inference_requests_total{model="credit",version="",outcome="client_error"} 1"#))
                 #expect(text.contains(#"lepton_queue_wait_seconds_bucket{model="credit",arm="champion""#))
                 #expect(text.contains(#"lepton_compute_seconds_count{model="credit",arm="champion"} "#))
                 #expect(text.contains(#"lepton_batch_size_bucket{model="credit",arm="champion""#))

@@ -48,7 +48,8 @@ import Testing
                 #expect(inputs.map { $0["datatype"] as? String ?? "" } == ["FP32", "FP32", "BYTES", "BOOL"])
                 #expect(response.object["versions"] as? [String] == ["credit-1"])
                 let outputs = response.object["outputs"] as? [[String: Any]] ?? []
-                #expect(outputs.map { $0["name"] as? String ?? "" } == ["output", "probabilities", "label", "class_index"])
+                #expect(
+                    outputs.map { $0["name"] as? String ?? "" } == ["output", "probabilities", "label", "class_index"])
             }
             try await client.execute(uri: "/v2/models/digits-cnn/versions/digits-cnn-1", method: .get) { response in
                 #expect(response.status == .ok)
@@ -107,7 +108,9 @@ import Testing
             }
             // Three images in one request, only two outputs asked for.
             let batch: [String: Any] = [
-                "inputs": [["name": "input", "shape": [3, 8, 8, 1], "datatype": "FP32", "data": images.flatMap { $0 }]],
+                "inputs": [
+                    ["name": "input", "shape": [3, 8, 8, 1], "datatype": "FP32", "data": images.flatMap { $0 }]
+                ],
                 "outputs": [["name": "probabilities"], ["name": "class_index"]],
             ]
             try await client.execute(
@@ -118,17 +121,22 @@ import Testing
                 #expect((object["outputs"] as? [[String: Any]])?.count == 2)
                 #expect(outputShape(object, "probabilities") == [3, 3])
                 #expect(close(floats(outputData(object, "probabilities")), expected.flatMap { $0.probabilities ?? [] }))
-                #expect(outputData(object, "class_index").compactMap { ($0 as? NSNumber)?.intValue }
-                    == expected.map { $0.classIndex ?? -1 })
+                #expect(
+                    outputData(object, "class_index").compactMap { ($0 as? NSNumber)?.intValue }
+                        == expected.map { $0.classIndex ?? -1 })
             }
         }
     }
 
     @Test func tabularInferenceByNamedColumnsAndRecords() async throws {
         let server = try await ServeFixtures.server()
-        let predictor = try Predictor(bundle: server.configuration.modelRepository.appendingPathComponent("credit.lepton"))
+        let predictor = try Predictor(
+            bundle: server.configuration.modelRepository.appendingPathComponent("credit.lepton"))
         let records: [[String: FeatureValue]] = [
-            ["age": .numeric(23), "income": .numeric(31), "purpose": .categorical("business"), "owns_home": .numeric(0)],
+            [
+                "age": .numeric(23), "income": .numeric(31), "purpose": .categorical("business"),
+                "owns_home": .numeric(0),
+            ],
             ["age": .numeric(67), "income": .missing, "purpose": .categorical("car"), "owns_home": .numeric(1)],
         ]
         let expected = try records.map { try predictor.predict(record: $0) }
@@ -158,8 +166,10 @@ import Testing
                 #expect(response.status == .ok)
                 let predictions = response.object["predictions"] as? [[String: Any]] ?? []
                 #expect(predictions.map { $0["label"] as? String ?? "" } == expected.map { $0.label ?? "" })
-                #expect(close(predictions.compactMap { ($0["probability"] as? NSNumber)?.floatValue },
-                    expected.compactMap(\.probability)))
+                #expect(
+                    close(
+                        predictions.compactMap { ($0["probability"] as? NSNumber)?.floatValue },
+                        expected.compactMap(\.probability)))
             }
             try await client.execute(
                 uri: "/v2/models/credit/records", method: .post,
@@ -207,7 +217,12 @@ import Testing
             ("digits-cnn", jsonBody(input(["data": image.map { _ in 2.5 }])), "outside the allowed range"),
             ("digits-cnn", jsonBody(input(["datatype": "INT8", "data": image.map { _ in 300 }])), "INT8"),
             ("digits-cnn", jsonBody(input(["datatype": "INT32", "data": image.map { _ in 0.5 }])), "integer"),
-            ("digits-cnn", jsonBody(input(["shape": [100, 8, 8, 1], "data": Array(repeating: image, count: 100).flatMap { $0 }])), "at most"),
+            (
+                "digits-cnn",
+                jsonBody(
+                    input(["shape": [100, 8, 8, 1], "data": Array(repeating: image, count: 100).flatMap { $0 }])),
+                "at most"
+            ),
             (
                 "digits-cnn",
                 jsonBody(input([:]).merging(["outputs": [["name": "logits"]]]) { _, new in new }), "logits"
@@ -218,10 +233,12 @@ import Testing
             ),
             (
                 "credit",
-                jsonBody(["inputs": [
-                    ["name": "age", "shape": [1], "datatype": "FP32", "data": [30]],
-                    ["name": "purpose", "shape": [2], "datatype": "BYTES", "data": ["car", "car"]],
-                ]]), "rows"
+                jsonBody([
+                    "inputs": [
+                        ["name": "age", "shape": [1], "datatype": "FP32", "data": [30]],
+                        ["name": "purpose", "shape": [2], "datatype": "BYTES", "data": ["car", "car"]],
+                    ]
+                ]), "rows"
             ),
             (
                 "credit",
@@ -266,7 +283,12 @@ import Testing
         withParameterObject["parameters"] = ["timeout_ms": 0.000001]
         let withParameter = jsonBody(withParameterObject)
         let tooLarge = jsonBody([
-            "inputs": [["name": "input", "shape": [8, 8, 8, 1], "datatype": "FP32", "data": Array(repeating: image, count: 8).flatMap { $0 }]]
+            "inputs": [
+                [
+                    "name": "input", "shape": [8, 8, 8, 1], "datatype": "FP32",
+                    "data": Array(repeating: image, count: 8).flatMap { $0 },
+                ]
+            ]
         ])
         try await ServeFixtures.withLiveServer(server) { client in
             try await client.execute(uri: "/v2/models/digits-cnn/infer", method: .post, body: tooLarge) { response in
@@ -284,7 +306,8 @@ import Testing
                 #expect(response.object["id"] as? String == "abc-123")
             }
             try await client.execute(
-                uri: "/v2/models/digits-cnn/infer", method: .post, headers: [ServeHeaders.timeout: "0.000001"], body: body
+                uri: "/v2/models/digits-cnn/infer", method: .post, headers: [ServeHeaders.timeout: "0.000001"],
+                body: body
             ) { response in
                 #expect(response.status == .gatewayTimeout)
                 #expect(response.errorMessage.contains("deadline"))
@@ -293,7 +316,9 @@ import Testing
                 response in
                 #expect(response.status == .gatewayTimeout)
             }
-            for (name, value) in [(ServeHeaders.timeout, "soon"), (ServeHeaders.timeout, "-5"), (ServeHeaders.priority, "urgent")] {
+            for (name, value) in [
+                (ServeHeaders.timeout, "soon"), (ServeHeaders.timeout, "-5"), (ServeHeaders.priority, "urgent"),
+            ] {
                 try await client.execute(
                     uri: "/v2/models/digits-cnn/infer", method: .post, headers: [name: value], body: body
                 ) { response in
@@ -325,8 +350,10 @@ import Testing
         let server = try await ServeFixtures.server(maxQueueSize: 1)
         let body = jsonBody([
             "inputs": [
-                ["name": "input", "shape": [64, 8, 8, 1], "datatype": "FP32",
-                 "data": (0..<64).flatMap { ServeFixtures.image($0) }]
+                [
+                    "name": "input", "shape": [64, 8, 8, 1], "datatype": "FP32",
+                    "data": (0..<64).flatMap { ServeFixtures.image($0) },
+                ]
             ]
         ])
         let statuses = try await ServeFixtures.withLiveServer(server) { client in
