@@ -168,10 +168,11 @@ public actor ModelRepository {
         return await model.isReady(version: version)
     }
 
-    /// Whether every loaded model is ready (and none is loading or unloading).
+    /// Whether every loaded model is ready and none is loading or unloading (a model whose load failed is not
+    /// loaded, so it does not hold the server unready; the index reports it).
     public var allReady: Bool {
         get async {
-            for (name, state) in states where state != .ready || models[name] == nil { return false }
+            for state in states.values where state == .loading || state == .unloading { return false }
             for model in models.values where !(await model.isReady(version: nil)) { return false }
             return true
         }

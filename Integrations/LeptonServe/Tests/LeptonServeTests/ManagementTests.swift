@@ -92,6 +92,27 @@ import Testing
         }
     }
 
+    @Test func aBrokenBundleIsReportedWithoutHoldingTheServerUnready() async throws {
+        let directory = try ServeFixtures.repository()
+        try Data("not a bundle".utf8).write(to: directory.appendingPathComponent("broken.lepton"))
+        let server = InferenceServer(configuration: ServerConfiguration(modelRepository: directory))
+        await server.repository.loadAll()
+        try await ServeFixtures.withLiveServer(server) { client in
+            try await client.execute(uri: "/v2/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v2/repository/index", method: .post) { response in
+                let entries = response.array.compactMap { $0 as? [String: Any] }
+                let broken = entries.first { $0["name"] as? String == "broken" }
+                #expect(broken?["state"] as? String == "UNAVAILABLE")
+                #expect((broken?["reason"] as? String)?.contains("broken") == true)
+            }
+            try await client.execute(uri: "/v2/models/broken/ready", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func rolloutPromoteRollbackAndStickyAB() async throws {
         let server = try await ServeFixtures.server()
         try Self.writeSecondCreditVersion(into: server.configuration.modelRepository)

@@ -213,6 +213,12 @@ import Testing
             ("digits-cnn", jsonBody(input(["name": "pixels"])), "pixels"),
             ("digits-cnn", jsonBody(input(["data": "abc"])), "array"),
             ("digits-cnn", jsonBody(input(["data": [["x": 1]]])), "object"),
+            (
+                "credit",
+                textBody(
+                    #"{"inputs": [{"name": "age", "shape": [1], "datatype": "FP32", "data": "#
+                        + String(repeating: "[", count: 40) + "0" + String(repeating: "]", count: 40) + "}]}"), "nested"
+            ),
             ("digits-cnn", jsonBody(input(["data": image.map { _ in "a" }])), "string"),
             ("digits-cnn", jsonBody(input(["data": image.map { _ in 2.5 }])), "outside the allowed range"),
             ("digits-cnn", jsonBody(input(["datatype": "INT8", "data": image.map { _ in 300 }])), "INT8"),
