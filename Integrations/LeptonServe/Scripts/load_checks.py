@@ -1,6 +1,7 @@
 """Two checks of lepton-serve under load, with only the Python standard library.
 
-  sigterm   64 connections send inference requests; SIGTERM arrives mid-load. Every request the server accepted
+  sigterm   64 connections send inference requests; SIGTERM arrives mid-load. Readiness must turn 503 during the
+            drain delay (1 s, while requests are still answered). Every request the server accepted
             (logged `request accepted` with its X-Request-ID at debug level) must have reached the client as a
             complete response; requests refused while draining must be answered (503) or never read by the server.
   malformed 10,000 requests, 5% of them malformed in varied ways: each malformed one gets a 4xx with an `error`
@@ -128,9 +129,19 @@ def malformed(binary, total, connections):
     return not failures and counts["ok"] == total - expected_bad and counts["rejected_with_reason"] == expected_bad
 
 
+def readiness(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/v2/health/ready")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
 def sigterm(binary, connections, seconds_before_term):
     workdir = tempfile.mkdtemp()
-    process, port = start_server(binary, workdir)
+    process, port = start_server(binary, workdir, ["--drain-delay-ms", "1000"])
+    ready_before = readiness(port)
     lock = threading.Lock()
     completed = {}
     unanswered = []
@@ -170,6 +181,8 @@ def sigterm(binary, connections, seconds_before_term):
         thread.start()
     time.sleep(seconds_before_term)
     process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)  # within the 1 s drain delay: still answering, but no longer ready
+    ready_while_draining = readiness(port)
     status = process.wait(timeout=120)
     stop.set()
     for thread in threads:
@@ -179,12 +192,14 @@ def sigterm(binary, connections, seconds_before_term):
                     for match in [re.search(r"request_id=(\S+)", line)] if match}
     lost = [rid for rid in accepted if rid not in completed or not completed[rid][1]]
     ok = sum(1 for status_, complete in completed.values() if status_ == 200 and complete)
+    print(f"sigterm: readiness {ready_before} before SIGTERM, {ready_while_draining} while draining")
     print(f"sigterm: {len(accepted)} requests accepted by the server, {ok} answered 200, "
           f"{len(completed) - ok} answered otherwise, {len(unanswered)} never read by the server; "
           f"{len(lost)} accepted requests lost; exit status {status}")
     for rid in lost[:10]:
         print("   lost", rid, completed.get(rid))
-    return not lost and status == 0 and len(accepted) > 0
+    return (not lost and status == 0 and len(accepted) > 0 and ready_before == 200
+            and ready_while_draining == 503)
 
 
 def main():
