@@ -237,14 +237,16 @@ public final class InferenceServer: Sendable {
         let pinned = context.parameters.get("version")
         var (id, logger, headers) = requestLogger(request, id: nil, model: name)
         var version = ""
+        var modelLabel = "_unknown"  // bounded label values: only loaded models get their own series
         do {
+            let model = try await repository.model(name)
+            modelLabel = name
             let body = try await JSONBody.read(request, limit: configuration.maxBodyBytes)
             let inferRequest = try JSONBody.decode(InferRequest.self, from: body)
             if request.headers[ServeHeaders.requestId] == nil, let bodyId = inferRequest.id, !bodyId.isEmpty {
                 (id, logger, headers) = requestLogger(request, id: bodyId, model: name)
             }
             logger.debug("request accepted")
-            let model = try await repository.model(name)
             let schema = try await model.schema(version: pinned)
             let requested = try InferenceCodec.checkRequestedOutputs(inferRequest.outputs, schema: schema)
             let rows = try InferenceCodec.rows(
@@ -262,12 +264,12 @@ public final class InferenceServer: Sendable {
                 modelName: name, modelVersion: version, id: id, parameters: parameters,
                 outputs: InferenceCodec.outputs(answers.map(\.prediction), schema: schema, requested: requested))
             headers[ServeHeaders.modelVersion] = version
-            record(name, version, "success", start)
+            record(modelLabel, version, "success", start)
             logger.debug("inference answered", metadata: ["version": "\(version)", "rows": "\(rows.count)"])
             return JSONBody.response(response, headers: headers)
         } catch {
             let serveError = ServeError.from(error)
-            record(name, version, serveError.outcome, start)
+            record(modelLabel, version, serveError.outcome, start)
             logger.info(
                 "inference refused",
                 metadata: ["status": "\(serveError.status.code)", "error": "\(serveError.message)"])
@@ -342,13 +344,15 @@ public final class InferenceServer: Sendable {
         let name = context.parameters.get("name") ?? ""
         var (id, logger, headers) = requestLogger(request, id: nil, model: name)
         var version = ""
+        var modelLabel = "_unknown"  // bounded label values: only loaded models get their own series
         do {
+            let model = try await repository.model(name)
+            modelLabel = name
             let body = try await JSONBody.read(request, limit: configuration.maxBodyBytes)
             let recordsRequest = try JSONBody.decode(RecordsRequest.self, from: body)
             if request.headers[ServeHeaders.requestId] == nil, let bodyId = recordsRequest.id, !bodyId.isEmpty {
                 (id, logger, headers) = requestLogger(request, id: bodyId, model: name)
             }
-            let model = try await repository.model(name)
             let schema = try await model.schema(version: nil)
             guard case .tabular = schema.input else {
                 throw ServeError.badRequest("model '\(name)' takes tensors; use /v2/models/\(name)/infer")
@@ -368,14 +372,14 @@ public final class InferenceServer: Sendable {
             version = answers.first?.version ?? ""
             logPredictions(answers, features: features, id: id, model: model, latency: .now - start, logger)
             headers[ServeHeaders.modelVersion] = version
-            record(name, version, "success", start)
+            record(modelLabel, version, "success", start)
             return JSONBody.response(
                 RecordsResponse(
                     modelName: name, modelVersion: version, id: id, predictions: answers.map(\.prediction)),
                 headers: headers)
         } catch {
             let serveError = ServeError.from(error)
-            record(name, version, serveError.outcome, start)
+            record(modelLabel, version, serveError.outcome, start)
             logger.info(
                 "records refused", metadata: ["status": "\(serveError.status.code)", "error": "\(serveError.message)"])
             return JSONBody.error(serveError, headers: headers)

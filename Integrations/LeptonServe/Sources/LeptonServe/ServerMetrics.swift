@@ -6,7 +6,8 @@ import LeptonDeploy
 public final class ServerMetrics: Sendable {
     /// The registry of the server-level series.
     public let registry = MetricsRegistry()
-    /// Inference requests by model, version and outcome (`success`, `client_error`, `rejected`, `timeout`,
+    /// Inference requests by model (`_unknown` for names that are not loaded), version and outcome (`success`,
+    /// `client_error`, `rejected`, `timeout`,
     /// `unavailable`, `error`).
     public let requests: Counter
     /// End-to-end inference request latency by model, body reading and JSON included.

@@ -250,6 +250,7 @@ import Testing
                 ) { _ in }
             }
             try await client.execute(uri: "/v2/models/credit/infer", method: .post, body: textBody("{")) { _ in }
+            try await client.execute(uri: "/v2/models/x1/infer", method: .post, body: textBody("{")) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -265,6 +266,10 @@ import Testing
                 #expect(text.contains(#"lepton_batch_size_bucket{model="credit",arm="champion""#))
                 #expect(text.contains("lepton_in_flight_requests 0"))
                 #expect(text.contains("# TYPE lepton_batch_size histogram"))
+                #expect(
+                    text.contains(
+                        #"lepton_inference_requests_total{model="_unknown",version="",outcome="client_error"} 1"#))
+                #expect(!text.contains("x1"))
                 // Every family is declared once.
                 let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }
                 #expect(Set(types).count == types.count)
