@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 import ServiceLifecycle
 
 /// Runs an ``InferenceServer`` as a Hummingbird application under swift-service-lifecycle.
