@@ -29,10 +29,11 @@ BPRRecommender with the same values. Precision, recall, nDCG and MAP at 10 (Micr
 computed here, by one implementation, from both libraries' top-10 lists; Lepton's own metric values are checked
 against them.
 
-Timing. Each library fits in its own process per run (`--runs` ≥ 3 per side), libraries alternating, both at
-`--threads` threads (implicit's num_threads, Lepton's ComputeThreads; Surprise is single-threaded and Lepton's SGD
-and BPR are too). Reported: the median and the min–max spread of the per-run fit seconds (per fold for the explicit
-models). On a shared, loaded machine the timings are contended: compare them within one run only.
+Timing. Each library fits in its own process per run (`--runs` >= 3 per side), libraries alternating, both at
+`--threads` threads (implicit's num_threads, with BLAS held to 1 thread as implicit asks; Lepton's ComputeThreads;
+Surprise is single-threaded and so are Lepton's SGD and BPR). Reported: the median and the min-max spread of the
+per-run fit seconds (per fold for the explicit models). On a shared, loaded machine the timings are contended:
+compare them within one run only.
 
 The last line is one JSON object with each metric and fit time side by side.
 """
@@ -183,13 +184,13 @@ if model_name == "als":
 else:
     model = implicit.cpu.bpr.BayesianPersonalizedRanking(factors=64, learning_rate=0.01, regularization=0.01,
                                                          iterations=100, num_threads=threads, random_state=0)
-with threadpool_limits(threads):
+with threadpool_limits(1, "blas"):  # implicit asks for single-threaded BLAS; it threads itself
     started = time.perf_counter()
     model.fit(matrix, show_progress=False)
     seconds = time.perf_counter() - started
 evaluated = sorted({u for u, _ in test if u in uix})
 ids = np.array([uix[u] for u in evaluated])
-with threadpool_limits(threads):
+with threadpool_limits(1, "blas"):  # implicit asks for single-threaded BLAS; it threads itself
     started = time.perf_counter()
     recommended, _ = model.recommend(ids, matrix[ids], N=10, filter_already_liked_items=True)
     recommend_seconds = time.perf_counter() - started
