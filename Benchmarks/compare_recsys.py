@@ -22,12 +22,14 @@ Implicit interactions. Every rating is one interaction (value 1). A seeded rando
 (numpy default_rng(0)); the catalogue is the training items, the evaluated users are the training users with test
 items, the relevant set is a user's test items, and seen training items are filtered. implicit's
 AlternatingLeastSquares(factors=64, regularization=0.05, iterations=15, alpha=1.0) against Lepton's
-ImplicitALSRecommender with alpha 0 — implicit's confidence for a stored value r is alpha·r, Lepton's is 1 + alpha·r,
+ImplicitALSRecommender with alpha 0 — implicit's confidence for a stored value r is alpha·r, Lepton's is
+1 + alpha·r,
 so both give every interaction confidence 1 — and the same factors, λ and iterations (3 CG steps on both sides).
 BayesianPersonalizedRanking(factors=64, learning_rate=0.01, regularization=0.01, iterations=100) against Lepton's
-BPRRecommender with the same values. Precision, recall, nDCG and MAP at 10 (Microsoft Recommenders' definitions) are
-computed here, by one implementation, from both libraries' top-10 lists; Lepton's own metric values are checked
-against them.
+BPRRecommender with the same values and implicit's negative sampler (the item of a random interaction, so in
+proportion to popularity, re-drawn when the user has it). Precision, recall, nDCG and MAP at 10 (Microsoft
+Recommenders' definitions) are computed here, by one implementation, from both libraries' top-10 lists; Lepton's own
+metric values are checked against them.
 
 Timing. Each library fits in its own process per run (`--runs` >= 3 per side), libraries alternating, both at
 `--threads` threads (implicit's num_threads, with BLAS held to 1 thread as implicit asks; Lepton's ComputeThreads;
@@ -175,7 +177,8 @@ def read(path):
 train, test = read(train_path), read(test_path)
 users = sorted({u for u, _ in train}); items = sorted({i for _, i in train})
 uix = {u: n for n, u in enumerate(users)}; iix = {i: n for n, i in enumerate(items)}
-matrix = sp.csr_matrix((np.ones(len(train), dtype=np.float32), ([uix[u] for u, _ in train], [iix[i] for _, i in train])),
+coordinates = ([uix[u] for u, _ in train], [iix[i] for _, i in train])
+matrix = sp.csr_matrix((np.ones(len(train), dtype=np.float32), coordinates),
                        shape=(len(users), len(items)))
 import implicit
 if model_name == "als":
@@ -226,7 +229,8 @@ def implicit_side(ratings_path, work, threads, runs):
         file.write(IMPLICIT_RUNNER)
     settings = {
         "als": ["--set", "factors=64", "--set", "reg=0.05", "--set", "iterations=15", "--set", "alpha=0"],
-        "bpr": ["--set", "factors=64", "--set", "lr=0.01", "--set", "reg=0.01", "--set", "iterations=100"],
+        "bpr": ["--set", "factors=64", "--set", "lr=0.01", "--set", "reg=0.01", "--set", "iterations=100",
+                "--set", "popularity_negatives=1"],
     }
     results = {}
     for name in ["als", "bpr"]:
@@ -262,7 +266,8 @@ def implicit_side(ratings_path, work, threads, runs):
             "implicit_recommend_seconds": summary(implicit_recommend),
             "lepton_recommend_seconds": summary(lepton_recommend),
         }
-        log(f"{name}: nDCG@10 implicit {implicit_metrics['ndcg_at_10']:.4f}, Lepton {lepton_metrics['ndcg_at_10']:.4f}; "
+        log(f"{name}: nDCG@10 implicit {implicit_metrics['ndcg_at_10']:.4f}, "
+            f"Lepton {lepton_metrics['ndcg_at_10']:.4f}; "
             f"P@10 {implicit_metrics['precision_at_10']:.4f} / {lepton_metrics['precision_at_10']:.4f}; fit s median "
             f"implicit {summary(implicit_seconds)['median']:.3f}, Lepton {summary(lepton_seconds)['median']:.3f}")
     return results

@@ -48,7 +48,8 @@ func runRecommender(_ arguments: ClassicalArguments) throws {
         let configuration = BPRRecommender.Configuration(
             factorCount: Int(setting("factors", 100)), learningRate: setting("lr", 0.01),
             regularization: setting("reg", 0.01), iterations: Int(setting("iterations", 100)),
-            seed: UInt64(setting("seed", 0)))
+            seed: UInt64(setting("seed", 0)),
+            negativeSampling: setting("popularity_negatives", 0) != 0 ? .popularity : .uniform)
         fit = { try BPRRecommender(fitting: train, configuration: configuration) }
     case "knn":
         let configuration = ItemKNNRecommender.Configuration(
