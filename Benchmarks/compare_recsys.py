@@ -23,8 +23,8 @@ Implicit interactions. Every rating is one interaction (value 1). A seeded rando
 items, the relevant set is a user's test items, and seen training items are filtered. implicit's
 AlternatingLeastSquares(factors=64, regularization=0.05, iterations=15, alpha=1.0) against Lepton's
 ImplicitALSRecommender with alpha 0 — implicit's confidence for a stored value r is alpha·r, Lepton's is
-1 + alpha·r,
-so both give every interaction confidence 1 — and the same factors, λ and iterations (3 CG steps on both sides).
+1 + alpha·r, so both give every interaction confidence 1 — and the same factors, λ and iterations (3 CG steps on
+both sides).
 BayesianPersonalizedRanking(factors=64, learning_rate=0.01, regularization=0.01, iterations=100) against Lepton's
 BPRRecommender with the same values and implicit's negative sampler (the item of a random interaction, so in
 proportion to popularity, re-drawn when the user has it). Precision, recall, nDCG and MAP at 10 (Microsoft
