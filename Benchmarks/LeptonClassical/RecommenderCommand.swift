@@ -36,7 +36,7 @@ func runRecommender(_ arguments: ClassicalArguments) throws {
         fit = { try MatrixFactorizationRecommender(fitting: train, configuration: configuration) }
     case "explicit-als":
         let configuration = ExplicitALSRecommender.Configuration(
-            factorCount: Int(setting("factors", 20)), regularization: setting("reg", 0.05),
+            factorCount: Int(setting("factors", 20)), regularization: setting("reg", 0.1),
             iterations: Int(setting("iterations", 15)), seed: UInt64(setting("seed", 0)))
         fit = { try ExplicitALSRecommender(fitting: train, configuration: configuration) }
     case "als":

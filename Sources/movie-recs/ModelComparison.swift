@@ -36,12 +36,12 @@ enum ModelZoo {
         try timed("BaselineOnly") { try BaselineOnlyRecommender(fitting: train) }
         try timed("MF (SGD)") {
             try MatrixFactorizationRecommender(
-                fitting: train, configuration: .init(factorCount: factors, epochs: 30, learningRate: 0.01, seed: 1))
+                fitting: train, configuration: .init(factorCount: factors, seed: 1))
         }
         try timed("ExplicitALS") {
             try ExplicitALSRecommender(
                 fitting: train,
-                configuration: .init(factorCount: factors, regularization: 0.05, iterations: 10, seed: 1))
+                configuration: .init(factorCount: factors, regularization: 0.1, iterations: 10, seed: 1))
         }
         let implicitConfiguration = ImplicitALSRecommender.Configuration(
             factorCount: factors, regularization: 0.1, alpha: 1, iterations: 10, seed: 1)

@@ -40,7 +40,7 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         ///   - initStandardDeviation: Standard deviation of the initial factors, ≥ 0.
         ///   - seed: The seed.
         public init(
-            factorCount: Int = 20, regularization: Double = 0.05, weightedRegularization: Bool = true,
+            factorCount: Int = 20, regularization: Double = 0.1, weightedRegularization: Bool = true,
             iterations: Int = 15, initStandardDeviation: Double = 0.1, seed: UInt64 = 0
         ) {
             self.factorCount = factorCount
