@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "lepton", targets: ["lepton"]),
         .executable(name: "lepton-demo", targets: ["lepton-demo"]),
         .executable(name: "lepton-input-checks", targets: ["lepton-input-checks"]),
+        .executable(name: "movie-recs", targets: ["movie-recs"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -57,6 +58,7 @@ let package = Package(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
+        .executableTarget(name: "movie-recs", dependencies: ["Lepton"]),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
         .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),

@@ -4,6 +4,7 @@
 //   lepton-classical cv --data iris.csv --target target --estimator logistic --folds 5 --stratified --set c=1
 //   lepton-classical inertia --data iris.csv --target target --set clusters=3 --set initializations=10
 //   lepton-classical time --data train.csv --test test.csv --target y --estimator ridge --repeats 7 --threads 1
+//   lepton-classical recsys --train train.csv --test test.csv --model svd --repeats 3 --threads 1
 
 import Foundation
 import Lepton
@@ -12,6 +13,7 @@ let commands: [String: (ClassicalArguments) throws -> Void] = [
     "cv": runCrossValidation,
     "inertia": runInertia,
     "time": runTimedFit,
+    "recsys": runRecommender,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

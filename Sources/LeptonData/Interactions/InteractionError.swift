@@ -22,6 +22,8 @@ public enum InteractionError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidParameter(name: String, value: Double, expected: String)
     /// A user has fewer items it has not interacted with than negatives were requested.
     case tooFewNegatives(user: String, requested: Int, available: Int)
+    /// An item is described twice in ``ItemFeatures``.
+    case duplicateItemFeatures(item: String)
 
     /// A one-line explanation naming the offending value.
     public var description: String {
@@ -48,6 +50,8 @@ public enum InteractionError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(name) is \(value); expected \(expected)"
         case .tooFewNegatives(let user, let requested, let available):
             return "user '\(user)' has \(available) items without interactions; \(requested) negatives were requested"
+        case .duplicateItemFeatures(let item):
+            return "item '\(item)' is described twice"
         }
     }
 }

@@ -6,13 +6,23 @@ import LeptonTensor
 /// sampled (user, positive, negative) triples, as the `implicit` library's `BayesianPersonalizedRanking` does.
 ///
 /// Score `s_ui = b_i + x_u · y_i`. Each epoch draws as many triples as there are interactions: a uniformly chosen
-/// interaction (u, i) and an item j drawn uniformly among the items u did not interact with (rejection sampling; a
-/// user who interacted with every item is skipped). With `x_uij = s_ui − s_uj` and `z = 1 / (1 + e^{x_uij})`:
+/// interaction (u, i) and an item j the user did not interact with, drawn uniformly over the items
+/// (``NegativeSampling/uniform``, the default) or as the item of a uniformly drawn interaction, so in proportion to
+/// popularity (``NegativeSampling/popularity``, as the `implicit` library samples); rejection sampling either way, and a
+/// user who interacted with every item is skipped. With `x_uij = s_ui − s_uj` and `z = 1 / (1 + e^{x_uij})`:
 /// `x_u += η(z (y_i − y_j) − λ x_u)`, `y_i += η(z x_u − λ y_i)`, `y_j += η(−z x_u − λ y_j)`,
 /// `b_i += η(z − λ b_i)`, `b_j += η(−z − λ b_j)` (all with the old values). Factors start uniform in
 /// `(−0.5, 0.5)/factorCount`. Single-threaded: the `implicit` library's lock-free parallel updates are not
 /// reproducible from a seed, which this model is.
 public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
+    /// How negative items are drawn.
+    public enum NegativeSampling: String, Sendable, Codable, Equatable {
+        /// Uniformly over the catalogue.
+        case uniform
+        /// In proportion to each item's number of training interactions (the `implicit` library's sampler).
+        case popularity
+    }
+
     /// The hyperparameters, with the `implicit` library's defaults.
     public struct Configuration: Sendable, Codable, Equatable {
         /// Number of latent factors (implicit: `factors` 100).
@@ -25,6 +35,8 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         public var iterations: Int
         /// The seed of the initial factors and the sampling.
         public var seed: UInt64
+        /// How negatives are drawn (``NegativeSampling/uniform`` by default).
+        public var negativeSampling: NegativeSampling
 
         /// A configuration; the defaults are the `implicit` library's.
         /// - Parameters:
@@ -33,15 +45,34 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         ///   - regularization: λ ≥ 0.
         ///   - iterations: Epochs, at least 1.
         ///   - seed: The seed.
+        ///   - negativeSampling: How negatives are drawn.
         public init(
             factorCount: Int = 100, learningRate: Double = 0.01, regularization: Double = 0.01, iterations: Int = 100,
-            seed: UInt64 = 0
+            seed: UInt64 = 0, negativeSampling: NegativeSampling = .uniform
         ) {
             self.factorCount = factorCount
             self.learningRate = learningRate
             self.regularization = regularization
             self.iterations = iterations
             self.seed = seed
+            self.negativeSampling = negativeSampling
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case factorCount, learningRate, regularization, iterations, seed, negativeSampling
+        }
+
+        /// Decodes a configuration; one saved before ``negativeSampling`` existed samples uniformly.
+        /// - Parameter decoder: The decoder.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            factorCount = try container.decode(Int.self, forKey: .factorCount)
+            learningRate = try container.decode(Double.self, forKey: .learningRate)
+            regularization = try container.decode(Double.self, forKey: .regularization)
+            iterations = try container.decode(Int.self, forKey: .iterations)
+            seed = try container.decode(UInt64.self, forKey: .seed)
+            negativeSampling =
+                try container.decodeIfPresent(NegativeSampling.self, forKey: .negativeSampling) ?? .uniform
         }
     }
 
@@ -98,6 +129,12 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         let itemCount = training.itemCount
         let entryCount = training.interactionCount
         var direction = [Float](repeating: 0, count: d)
+        let byPopularity = configuration.negativeSampling == .popularity
+        func drawNegative(_ sampler: inout RandomGenerator) -> Int {
+            byPopularity
+                ? Int(training.itemIndices[Int(sampler.next(upperBound: UInt64(entryCount)))])
+                : Int(sampler.next(upperBound: UInt64(itemCount)))
+        }
         for epoch in 0..<configuration.iterations {
             model.userFactors.withUnsafeMutableBufferPointer { x in
                 model.itemFactors.withUnsafeMutableBufferPointer { y in
@@ -108,10 +145,8 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
                             let positive = Int(training.itemIndices[position])
                             let liked = training.rowOffsets[u + 1] - training.rowOffsets[u]
                             guard liked < itemCount else { continue }
-                            var negative = Int(sampler.next(upperBound: UInt64(itemCount)))
-                            while training.value(user: u, item: negative) != nil {
-                                negative = Int(sampler.next(upperBound: UInt64(itemCount)))
-                            }
+                            var negative = drawNegative(&sampler)
+                            while training.value(user: u, item: negative) != nil { negative = drawNegative(&sampler) }
                             let xu = x.baseAddress! + u * d
                             let yi = y.baseAddress! + positive * d
                             let yj = y.baseAddress! + negative * d

@@ -16,6 +16,12 @@ public enum RecommenderError: Error, Equatable, Sendable, CustomStringConvertibl
     case diverged(model: String, epoch: Int)
     /// Decoded model data is inconsistent.
     case corruptModel(String)
+    /// A rating given for fold-in or an update lies outside the training data's rating scale.
+    case ratingOutOfScale(item: String, rating: Double, scale: ClosedRange<Double>)
+    /// The user has no training interactions, so a neighbourhood or content model has nothing to score from.
+    case userWithoutInteractions(String)
+    /// Two models (or a model and validation data) do not describe the same users and items.
+    case incompatibleModels(String)
 
     /// A one-line explanation naming the offending value.
     public var description: String {
@@ -28,6 +34,11 @@ public enum RecommenderError: Error, Equatable, Sendable, CustomStringConvertibl
         case .nonFiniteValue(let what, let value): return "\(what) is \(value); a finite number is required"
         case .diverged(let model, let epoch): return "\(model) diverged (non-finite parameters) in epoch \(epoch)"
         case .corruptModel(let reason): return "inconsistent model data: \(reason)"
+        case .ratingOutOfScale(let item, let rating, let scale):
+            return "rating \(rating) of item '\(item)' is outside the scale \(scale.lowerBound)...\(scale.upperBound)"
+        case .userWithoutInteractions(let id):
+            return "user '\(id)' has no training interactions to recommend from (use a fold-in with a few items)"
+        case .incompatibleModels(let reason): return "incompatible models or data: \(reason)"
         }
     }
 }

@@ -33,23 +33,45 @@ enum SmallLinearAlgebra {
     static func explicitFoldIn(
         factors: LatentFactors, items: [Int], values: [Double], regularization: Double
     ) -> (factors: [Float], bias: Float) {
-        let d = factors.factorCount
+        let solution = factors.itemFactors.withUnsafeBufferPointer { q in
+            factors.itemBiases.withUnsafeBufferPointer { b in
+                biasedRidge(
+                    otherFactors: q.baseAddress!, otherBiases: b.baseAddress!, factorCount: factors.factorCount,
+                    offset: Double(factors.globalMean), indices: items.map { Int32($0) }[...], values: values[...],
+                    regularization: regularization)
+            }
+        }
+        return (solution.dropFirst().map { Float($0) }, Float(solution[0]))
+    }
+
+    /// One row of biased ALS: minimises `Σ_j (v_j − offset − c_j − b − x·f_j)² + λ(b² + |x|²)` over `b` and `x`
+    /// (`f_j`, `c_j` the other side's factors and biases at `indices`). Returns `[b, x_1, …, x_d]`; zeros when the
+    /// system is singular (only possible with λ = 0 and no entries).
+    static func biasedRidge(
+        otherFactors: UnsafePointer<Float>, otherBiases: UnsafePointer<Float>, factorCount d: Int, offset: Double,
+        indices: ArraySlice<Int32>, values: ArraySlice<Double>, regularization: Double
+    ) -> [Double] {
         let n = d + 1
         var gram = [Double](repeating: 0, count: n * n)
         var rhs = [Double](repeating: 0, count: n)
-        var feature = [Double](repeating: 0, count: n)
-        for (item, value) in zip(items, values) {
-            feature[0] = 1
-            for f in 0..<d { feature[f + 1] = Double(factors.itemFactors[item * d + f]) }
-            let target = value - Double(factors.globalMean) - Double(factors.itemBiases[item])
+        var feature = [Double](repeating: 1, count: n)
+        for (index, value) in zip(indices, values) {
+            let j = Int(index)
+            let row = otherFactors + j * d
+            for f in 0..<d { feature[f + 1] = Double(row[f]) }
+            let target = value - offset - Double(otherBiases[j])
+            // Lower triangle only; mirrored below.
             for i in 0..<n {
-                rhs[i] += feature[i] * target
-                for j in 0..<n { gram[i * n + j] += feature[i] * feature[j] }
+                let fi = feature[i]
+                rhs[i] += fi * target
+                for k in 0...i { gram[i * n + k] += fi * feature[k] }
             }
         }
-        for i in 0..<n { gram[i * n + i] += max(regularization, 1e-9) }
-        let solution = solveSymmetricPositiveDefinite(gram, rhs, n: n) ?? [Double](repeating: 0, count: n)
-        return (solution.dropFirst().map { Float($0) }, Float(solution[0]))
+        for i in 0..<n {
+            for k in 0..<i { gram[k * n + i] = gram[i * n + k] }
+            gram[i * n + i] += max(regularization, 1e-9)
+        }
+        return solveSymmetricPositiveDefinite(gram, rhs, n: n) ?? [Double](repeating: 0, count: n)
     }
 
     /// Implicit fold-in: solves `(QᵀQ + λI + Σ_i α r_i q_i q_iᵀ) x = Σ_i (1 + α r_i) q_i` (Hu–Koren–Volinsky with

@@ -1,3 +1,5 @@
+import LeptonData
+
 /// Partial sort: the `k` best (score, index) pairs of a scored row, best first, ties broken by the lower index.
 struct TopKSelection {
     private var heap: [(score: Float, index: Int)] = []
@@ -45,5 +47,30 @@ struct TopKSelection {
     /// The kept candidates, best first.
     func sorted() -> [(score: Float, index: Int)] {
         heap.sorted { Self.worse($1, $0) }
+    }
+}
+
+extension TopKSelection {
+    /// The top `k` of one scored row over a catalogue, skipping `seen` (ascending) and, when given, items outside
+    /// `candidates` (ascending); `offset` is added to the reported scores only (it does not change the order).
+    static func select(
+        k: Int, row: UnsafePointer<Float>, offset: Float, seen: ArraySlice<Int32>, candidates: [Int]?, items: IDMap
+    ) -> [Recommendation] {
+        // k may be huge (Int.max for "everything"); the heap never needs more than the catalogue.
+        var selection = TopKSelection(k: min(k, items.count))
+        var seenCursor = seen.startIndex
+        // Both the candidates and the seen items are ascending, so one merge pass skips the seen ones.
+        func isSeen(_ item: Int) -> Bool {
+            while seenCursor < seen.endIndex, Int(seen[seenCursor]) < item { seenCursor += 1 }
+            return seenCursor < seen.endIndex && Int(seen[seenCursor]) == item
+        }
+        if let candidates {
+            for item in candidates where !isSeen(item) { selection.offer(score: row[item], index: item) }
+        } else {
+            for item in 0..<items.count where !isSeen(item) { selection.offer(score: row[item], index: item) }
+        }
+        return selection.sorted().map {
+            Recommendation(item: items.id(at: $0.index), itemIndex: $0.index, score: $0.score + offset)
+        }
     }
 }
