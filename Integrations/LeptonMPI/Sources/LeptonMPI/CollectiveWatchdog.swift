@@ -35,9 +35,10 @@ final class CollectiveWatchdog: Sendable {
     private func patrol() {
         while !stopped.load(ordering: .relaxed) {
             Thread.sleep(forTimeInterval: 1)
-            let now = DispatchTime.now().uptimeNanoseconds
             guard let (name, started) = running.withLock({ $0 }) else { continue }
-            let waited = Double(now &- started) / 1e9
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now > started else { continue }
+            let waited = Double(now - started) / 1e9
             guard waited > timeout, !stopped.load(ordering: .relaxed) else { continue }
             let message =
                 "error: LeptonMPI rank \(rank): \(name) has waited \(Int(waited)) s (limit \(Int(timeout)) s) for the "

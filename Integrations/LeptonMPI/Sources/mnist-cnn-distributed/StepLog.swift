@@ -12,6 +12,7 @@ final class StepLog: Callback {
     let prints: Bool
     private(set) var steps = 0
     private var previousSum = 0.0
+    private var previousSeen = 0
 
     init(globalBatch: Int, epochSamples: Int, stepLimit: Int, prints: Bool) {
         self.globalBatch = globalBatch
@@ -22,14 +23,17 @@ final class StepLog: Callback {
 
     func epochWillBegin(_ epoch: Int, state: TrainingState) throws {
         previousSum = 0
+        previousSeen = 0
     }
 
     func batchDidEnd(_ batch: Int, logs: [String: Double], state: TrainingState) throws {
         let seen = Swift.min((batch + 1) * globalBatch, epochSamples)
         let sum = (logs["loss"] ?? .nan) * Double(seen)
         steps += 1
-        if prints { print(String(format: "step %d loss %.9g", steps, sum - previousSum)) }
+        let loss = (sum - previousSum) / Double(Swift.max(seen - previousSeen, 1))
+        if prints { print(String(format: "step %d loss %.9g", steps, loss)) }
         previousSum = sum
+        previousSeen = seen
         if stepLimit > 0 && steps >= stepLimit { state.stopTraining = true }
     }
 }

@@ -23,7 +23,10 @@ func contribution(rank: Int, count: Int) -> [Float] {
 do {
     let mpi = try MPICollective(timeout: 120)
     let (rank, size) = (mpi.rank, mpi.size)
-    let counts = [0, 1, 2, 3, 5, 7, size - 1, size + 1, 1000, 1001, 4097, 65_537, 1_000_003].filter { $0 >= 0 }
+    var counts: [Int] = []
+    for count in [0, 1, 2, 3, 5, 7, size - 1, size + 1, 1000, 1001, 4097, 65_537, 1_000_003] where !counts.contains(count) {
+        counts.append(count)
+    }
     var failures: [String] = []
     for count in counts {
         let inputs = (0..<size).map { contribution(rank: $0, count: count) }
@@ -44,6 +47,7 @@ do {
         let meanDifferences = zip(mean, expected[1]).filter { $0.bitPattern != $1.bitPattern }.count
         // MPI's own order may round differently: within 2·p·eps of the sum of magnitudes.
         var nativeOutside = 0
+        let nativeIdentical = zip(native, sum).filter { $0.bitPattern == $1.bitPattern }.count
         for index in 0..<count {
             let magnitude = inputs.reduce(Float(0)) { $0 + abs($1[index]) }
             if abs(native[index] - sum[index]) > 2 * Float(size) * Float.ulpOfOne * magnitude { nativeOutside += 1 }
@@ -56,7 +60,8 @@ do {
         if rank == 0 {
             print(
                 "\(count) elements on \(size) ranks: MPI ring == in-process (sum \(sumDifferences == 0), mean "
-                    + "\(meanDifferences == 0)); MPI_Allreduce within rounding: \(nativeOutside == 0)")
+                    + "\(meanDifferences == 0)); MPI_Allreduce within rounding: \(nativeOutside == 0) "
+                    + "(bit-identical to the ring: \(nativeIdentical) of \(count))")
         }
     }
     var broadcast = contribution(rank: rank, count: 1001)
