@@ -52,34 +52,43 @@ step "(b) MPICollective equals InProcessCollective bit for bit on random data (2
 "${mpirun[@]}" -np 2 "$bin/mpi-collective-check"
 "${mpirun[@]}" -np 3 "$bin/mpi-collective-check"
 
+# Starts a long 2-rank run, sends `signal` to rank 1 once training is under way, and checks that the whole job
+# ends, with a non-zero status and a message matching `pattern`, within 30 s.
+interrupt_rank() {
+    local signal="$1" pattern="$2" out="$work/$1.out" err="$work/$1.err"
+    "${mpirun[@]}" -np 2 "$bin/mnist-cnn-distributed" --epochs 1000 --batch-size 32 --threads 1 \
+        --collective-timeout 15 > "$out" 2> "$err" &
+    local job=$!
+    for _ in $(seq 1 600); do
+        if [ "$(grep -c '^rank .* pid ' "$err" || true)" -ge 2 ] && grep -q '^step 3 ' "$out"; then break; fi
+        if ! kill -0 "$job" 2> /dev/null; then cat "$err" >&2; echo "the job ended before the signal" >&2; exit 1; fi
+        sleep 0.2
+    done
+    local victim survivor
+    victim=$(sed -n 's/^rank 1 of 2: pid \([0-9]*\)$/\1/p' "$err")
+    survivor=$(sed -n 's/^rank 0 of 2: pid \([0-9]*\)$/\1/p' "$err")
+    [ -n "$victim" ] && [ -n "$survivor" ] || { cat "$err" >&2; echo "no rank pids" >&2; exit 1; }
+    local sent_at status=0 elapsed
+    sent_at=$(date +%s.%N)
+    kill "-$signal" "$victim"
+    wait "$job" || status=$?
+    elapsed=$(python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$sent_at")
+    # Rank 0 may linger a moment as a zombie until init reaps it; it must not keep running.
+    alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
+    for _ in $(seq 1 50); do alive "$survivor" || break; sleep 0.2; done
+    if alive "$survivor"; then echo "rank 0 (pid $survivor) still runs after mpirun ended" >&2; exit 1; fi
+    echo "SIG$signal to rank 1 (pid $victim); mpirun exited with status $status after $elapsed s; the messages:"
+    grep -v -e '^step ' -e '^rank ' -e '^---' "$err" | sed 's/^/    /' | head -12
+    [ "$status" -ne 0 ] || { echo "mpirun reported success after SIG$signal to a rank" >&2; exit 1; }
+    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 30 else 1)" "$elapsed" ||
+        { echo "the job took $elapsed s (more than 30 s) to end after SIG$signal" >&2; exit 1; }
+    grep -q -E "$pattern" "$err" || { echo "no clear error message (expected /$pattern/)" >&2; exit 1; }
+}
+
 step "(c) killing one rank ends the job with a clear error within 30 s"
-"${mpirun[@]}" -np 2 "$bin/mnist-cnn-distributed" --epochs 1000 --batch-size 32 --threads 1 \
-    --collective-timeout 20 > "$work/kill.out" 2> "$work/kill.err" &
-job=$!
-# Wait until both ranks have announced their pids and training is under way.
-for _ in $(seq 1 600); do
-    if [ "$(grep -c '^rank .* pid ' "$work/kill.err" || true)" -ge 2 ] && grep -q '^step 3 ' "$work/kill.out"; then break; fi
-    if ! kill -0 "$job" 2> /dev/null; then cat "$work/kill.err" >&2; echo "the job ended before the kill" >&2; exit 1; fi
-    sleep 0.2
-done
-victim=$(sed -n 's/^rank 1 of 2: pid \([0-9]*\)$/\1/p' "$work/kill.err")
-survivor=$(sed -n 's/^rank 0 of 2: pid \([0-9]*\)$/\1/p' "$work/kill.err")
-[ -n "$victim" ] && [ -n "$survivor" ] || { cat "$work/kill.err" >&2; echo "no rank pids" >&2; exit 1; }
-killed_at=$(date +%s.%N)
-kill -9 "$victim"
-status=0
-wait "$job" || status=$?
-elapsed=$(python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$killed_at")
-# Rank 0 may linger a moment as a zombie until init reaps it; it must not keep running.
-alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
-for _ in $(seq 1 50); do alive "$survivor" || break; sleep 0.2; done
-if alive "$survivor"; then echo "rank 0 (pid $survivor) still runs after mpirun ended" >&2; exit 1; fi
-echo "rank 1 (pid $victim) killed; mpirun exited with status $status after $elapsed s; its message:"
-grep -v '^step ' "$work/kill.err" | grep -v '^rank ' | grep -v -- '^---' | sed 's/^/    /' | head -12
-[ "$status" -ne 0 ] || { echo "mpirun reported success after a rank was killed" >&2; exit 1; }
-python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 30 else 1)" "$elapsed" ||
-    { echo "the job took $elapsed s (more than 30 s) to end after the kill" >&2; exit 1; }
-grep -q -E "signal 9|Killed|exited on signal|died|non-zero status" "$work/kill.err" ||
-    { echo "no clear error message naming the dead rank" >&2; exit 1; }
+interrupt_rank KILL "process rank 1 .* exited on signal 9"
+
+step "(c') a rank that hangs (stopped) makes the other rank's watchdog end the job within 30 s"
+interrupt_rank STOP "LeptonMPI rank 0: .* has waited .* a peer process probably died or hangs"
 
 step "done"

@@ -24,7 +24,8 @@ do {
     let mpi = try MPICollective(timeout: 120)
     let (rank, size) = (mpi.rank, mpi.size)
     var counts: [Int] = []
-    for count in [0, 1, 2, 3, 5, 7, size - 1, size + 1, 1000, 1001, 4097, 65_537, 1_000_003] where !counts.contains(count) {
+    for count in [0, 1, 2, 3, 5, 7, size - 1, size + 1, 1000, 1001, 4097, 65_537, 1_000_003]
+    where !counts.contains(count) {
         counts.append(count)
     }
     var failures: [String] = []
