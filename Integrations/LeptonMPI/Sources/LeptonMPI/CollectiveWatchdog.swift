@@ -11,6 +11,11 @@ final class CollectiveWatchdog: Sendable {
     /// The running operation and when it started (uptime nanoseconds), or `nil` between operations.
     private let running = Mutex<(name: String, started: UInt64)?>(nil)
     private let stopped = Atomic<Bool>(false)
+    /// Nanoseconds spent in watched operations.
+    private let watchedNanoseconds = Atomic<UInt64>(0)
+
+    /// Seconds spent in watched operations so far.
+    var watchedSeconds: Double { Double(watchedNanoseconds.load(ordering: .relaxed)) / 1e9 }
 
     init(rank: Int, timeout: Double) {
         self.rank = rank
@@ -22,8 +27,13 @@ final class CollectiveWatchdog: Sendable {
 
     /// Runs `body` as the watched operation `name`.
     func watch<Result>(_ name: String, _ body: () throws -> Result) rethrows -> Result {
-        running.withLock { $0 = (name, DispatchTime.now().uptimeNanoseconds) }
-        defer { running.withLock { $0 = nil } }
+        let started = DispatchTime.now().uptimeNanoseconds
+        running.withLock { $0 = (name, started) }
+        defer {
+            running.withLock { $0 = nil }
+            let ended = DispatchTime.now().uptimeNanoseconds
+            watchedNanoseconds.add(ended > started ? ended - started : 0, ordering: .relaxed)
+        }
         return try body()
     }
 

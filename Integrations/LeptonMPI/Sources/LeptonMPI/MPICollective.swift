@@ -19,6 +19,8 @@ public final class MPICollective: Collective {
     public let rank: Int
     /// The number of processes.
     public let size: Int
+    /// Seconds spent inside collective operations so far (communication and waiting for other ranks).
+    public var communicationSeconds: Double { watchdog.watchedSeconds }
     private let watchdog: CollectiveWatchdog
     /// Messages larger than this many elements are sent in pieces (MPI counts are 32-bit).
     static let maximumMessage = 1 << 28

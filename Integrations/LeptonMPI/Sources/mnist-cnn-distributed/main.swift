@@ -48,6 +48,7 @@ do {
         trainImages, .labels(trainLabels), epochs: options.epochs, batchSize: options.batchSize / ranks,
         callbacks: [log], verbose: false)
     let trainSeconds = Date().timeIntervalSince(started)
+    let communicationSeconds = mpi?.communicationSeconds ?? 0
     let results = try trainer.evaluate(testImages, .labels(testLabels))
     let gradientElements = model.trainableParameters.reduce(0) { $0 + $1.parameter.value.elementCount }
 
@@ -60,6 +61,7 @@ do {
             "test_accuracy": results["accuracy"] ?? .nan, "test_loss": results["loss"] ?? .nan,
             "final_loss": history["loss"].last ?? .nan, "gradient_elements": gradientElements,
             "gradient_bytes": gradientElements * MemoryLayout<Float>.size,
+            "communication_seconds_per_step": communicationSeconds / Double(Swift.max(log.steps, 1)),
         ]
         let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
