@@ -41,7 +41,7 @@ extension Trainer {
         loss: Float, gradients: Gradients, parameters: [Parameter], collective: any Collective
     ) throws -> (loss: Float, gradients: Gradients) {
         let counts = parameters.map(\.value.elementCount)
-        let layout = try GradientBuckets(elementCounts: counts)
+        let layout = try GradientBuckets(elementCounts: counts, capacityBytes: gradientBucketBytes)
         var reduced = [[Float]?](repeating: nil, count: parameters.count)
         var present = [Float](repeating: 0, count: parameters.count)
         var reducedLoss = loss

@@ -33,6 +33,8 @@ public final class Trainer {
     public internal(set) var warnings: [String] = []
     /// The data-parallel job this trainer is one rank of, or `nil` to train alone (see `Documentation/Distributed.md`).
     public let collective: (any Collective)?
+    /// The size of the buffers gradients are all-reduced in with a ``collective`` (PyTorch's `bucket_cap_mb`).
+    public var gradientBucketBytes = GradientBuckets.defaultCapacityBytes
 
     /// Creates a trainer.
     ///

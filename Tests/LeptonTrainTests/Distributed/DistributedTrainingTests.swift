@@ -51,17 +51,20 @@ struct DistributedTrainingTests {
 
     /// Trains for three epochs; with a collective, the model is initialised from a rank-dependent seed so that only
     /// the broadcast from rank 0 can make the ranks agree.
-    static func train(batchSize: Int, collective: InProcessCollective?, callbacks: [any Callback] = []) throws -> Run {
+    static func train(
+        batchSize: Int, collective: InProcessCollective?, bucketBytes: Int = GradientBuckets.defaultCapacityBytes
+    ) throws -> Run {
         let (x, y) = TrainingTests.blobs(count: 48, seed: 8)
         let (validX, validY) = TrainingTests.blobs(count: 15, seed: 9)
         let model = model(seed: 1 + UInt64(collective?.rank ?? 0) * 100)
         let trainer = Trainer(
             model: model, optimizer: Adam(learningRate: 0.02), loss: .sparseCategoricalCrossentropy,
             metrics: [.accuracy], seed: 11, collective: collective)
+        trainer.gradientBucketBytes = bucketBytes
         let recorder = StepLosses()
         let history = try trainer.fit(
             x, .labels(y), epochs: 3, batchSize: batchSize, validation: (validX, .labels(validY)),
-            callbacks: [recorder] + callbacks, verbose: false)
+            callbacks: [recorder], verbose: false)
         let keys = ["loss", "accuracy", "val_loss", "val_accuracy"]
         return Run(
             losses: recorder.losses, history: Dictionary(uniqueKeysWithValues: keys.map { ($0, history[$0]) }),
@@ -75,12 +78,14 @@ struct DistributedTrainingTests {
         }
     }
 
-    @Test(arguments: [2, 4])
-    func ranksTrainAsOneProcessWithTheGlobalBatch(ranks: Int) throws {
+    /// With the default bucket (one for this model) and with 64-byte buckets (every parameter in buckets of its own
+    /// or shared with neighbours, the largest split off).
+    @Test(arguments: [(2, GradientBuckets.defaultCapacityBytes), (4, GradientBuckets.defaultCapacityBytes), (2, 64)])
+    func ranksTrainAsOneProcessWithTheGlobalBatch(ranks: Int, bucketBytes: Int) throws {
         let single = try Self.train(batchSize: 12, collective: nil)
         #expect(single.losses.count == 12)
         let outcomes = try InProcessCollective.run(size: ranks) { collective in
-            try Self.train(batchSize: 12 / ranks, collective: collective)
+            try Self.train(batchSize: 12 / ranks, collective: collective, bucketBytes: bucketBytes)
         }
         let runs = try outcomes.map { try $0.get() }
         for (rank, run) in runs.enumerated() {
@@ -93,6 +98,25 @@ struct DistributedTrainingTests {
         }
         // The losses move, so agreeing is not trivial.
         #expect((single.losses.last ?? 0) < 0.5 * (single.losses.first ?? 0))
+    }
+
+    /// 50 samples on 3 ranks: the sampler pads to 51, every rank runs the same steps and ends with the same weights.
+    @Test func unevenSampleCountsKeepTheRanksInStep() throws {
+        let outcomes = try InProcessCollective.run(size: 3) { collective in
+            let (x, y) = TrainingTests.blobs(count: 50, seed: 8)
+            let model = Self.model(seed: 1 + UInt64(collective.rank))
+            let trainer = Trainer(
+                model: model, optimizer: SGD(learningRate: 0.1), loss: .sparseCategoricalCrossentropy, seed: 3,
+                collective: collective)
+            let history = try trainer.fit(x, .labels(y), epochs: 2, batchSize: 5, verbose: false)
+            return (history["loss"], model.namedParameters().flatMap { $0.parameter.value.scalars })
+        }
+        let runs = try outcomes.map { try $0.get() }
+        for run in runs {
+            #expect(run.0 == runs[0].0)
+            #expect(run.1 == runs[0].1)
+            #expect(run.0.count == 2 && run.0.allSatisfy(\.isFinite) && run.0[1] < run.0[0])
+        }
     }
 
     @Test func onlyRankZeroWritesCheckpointsAndEveryRankStopsWhenOneStops() throws {
