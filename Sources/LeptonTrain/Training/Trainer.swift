@@ -31,6 +31,10 @@ public final class Trainer {
     public internal(set) var layerGenerator: RandomGenerator
     /// Warnings raised by callbacks during the last `fit` (for example a monitored value that never appeared).
     public internal(set) var warnings: [String] = []
+    /// The data-parallel job this trainer is one rank of, or `nil` to train alone (see `Documentation/Distributed.md`).
+    public let collective: (any Collective)?
+    /// The size of the buffers gradients are all-reduced in with a ``collective`` (PyTorch's `bucket_cap_mb`).
+    public var gradientBucketBytes = GradientBuckets.defaultCapacityBytes
 
     /// Creates a trainer.
     ///
@@ -39,8 +43,16 @@ public final class Trainer {
     ///   - optimizer: The update rule.
     ///   - loss: The objective.
     ///   - metrics: Metrics to report (training and validation).
-    ///   - seed: Seeds the shuffling and dropout streams.
-    public init(model: Module, optimizer: any Optimizer, loss: Loss, metrics: [MetricKind] = [], seed: UInt64 = 0) {
+    ///   - seed: Seeds the shuffling and dropout streams (give every rank of a job the same seed).
+    ///   - collective: Makes this trainer one rank of a data-parallel job: `fit` starts from rank 0's weights,
+    ///     gives each rank its ``DistributedSampler`` share of every epoch (`batchSize` is then per rank), averages
+    ///     the gradients over ranks before each update, averages the metrics, stops when any rank's callbacks
+    ///     stop, and only rank 0 shows progress and writes checkpoints.
+    public init(
+        model: Module, optimizer: any Optimizer, loss: Loss, metrics: [MetricKind] = [], seed: UInt64 = 0,
+        collective: (any Collective)? = nil
+    ) {
+        self.collective = collective
         self.model = model
         self.optimizer = optimizer
         self.loss = loss
@@ -152,7 +164,16 @@ public final class Trainer {
             }
             weights = weights.map { zip($0, fromClasses).map(*) } ?? fromClasses
         }
-        let batches = dropLast ? count / batchSize : (count + batchSize - 1) / batchSize
+        if let collective {
+            try checkRanksAgree(
+                collective,
+                [("samples", count), ("batchSize", batchSize), ("epochs", epochs), ("dropLast", dropLast ? 1 : 0)])
+            try broadcastParameters(collective)
+        }
+        let sampler = try collective.map { try DistributedSampler(count: count, rank: $0.rank, size: $0.size) }
+        let localCount = sampler?.samplesPerRank ?? count
+        let ranks = collective?.size ?? 1
+        let batches = dropLast ? localCount / batchSize : (localCount + batchSize - 1) / batchSize
         guard batches > 0 else {
             throw TrainingError.invalidSetting(
                 name: "batchSize", value: "\(batchSize)",
@@ -160,9 +181,9 @@ public final class Trainer {
         }
         let state = TrainingState(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: batches)
         state.history = history
-        state.printsWarnings = verbose
+        state.printsWarnings = verbose && isLeadingRank
         defer { warnings = state.warnings }
-        let allCallbacks = (verbose ? [ProgressDisplay()] : []) + callbacks
+        let allCallbacks = (verbose && isLeadingRank ? [ProgressDisplay()] : []) + callbacks
         for callback in allCallbacks { try callback.trainingWillBegin(state) }
         let parameters = model.namedParameters().uniqued().map(\.parameter)
         let trainingMetrics = metrics.map { $0.make() }
@@ -172,23 +193,25 @@ public final class Trainer {
             state.epoch = epoch
             for callback in allCallbacks { try callback.epochWillBegin(epoch, state: state) }
             let started = Date()
-            let order = shuffle ? shuffleGenerator.permutation(count) : Array(0..<count)
+            let epochOrder = shuffle ? shuffleGenerator.permutation(count) : Array(0..<count)
+            let order = sampler?.indices(of: epochOrder) ?? epochOrder
+            let gathers = shuffle || sampler != nil
             var lossSum = 0.0
             var samplesSeen = 0
             var failure: TrainingError?
             for metric in trainingMetrics { metric.reset() }
             for batch in 0..<batches {
                 for callback in allCallbacks { try callback.batchWillBegin(batch, state: state) }
-                let range = (batch * batchSize)..<Swift.min(count, (batch + 1) * batchSize)
+                let range = (batch * batchSize)..<Swift.min(localCount, (batch + 1) * batchSize)
                 let indices = Array(order[range])
-                let batchInputs = shuffle ? trainInputs.gathering(indices.map(Int32.init)) : trainInputs[range]
-                let batchTargets = shuffle ? trainTargets.selecting(indices) : trainTargets.slice(range)
+                let batchInputs = gathers ? trainInputs.gathering(indices.map(Int32.init)) : trainInputs[range]
+                let batchTargets = gathers ? trainTargets.selecting(indices) : trainTargets.slice(range)
                 let batchWeights = weights.map { all in indices.map { all[$0] } }
                 let outcome = try trainStep(
                     batchInputs, batchTargets, sampleWeights: batchWeights, parameters: parameters,
                     checkFinite: checkFinite)
-                lossSum += Double(outcome.loss) * Double(range.count)
-                samplesSeen += range.count
+                lossSum += Double(outcome.loss) * Double(range.count * ranks)
+                samplesSeen += range.count * ranks
                 if outcome.applied {
                     for metric in trainingMetrics {
                         metric.update(predictions: outcome.predictions, targets: batchTargets)
@@ -199,24 +222,28 @@ public final class Trainer {
                 var logs = ["loss": lossSum / Double(samplesSeen)]
                 for metric in trainingMetrics { logs[metric.name] = metric.result() }
                 for callback in allCallbacks { try callback.batchDidEnd(batch, logs: logs, state: state) }
+                if let collective { state.stopTraining = try collective.anyRank(state.stopTraining) }
                 if let failure, !state.stopTraining {
                     for callback in allCallbacks { try callback.trainingDidEnd(state) }
                     throw failure
                 }
                 if state.stopTraining { break }
             }
-            var logs = ["loss": lossSum / Double(Swift.max(samplesSeen, 1))]
+            var logs: [String: Double] = [:]
             for metric in trainingMetrics { logs[metric.name] = metric.result() }
             if let heldOut {
                 let results = try evaluate(
                     heldOut.inputs, heldOut.targets, batchSize: Swift.max(batchSize, 256), checkFinite: false)
                 for (key, value) in results { logs["val_" + key] = value }
             }
+            if let collective { logs = try averagedOverRanks(logs, collective: collective) }
+            logs["loss"] = lossSum / Double(Swift.max(samplesSeen, 1))
             logs["lr"] = Double(optimizer.learningRate)
             completedEpochs += 1
             history.epochs.append(History.Epoch(index: epoch, values: logs, seconds: Date().timeIntervalSince(started)))
             state.history = history
             for callback in allCallbacks { try callback.epochDidEnd(epoch, logs: logs, state: state) }
+            if let collective { state.stopTraining = try collective.anyRank(state.stopTraining) }
             if state.stopTraining { break }
         }
         for callback in allCallbacks { try callback.trainingDidEnd(state) }
@@ -276,10 +303,14 @@ public final class Trainer {
         // The gradient graph must be gone before the update, or the weights it captured would be copied
         // (copy-on-write) instead of updated in place.
         try withDenormalsFlushedToZero {
-            let (lossValue, predictions, gradients) = try forwardAndBackward(
+            var (lossValue, predictions, gradients) = try forwardAndBackward(
                 inputs, targets, sampleWeights: sampleWeights)
             // Listed after the forward pass, which builds lazily built layers.
             let parameters = parameters ?? model.namedParameters().uniqued().map(\.parameter)
+            if let collective {
+                (lossValue, gradients) = try averagedOverRanks(
+                    loss: lossValue, gradients: gradients, parameters: parameters, collective: collective)
+            }
             if checkFinite {
                 let finite =
                     lossValue.isFinite

@@ -41,9 +41,13 @@ extension Trainer {
     /// Writes everything needed to resume training exactly — weights and buffers, optimizer slots and step,
     /// epochs done, random-stream states and history — to one safetensors file, atomically.
     ///
+    /// In a data-parallel job (``collective``) only rank 0 writes; the other ranks, whose state is identical,
+    /// return without writing.
+    ///
     /// - Parameter url: The checkpoint file.
     /// - Throws: `SafeTensorsError` or `EncodingError` when it cannot be written.
     public func saveCheckpoint(to url: URL) throws {
+        guard isLeadingRank else { return }
         let state = CheckpointState(
             formatVersion: CheckpointState.formatVersion, completedEpochs: completedEpochs,
             optimizerName: optimizer.name, optimizerStep: optimizer.state.step, learningRate: optimizer.learningRate,
