@@ -5,7 +5,7 @@ import LeptonTensor
 /// with latent factors, items with a long-tailed popularity, and item "genres" derived from the item factors, so
 /// that collaborative and content-based models both have signal to find.
 ///
-/// Every draw comes from ``RandomGenerator`` seeded by `seed`; equal arguments give equal data on every platform.
+/// Every draw comes from `RandomGenerator` seeded by `seed`; equal arguments give equal data on every platform.
 /// Latent vectors have components N(0, 1/d); item popularity weights are `1 / (index + 10)`.
 public enum SyntheticRecommendationData {
     /// Latent vectors for `count` entities, N(0, 1/d) per component.
@@ -44,7 +44,7 @@ public enum SyntheticRecommendationData {
     /// - Parameters:
     ///   - users: Number of users, at least 1.
     ///   - items: Number of items, at least 1.
-    ///   - factorCount: Latent dimension d, at least 1.
+    ///   - d: The latent dimension (argument `factorCount`), at least 1.
     ///   - seed: The seed.
     /// - Throws: ``InteractionError/invalidParameter(name:value:expected:)`` for a count below 1.
     public static func ratings(users: Int = 250, items: Int = 150, factorCount d: Int = 4, seed: UInt64 = 7) throws
@@ -76,7 +76,7 @@ public enum SyntheticRecommendationData {
     /// - Parameters:
     ///   - users: Number of users, at least 1.
     ///   - items: Number of items, at least 1.
-    ///   - factorCount: Latent dimension d, at least 1.
+    ///   - d: The latent dimension (argument `factorCount`), at least 1.
     ///   - perUser: Interactions per user (at most `items`).
     ///   - seed: The seed.
     /// - Throws: ``InteractionError/invalidParameter(name:value:expected:)`` for a count below 1.
@@ -112,7 +112,7 @@ public enum SyntheticRecommendationData {
     ///   - users: The `users` given to ``ratings(users:items:factorCount:seed:)`` (its user factors come first in
     ///     the stream).
     ///   - items: Number of items.
-    ///   - factorCount: Latent dimension d.
+    ///   - d: The latent dimension (argument `factorCount`).
     ///   - seed: The seed.
     /// - Throws: ``InteractionError/invalidParameter(name:value:expected:)`` for a count below 1.
     public static func itemFeatures(users: Int = 250, items: Int = 150, factorCount d: Int = 4, seed: UInt64 = 7)

@@ -2,7 +2,7 @@ import Foundation
 import LeptonData
 
 /// Content-based recommendation from item descriptions: items are TF-IDF vectors of their text (LeptonData's
-/// ``TFIDF``: `idf(t) = ln((1 + n) / (1 + df(t))) + 1` over the n described items, rows l2-normalised), a user is the
+/// `TFIDF`: `idf(t) = ln((1 + n) / (1 + df(t))) + 1` over the n described items, rows l2-normalised), a user is the
 /// weighted sum of the vectors of the items they interacted with, `profile_u = Σ_{i ∈ I_u} w_ui v_i`, and the score
 /// of item j is the cosine `profile_u · v_j / ‖profile_u‖`.
 ///
@@ -76,7 +76,7 @@ public struct ContentBasedRecommender: ItemScoringRecommender, Codable, Equatabl
     ///   - features: Descriptions of items (of the catalogue and possibly others).
     ///   - configuration: The hyperparameters.
     /// - Throws: ``RecommenderError/emptyTraining``, ``RecommenderError/invalidParameter(name:value:expected:)``, or
-    ///   LeptonData's ``TransformError/emptyVocabulary(column:)`` when the descriptions hold no term.
+    ///   LeptonData's `TransformError/emptyVocabulary(column:)` when the descriptions hold no term.
     public init(
         fitting training: InteractionMatrix, features: ItemFeatures, configuration: Configuration = Configuration()
     ) throws {
