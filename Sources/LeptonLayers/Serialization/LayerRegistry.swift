@@ -29,6 +29,7 @@ public enum LayerRegistry {
             TransformerEncoderLayer.self,
             PositionalEmbedding.self,
             GlobalAveragePooling1D.self,
+            TransformerDecoderBlock.self,
         ]
     }
 
