@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "credit-scoring", targets: ["credit-scoring"]),
         .executable(name: "lepton", targets: ["lepton"]),
         .executable(name: "lepton-demo", targets: ["lepton-demo"]),
+        .executable(name: "char-lm", targets: ["char-lm"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -56,6 +57,7 @@ let package = Package(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
+        .executableTarget(name: "char-lm", dependencies: ["Lepton"], resources: [.copy("Resources/shakespeare")]),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
         .testTarget(name: "LeptonSupportTests", dependencies: ["LeptonSupport"]),
