@@ -30,6 +30,7 @@ public enum LayerRegistry {
             PositionalEmbedding.self,
             GlobalAveragePooling1D.self,
             TransformerDecoderBlock.self,
+            Bidirectional.self,
         ]
     }
 
