@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "lepton-demo", targets: ["lepton-demo"]),
         .executable(name: "lepton-input-checks", targets: ["lepton-input-checks"]),
         .executable(name: "movie-recs", targets: ["movie-recs"]),
+        .executable(name: "char-lm", targets: ["char-lm"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -59,8 +60,10 @@ let package = Package(
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "movie-recs", dependencies: ["Lepton"]),
-        // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
+        .executableTarget(name: "char-lm", dependencies: ["Lepton"], resources: [.copy("Resources/shakespeare")]),
+        // Calls every public entry point with bad input; CI runs it in the release build.
         .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
+        // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
         .target(name: "LeptonTestSupport", dependencies: ["LeptonTensor"], path: "Tests/LeptonTestSupport"),
         .testTarget(name: "LeptonSupportTests", dependencies: ["LeptonSupport"]),
         .testTarget(name: "LeptonKernelsTests", dependencies: ["LeptonKernels"]),

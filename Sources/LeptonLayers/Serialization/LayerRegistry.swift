@@ -29,6 +29,8 @@ public enum LayerRegistry {
             TransformerEncoderLayer.self,
             PositionalEmbedding.self,
             GlobalAveragePooling1D.self,
+            TransformerDecoderBlock.self,
+            Bidirectional.self,
         ]
     }
 

@@ -96,10 +96,32 @@ public final class GRU: Layer {
             returnSequences: configuration.returnSequences)
     }
 
-    /// The recurrence with weights `[W_ih, W_hh, b_ih, b_hh]`.
-    static func run(_ input: Tensor, weights: [Tensor], initialState: Tensor?, returnSequences: Bool) -> (
-        output: Tensor, state: Tensor
-    ) {
+    /// Runs variable-length sequences: padded steps carry the state unchanged and output zeros, so the final
+    /// state (and the output without ``Configuration/returnSequences``) is each sequence's state after its last
+    /// real step, as PyTorch's packed sequences.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, time, inputSize]`.
+    ///   - mask: `[batch, time]`, non-zero for real steps.
+    ///   - initialState: `h₀`, `[batch, units]` (zero when `nil`).
+    ///   - reverse: Run from the last step to the first (the backward half of ``Bidirectional``).
+    ///   - context: Gradient recording.
+    /// - Returns: The output and the final hidden state.
+    public func callAsFunction(
+        _ input: Tensor, mask: Tensor?, initialState: Tensor? = nil, reverse: Bool = false, context: ForwardContext
+    ) -> (output: Tensor, state: Tensor) {
+        buildIfNeeded(for: input)
+        guard let weightIH, let weightHH, let biasIH, let biasHH else { preconditionFailure("GRU: not built") }
+        return Self.run(
+            input, weights: [weightIH, weightHH, biasIH, biasHH].map(context.read), initialState: initialState,
+            returnSequences: configuration.returnSequences, mask: mask, reverse: reverse)
+    }
+
+    /// The recurrence with weights `[W_ih, W_hh, b_ih, b_hh]`; masked steps carry the state and output zeros.
+    static func run(
+        _ input: Tensor, weights: [Tensor], initialState: Tensor?, returnSequences: Bool, mask: Tensor? = nil,
+        reverse: Bool = false
+    ) -> (output: Tensor, state: Tensor) {
         precondition(input.rank == 3, "GRU: input must be [batch, time, features], got \(input.shape)")
         let (batch, time, features) = (input.shape[0], input.shape[1], input.shape[2])
         let units = weights[1].shape[1]
@@ -112,8 +134,9 @@ public final class GRU: Layer {
         let projected =
             (matmul(input.reshaped(to: [batch * time, features]), weights[0], transposeB: true)
             + weights[2]).reshaped(to: [batch, time, 3 * units])
-        var outputs: [Tensor] = []
-        for step in 0..<time {
+        let keep = recurrentKeepMask(mask, batch: batch, time: time, layer: "GRU")
+        var outputs = [Tensor?](repeating: nil, count: returnSequences ? time : 0)
+        for step in reverse ? Array((0..<time).reversed()) : Array(0..<time) {
             let fromInput = projected.slice(axis: 1, step..<(step + 1)).reshaped(to: [batch, 3 * units])
                 .split(sizes: [2 * units, units], axis: 1)
             let fromState = (matmul(hidden, weights[1], transposeB: true) + weights[3])
@@ -121,10 +144,17 @@ public final class GRU: Layer {
             let resetUpdate = (fromInput[0] + fromState[0]).sigmoid().split(sizes: [units, units], axis: 1)
             let candidate = (fromInput[1] + resetUpdate[0] * fromState[1]).tanh()
             let update = resetUpdate[1]
-            hidden = candidate + update * (hidden - candidate)
-            if returnSequences { outputs.append(hidden) }
+            let newHidden = candidate + update * (hidden - candidate)
+            if let keep {
+                let real = keep.slice(axis: 1, step..<(step + 1))
+                hidden = hidden + real * (newHidden - hidden)
+                if returnSequences { outputs[step] = newHidden * real }
+            } else {
+                hidden = newHidden
+                if returnSequences { outputs[step] = hidden }
+            }
         }
-        let output = returnSequences ? Tensor.stack(outputs, axis: 1) : hidden
+        let output = returnSequences ? Tensor.stack(outputs.map { $0! }, axis: 1) : hidden
         return (output, hidden)
     }
 }

@@ -113,10 +113,32 @@ public final class LSTM: Layer {
             returnSequences: configuration.returnSequences)
     }
 
-    /// The recurrence with weights `[W_ih, W_hh, b_ih, b_hh]`.
-    static func run(_ input: Tensor, weights: [Tensor], initialState: State?, returnSequences: Bool) -> (
-        output: Tensor, state: State
-    ) {
+    /// Runs variable-length sequences: padded steps carry the state unchanged and output zeros, so the final
+    /// state (and the output without ``Configuration/returnSequences``) is each sequence's state after its last
+    /// real step, as PyTorch's packed sequences.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, time, inputSize]`.
+    ///   - mask: `[batch, time]`, non-zero for real steps.
+    ///   - initialState: `h₀` and `c₀`, each `[batch, units]` (zero when `nil`).
+    ///   - reverse: Run from the last step to the first (the backward half of ``Bidirectional``).
+    ///   - context: Gradient recording.
+    /// - Returns: The output and the final state.
+    public func callAsFunction(
+        _ input: Tensor, mask: Tensor?, initialState: State? = nil, reverse: Bool = false, context: ForwardContext
+    ) -> (output: Tensor, state: State) {
+        buildIfNeeded(for: input)
+        guard let weightIH, let weightHH, let biasIH, let biasHH else { preconditionFailure("LSTM: not built") }
+        return Self.run(
+            input, weights: [weightIH, weightHH, biasIH, biasHH].map(context.read), initialState: initialState,
+            returnSequences: configuration.returnSequences, mask: mask, reverse: reverse)
+    }
+
+    /// The recurrence with weights `[W_ih, W_hh, b_ih, b_hh]`; masked steps carry the state and output zeros.
+    static func run(
+        _ input: Tensor, weights: [Tensor], initialState: State?, returnSequences: Bool, mask: Tensor? = nil,
+        reverse: Bool = false
+    ) -> (output: Tensor, state: State) {
         precondition(input.rank == 3, "LSTM: input must be [batch, time, features], got \(input.shape)")
         let (batch, time, features) = (input.shape[0], input.shape[1], input.shape[2])
         let units = weights[1].shape[1]
@@ -130,17 +152,26 @@ public final class LSTM: Layer {
         let projected =
             (matmul(input.reshaped(to: [batch * time, features]), weights[0], transposeB: true)
             + (weights[2] + weights[3])).reshaped(to: [batch, time, 4 * units])
-        var outputs: [Tensor] = []
-        for step in 0..<time {
+        let keep = recurrentKeepMask(mask, batch: batch, time: time, layer: "LSTM")
+        var outputs = [Tensor?](repeating: nil, count: returnSequences ? time : 0)
+        for step in reverse ? Array((0..<time).reversed()) : Array(0..<time) {
             let gates =
                 projected.slice(axis: 1, step..<(step + 1)).reshaped(to: [batch, 4 * units])
                 + matmul(hidden, weights[1], transposeB: true)
             let parts = gates.split(sizes: [units, units, units, units], axis: 1)
-            cell = parts[1].sigmoid() * cell + parts[0].sigmoid() * parts[2].tanh()
-            hidden = parts[3].sigmoid() * cell.tanh()
-            if returnSequences { outputs.append(hidden) }
+            let newCell = parts[1].sigmoid() * cell + parts[0].sigmoid() * parts[2].tanh()
+            let newHidden = parts[3].sigmoid() * newCell.tanh()
+            if let keep {
+                let real = keep.slice(axis: 1, step..<(step + 1))
+                cell = cell + real * (newCell - cell)
+                hidden = hidden + real * (newHidden - hidden)
+                if returnSequences { outputs[step] = newHidden * real }
+            } else {
+                (cell, hidden) = (newCell, newHidden)
+                if returnSequences { outputs[step] = hidden }
+            }
         }
-        let output = returnSequences ? Tensor.stack(outputs, axis: 1) : hidden
+        let output = returnSequences ? Tensor.stack(outputs.map { $0! }, axis: 1) : hidden
         return (output, State(hidden: hidden, cell: cell))
     }
 }
@@ -172,6 +203,14 @@ extension LSTM: InferenceLowerable {
                 LSTM.run($0, weights: weights, initialState: nil, returnSequences: returnSequences).output
             })
     }
+}
+
+/// A recurrent layer's mask as 0/1 `[batch, time]` floats without gradient, or `nil` for no mask.
+func recurrentKeepMask(_ mask: Tensor?, batch: Int, time: Int, layer: String) -> Tensor? {
+    guard let mask else { return nil }
+    precondition(
+        mask.shape == Shape([batch, time]), "\(layer): mask must be [\(batch), \(time)], got \(mask.shape)")
+    return 1 - (mask.detached .== 0)
 }
 
 /// The architecture check shared by the recurrent layers: `gates · units · (inputSize + units + 2)` parameters.
