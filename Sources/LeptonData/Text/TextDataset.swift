@@ -2,7 +2,7 @@ import LeptonTensor
 
 /// A batch of variable-length token sequences, padded to the batch's longest sequence.
 public struct TextBatch: Sendable {
-    /// `[batch, time]` token ids (as floats, the input of ``Embedding``), ``TextDataset/paddingID`` after each end.
+    /// `[batch, time]` token ids (as floats, the input of `Embedding`), ``TextDataset/paddingID`` after each end.
     public var ids: Tensor
     /// `[batch, time]`: 1 for a real token, 0 for padding (the key mask of attention, the mask of pooling).
     public var mask: Tensor
@@ -20,7 +20,7 @@ public struct TextBatch: Sendable {
 /// (optionally shuffled) order is cut into pools of `bucketBatches` batches, each pool is sorted by length and cut
 /// into batches, and the batches are shuffled again. Without it, batches follow the (shuffled) order.
 public struct TextDataset: Sendable {
-    /// The sequences, each truncated to ``maximumLength``.
+    /// The sequences, each truncated to `maximumLength`.
     public let sequences: [[Int32]]
     /// One label per sequence, or `nil`.
     public let labels: [Int32]?
