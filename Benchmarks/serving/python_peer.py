@@ -15,8 +15,10 @@ once it is about to serve. Inference runs ONNX Runtime (CPUExecutionProvider) wi
 
 import argparse
 import json
+import logging
 import os
 import sys
+import uuid
 
 import numpy as np
 import onnxruntime
@@ -47,28 +49,25 @@ class Predictor:
                 x = x.reshape([-1] + sample)
             return x
         columns = []
-        rows = None
-        for step in self.spec["features"]:
-            raw = arrays.get(step["column"])
+        for feature in self.spec["features"]:
+            raw = arrays.get(feature["column"])
             if raw is None:
-                raise ValueError(f"missing input '{step['column']}'")
+                raise ValueError(f"missing input '{feature['column']}'")
             values = np.asarray(raw).reshape(-1)
-            rows = len(values) if rows is None else rows
-            if step["kind"] == "numeric":
+            if feature["kind"] == "numeric":
+                column = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+                if "impute" in feature:
+                    column = np.where(np.isnan(column), feature["impute"], column)
+                if "center" in feature:
+                    column = (column - feature["center"]) / feature["scale"]
+            elif feature["kind"] == "boolean":
                 column = values.astype(np.float64)
-                if "impute" in step:
-                    column = np.where(np.isnan(column), step["impute"], column)
-                if "mean" in step:
-                    column = (column - step["mean"]) / step["scale"]
-                columns.append(column)
-            elif step["kind"] == "boolean":
-                columns.append(values.astype(np.float64))
-            elif step["kind"] == "onehot":
+            elif feature["kind"] == "category":
                 text = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-                for category in step["categories"]:
-                    columns.append(np.array([1.0 if t == category else 0.0 for t in text]))
+                column = np.array([1.0 if t == feature["category"] else 0.0 for t in text])
             else:
-                raise ValueError(f"unknown feature kind {step['kind']}")
+                raise ValueError(f"unknown feature kind {feature['kind']}")
+            columns.append(column)
         return np.stack(columns, axis=1).astype(np.float32)
 
     def probabilities(self, arrays):
@@ -90,11 +89,15 @@ def run_kserve(predictors, port):
             probabilities = self.predictor.probabilities(arrays)
             output = InferOutput(name="probabilities", shape=list(probabilities.shape), datatype="FP32")
             output.set_data_from_numpy(probabilities, binary_data=False)
-            return InferResponse(model_name=self.name, infer_outputs=[output], response_id=payload.id)
+            return InferResponse(model_name=self.name, infer_outputs=[output], response_id=payload.id or str(uuid.uuid4()))
 
     models = [OnnxModel(p) for p in predictors]
     print(f"python-peer kserve listening on {port}", flush=True)
-    kserve.ModelServer(http_port=port, workers=1, enable_grpc=False).start(models)
+    server = kserve.ModelServer(http_port=port, workers=1, enable_grpc=False, enable_latency_logging=False)
+    # KServe's timing middleware logs one INFO line per request on this logger; lepton-serve runs with
+    # --log-level warning (no per-request line), so the peer does not log per request either.
+    logging.getLogger(kserve.logging.KSERVE_TRACE_LOGGER_NAME).setLevel(logging.WARNING)
+    server.start(models)
 
 
 def run_fastapi(predictors, port):
