@@ -89,7 +89,8 @@ def run_kserve(predictors, port):
             probabilities = self.predictor.probabilities(arrays)
             output = InferOutput(name="probabilities", shape=list(probabilities.shape), datatype="FP32")
             output.set_data_from_numpy(probabilities, binary_data=False)
-            return InferResponse(model_name=self.name, infer_outputs=[output], response_id=payload.id or str(uuid.uuid4()))
+            return InferResponse(model_name=self.name, infer_outputs=[output],
+                                 response_id=payload.id or str(uuid.uuid4()))
 
     models = [OnnxModel(p) for p in predictors]
     print(f"python-peer kserve listening on {port}", flush=True)
