@@ -28,16 +28,20 @@ public enum JSONValue: Codable, Sendable, Hashable {
     /// - Throws: `DecodingError` when the value is none of the JSON kinds.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Numbers first, and integers only for integral numbers: a request's tensor data is thousands of numbers,
+        // and every failed `decode` attempt throws and builds a coding path (it was most of a serving CPU profile).
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(Double.self) {
+            if value.rounded(.towardZero) == value, let integer = try? container.decode(Int64.self) {
+                self = .integer(integer)
+            } else if value.rounded(.towardZero) == value, let unsigned = try? container.decode(UInt64.self) {
+                self = .unsignedInteger(unsigned)
+            } else {
+                self = .number(value)
+            }
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(UInt64.self) {
-            self = .unsignedInteger(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
