@@ -1,0 +1,38 @@
+import Lepton
+
+/// Word embedding + learned positions → Transformer encoder layers (padding masked out of attention) → mean over
+/// the real tokens → dense logits over the intents.
+final class IntentClassifier: Module {
+    let embedding: Embedding
+    let positions: PositionalEmbedding
+    let encoders: [TransformerEncoderLayer]
+    let pooling = GlobalAveragePooling1D()
+    let output: Dense
+
+    init(vocabularySize: Int, classes: Int, options: AssistantOptions) {
+        embedding = Embedding(
+            vocabularySize: vocabularySize, dimension: options.embedding,
+            paddingIndex: Int(WordVocabulary.padding))
+        positions = PositionalEmbedding(.learned, maximumLength: options.maximumLength)
+        encoders = (0..<options.layers).map { _ in
+            TransformerEncoderLayer(
+                heads: options.heads, feedForwardSize: 2 * options.embedding, dropout: options.dropout,
+                activation: .gelu, normFirst: true)
+        }
+        output = Dense(units: classes)
+        var generator = RandomGenerator(seed: options.seed)
+        let time = options.maximumLength
+        embedding.build(inputShape: [time], generator: &generator)
+        positions.build(inputShape: [time, options.embedding], generator: &generator)
+        for encoder in encoders { encoder.build(inputShape: [time, options.embedding], generator: &generator) }
+        output.build(inputShape: [options.embedding], generator: &generator)
+    }
+
+    /// Logits `[batch, classes]` for padded word ids `[batch, time]` (padding id 0 marks the mask).
+    func callAsFunction(_ ids: Tensor, context: ForwardContext) -> Tensor {
+        let mask = 1 - (ids .== Float(WordVocabulary.padding))
+        var x = positions(embedding(ids, context: context), context: context)
+        for encoder in encoders { x = encoder(x, keyMask: mask, context: context) }
+        return output(pooling(x, mask: mask, context: context), context: context)
+    }
+}
