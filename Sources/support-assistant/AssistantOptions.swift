@@ -13,7 +13,9 @@ struct AssistantOptions {
     var heads = 4
     var embedding = 64
     var batchSize = 32
-    var maximumLength = 32
+    var maximumLength = 128
+    var subwords = true
+    var wordDropout: Float = 0.1
     var dropout: Float = 0.1
     var learningRate: Float = 2e-3
     var weightDecay: Float = 0.01
@@ -27,11 +29,14 @@ struct AssistantOptions {
     static let usage = """
         usage: support-assistant [--data FILE] [--feedback-log DIR] [--epochs N] [--patience N] [--seed N]
                                  [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
-                                 [--max-length N] [--dropout P] [--learning-rate LR] [--target-precision P]
+                                 [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
+                                 [--learning-rate LR] [--target-precision P]
           Trains a small Transformer encoder intent classifier (early stopping on validation accuracy) and a TF-IDF +
           logistic regression baseline, keeps the better on validation, chooses the hand-off threshold on
           validation, and reports both on the test split (phrasings never seen in training).
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
+          --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
+          --word-dropout P     share of training tokens replaced by the unknown token each step (0.1)
           --feedback-log DIR   persist the simulated "was this helpful?" feedback there (default: in memory)
           --target-precision P lowest confidence threshold whose answered validation accuracy is >= P (0.95)
         """
@@ -72,6 +77,12 @@ struct AssistantOptions {
             case "--batch-size": options.batchSize = try integer(maximum: 1 << 16)
             case "--max-length": options.maximumLength = try integer(maximum: 4096)
             case "--dropout": options.dropout = try real(0...0.9)
+            case "--word-dropout": options.wordDropout = try real(0...0.9)
+            case "--subwords":
+                guard value == "on" || value == "off" else {
+                    throw Problem(description: "--subwords: '\(value)' is not on or off")
+                }
+                options.subwords = value == "on"
             case "--learning-rate": options.learningRate = try real(1e-8...10)
             case "--target-precision": options.targetPrecision = Double(try real(0...1))
             default: throw Problem(description: "unknown option \(flag)\n\(usage)")

@@ -36,3 +36,14 @@ final class IntentClassifier: Module {
         return output(pooling(x, mask: mask, context: context), context: context)
     }
 }
+
+/// `ids` with each real token replaced by the unknown token with probability `rate` (padding stays), so that the
+/// classifier learns to cope with words it has not seen.
+func wordDropout(_ ids: Tensor, rate: Float, using generator: inout RandomGenerator) -> Tensor {
+    guard rate > 0 else { return ids }
+    var values = ids.scalars
+    for index in values.indices where values[index] != Float(WordVocabulary.padding) {
+        if generator.nextUnitFloat() < rate { values[index] = Float(WordVocabulary.unknown) }
+    }
+    return Tensor(values, shape: ids.shape)
+}

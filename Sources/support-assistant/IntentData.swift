@@ -70,16 +70,22 @@ struct IntentData {
     var outOfScopeClass: Int32 { Int32(intents.firstIndex(of: Self.outOfScope)!) }
 }
 
-/// Word ids learnt on the training utterances: 0 is padding, 1 an unknown word, then words by falling frequency.
+/// Token ids learnt on the training utterances: 0 is padding, 1 an unknown token, then tokens by falling frequency.
+///
+/// With ``subwords`` each word becomes the word itself followed by the character trigrams of `0word0` (`0` marks
+/// the word's ends), as fastText does, so that an unseen word (`unlock`) still shares pieces with seen ones
+/// (`locked`).
 struct WordVocabulary {
     static let padding: Int32 = 0
     static let unknown: Int32 = 1
     let tokenizer = Tokenizer(lowercase: true, minimumLength: 1)
+    let subwords: Bool
     private(set) var ids: [String: Int32] = [:]
 
-    init(training texts: [String]) {
+    init(training texts: [String], subwords: Bool) {
+        self.subwords = subwords
         var counts: [String: Int] = [:]
-        for text in texts { for word in tokenizer.words(text) { counts[word, default: 0] += 1 } }
+        for text in texts { for piece in pieces(text) { counts[piece, default: 0] += 1 } }
         let ranked = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         for (position, entry) in ranked.enumerated() { ids[entry.key] = Int32(position + 2) }
     }
@@ -87,9 +93,18 @@ struct WordVocabulary {
     /// The number of ids, padding and unknown included.
     var size: Int { ids.count + 2 }
 
-    /// The word ids of `text`; an utterance without words is one unknown word.
+    /// The tokens of `text`: its words, each followed by its trigrams when ``subwords`` is on.
+    func pieces(_ text: String) -> [String] {
+        tokenizer.words(text).flatMap { word -> [String] in
+            guard subwords else { return [word] }
+            let marked = Array("0" + word + "0")
+            return [word] + (0..<Swift.max(marked.count - 2, 0)).map { String(marked[$0..<($0 + 3)]) }
+        }
+    }
+
+    /// The token ids of `text`; an utterance without words is one unknown token.
     func encode(_ text: String) -> [Int32] {
-        let words = tokenizer.words(text).map { ids[$0] ?? Self.unknown }
-        return words.isEmpty ? [Self.unknown] : words
+        let tokens = pieces(text).map { ids[$0] ?? Self.unknown }
+        return tokens.isEmpty ? [Self.unknown] : tokens
     }
 }

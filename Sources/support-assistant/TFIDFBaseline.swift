@@ -1,18 +1,23 @@
 import Lepton
 
-/// The baseline: TF-IDF of words and word pairs (fitted on the training utterances) + multinomial logistic regression.
+/// The baseline: TF-IDF (fitted on the training utterances) + multinomial logistic regression. Its terms are words
+/// and word pairs, or — with the Transformer's subword pieces — words and their character trigrams.
 struct TFIDFBaseline {
+    let preprocess: @Sendable (String) -> String
     let features: FittedTFIDF
     let model: LogisticRegression
     let classCount: Int
 
-    init(training split: IntentSplit) throws {
+    init(training split: IntentSplit, vocabulary: WordVocabulary) throws {
+        let subwords = vocabulary.subwords
+        preprocess = { subwords ? vocabulary.pieces($0).joined(separator: " ") : $0 }
         let transform = TFIDF(
-            column: "text", tokenizer: Tokenizer(lowercase: true, ngrams: 1...2, minimumLength: 1),
+            column: "text", tokenizer: Tokenizer(lowercase: true, ngrams: subwords ? 1...1 : 1...2, minimumLength: 1),
             sublinearTF: true)
-        features = try transform.fit(on: Self.table(split.texts))
+        let texts = split.texts.map(preprocess)
+        features = try transform.fit(on: Self.table(texts))
         var model = LogisticRegression(c: 10, maxIterations: 300)
-        try model.fit(try Self.matrix(features, split.texts), .labels(split.labels))
+        try model.fit(try Self.matrix(features, texts), .labels(split.labels))
         self.model = model
         classCount = Int(split.labels.max() ?? 0) + 1
     }
@@ -22,7 +27,7 @@ struct TFIDFBaseline {
 
     /// Class probabilities of each text, one row of ``classCount`` values per text (class index order).
     func probabilities(_ texts: [String]) throws -> [[Float]] {
-        let scores = try model.predictProbabilities(try Self.matrix(features, texts))
+        let scores = try model.predictProbabilities(try Self.matrix(features, texts.map(preprocess)))
         let values = scores.scalars
         let columns = model.classes.count
         return texts.indices.map { row in

@@ -23,7 +23,7 @@ do {
 
     // MARK: Transformer encoder
 
-    let vocabulary = WordVocabulary(training: data.train.texts)
+    let vocabulary = WordVocabulary(training: data.train.texts, subwords: options.subwords)
     func dataset(_ split: IntentSplit) throws -> TextDataset {
         try TextDataset(
             sequences: split.texts.map(vocabulary.encode), labels: split.labels, paddingID: WordVocabulary.padding,
@@ -34,7 +34,7 @@ do {
     )
     let model = IntentClassifier(vocabularySize: vocabulary.size, classes: classes, options: options)
     print(
-        "transformer: vocabulary \(vocabulary.size) words (train only), \(options.layers) encoder layer(s), "
+        "transformer: vocabulary \(vocabulary.size) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
             + "\(options.heads) heads, embedding \(options.embedding), "
             + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
 
@@ -63,7 +63,8 @@ do {
         let batches = try trainSet.batches(size: options.batchSize, generator: generator.split())
         for batch in batches {
             let context = ForwardContext.training(generator: generator.split())
-            let value = try loss(model(batch.ids, context: context), .labels(batch.labels ?? []))
+            let ids = wordDropout(batch.ids, rate: options.wordDropout, using: &generator)
+            let value = try loss(model(ids, context: context), .labels(batch.labels ?? []))
             guard value.scalars[0].isFinite else {
                 throw AssistantOptions.Problem(description: "the loss became \(value.scalars[0]) in epoch \(epoch)")
             }
@@ -91,14 +92,14 @@ do {
     // MARK: TF-IDF + logistic regression baseline
 
     let baselineStarted = DispatchTime.now().uptimeNanoseconds
-    let baseline = try TFIDFBaseline(training: data.train)
+    let baseline = try TFIDFBaseline(training: data.train, vocabulary: vocabulary)
     let baselineValidation = try baseline.probabilities(data.validation.texts)
     let baselineTest = try baseline.probabilities(data.test.texts)
     let baselineSeconds = Double(DispatchTime.now().uptimeNanoseconds - baselineStarted) / 1e9
     print(
         String(
-            format: "baseline: TF-IDF (%d terms, words and word pairs) + logistic regression, %.1f s",
-            baseline.termCount, baselineSeconds))
+            format: "baseline: TF-IDF (%d terms, %@) + logistic regression, %.1f s",
+            baseline.termCount, options.subwords ? "words and trigrams" : "words and word pairs", baselineSeconds))
 
     // MARK: Choice, threshold, test
 
