@@ -15,6 +15,7 @@ struct AssistantOptions {
     var batchSize = 32
     var maximumLength = 128
     var subwords = true
+    var positions: PositionalEmbedding.Kind? = .learned
     var wordDropout: Float = 0.1
     var dropout: Float = 0.1
     var learningRate: Float = 2e-3
@@ -30,6 +31,7 @@ struct AssistantOptions {
         usage: support-assistant [--data FILE] [--feedback-log DIR] [--epochs N] [--patience N] [--seed N]
                                  [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
                                  [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
+                                 [--positions learned|sinusoidal|none]
                                  [--learning-rate LR] [--target-precision P]
           Trains a small Transformer encoder intent classifier (early stopping on validation accuracy) and a TF-IDF +
           logistic regression baseline, keeps the better on validation, chooses the hand-off threshold on
@@ -78,6 +80,11 @@ struct AssistantOptions {
             case "--max-length": options.maximumLength = try integer(maximum: 4096)
             case "--dropout": options.dropout = try real(0...0.9)
             case "--word-dropout": options.wordDropout = try real(0...0.9)
+            case "--positions":
+                guard value == "none" || PositionalEmbedding.Kind(rawValue: value) != nil else {
+                    throw Problem(description: "--positions: '\(value)' is not learned, sinusoidal or none")
+                }
+                options.positions = PositionalEmbedding.Kind(rawValue: value)
             case "--subwords":
                 guard value == "on" || value == "off" else {
                     throw Problem(description: "--subwords: '\(value)' is not on or off")

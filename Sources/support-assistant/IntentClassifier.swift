@@ -1,10 +1,10 @@
 import Lepton
 
-/// Word embedding + learned positions → Transformer encoder layers (padding masked out of attention) → mean over
+/// Token embedding + positions (learned, sinusoidal or none) → Transformer encoder layers (padding masked out of attention) → mean over
 /// the real tokens → dense logits over the intents.
 final class IntentClassifier: Module {
     let embedding: Embedding
-    let positions: PositionalEmbedding
+    let positions: PositionalEmbedding?
     let encoders: [TransformerEncoderLayer]
     let pooling = GlobalAveragePooling1D()
     let output: Dense
@@ -13,7 +13,7 @@ final class IntentClassifier: Module {
         embedding = Embedding(
             vocabularySize: vocabularySize, dimension: options.embedding,
             paddingIndex: Int(WordVocabulary.padding))
-        positions = PositionalEmbedding(.learned, maximumLength: options.maximumLength)
+        positions = options.positions.map { PositionalEmbedding($0, maximumLength: options.maximumLength) }
         encoders = (0..<options.layers).map { _ in
             TransformerEncoderLayer(
                 heads: options.heads, feedForwardSize: 2 * options.embedding, dropout: options.dropout,
@@ -23,7 +23,7 @@ final class IntentClassifier: Module {
         var generator = RandomGenerator(seed: options.seed)
         let time = options.maximumLength
         embedding.build(inputShape: [time], generator: &generator)
-        positions.build(inputShape: [time, options.embedding], generator: &generator)
+        positions?.build(inputShape: [time, options.embedding], generator: &generator)
         for encoder in encoders { encoder.build(inputShape: [time, options.embedding], generator: &generator) }
         output.build(inputShape: [options.embedding], generator: &generator)
     }
@@ -31,7 +31,8 @@ final class IntentClassifier: Module {
     /// Logits `[batch, classes]` for padded word ids `[batch, time]` (padding id 0 marks the mask).
     func callAsFunction(_ ids: Tensor, context: ForwardContext) -> Tensor {
         let mask = 1 - (ids .== Float(WordVocabulary.padding))
-        var x = positions(embedding(ids, context: context), context: context)
+        var x = embedding(ids, context: context)
+        if let positions { x = positions(x, context: context) }
         for encoder in encoders { x = encoder(x, keyMask: mask, context: context) }
         return output(pooling(x, mask: mask, context: context), context: context)
     }
