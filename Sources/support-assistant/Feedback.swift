@@ -10,10 +10,12 @@ func simulateFeedback(
 ) throws -> (logged: Int, helpful: Int, labelled: Int) {
     let log = try PredictionLog(directory: directory)
     var (logged, helpful) = (0, 0)
+    // A fresh prefix per run, so that runs appending to one persisted log never reuse a request id.
+    let run = UUID().uuidString.prefix(8).lowercased()
     for (row, text) in texts.enumerated() {
         let (predicted, confidence) = top(probabilities[row])
         if policy.handsOff(predicted: predicted, confidence: confidence) { continue }
-        let requestId = "test-\(row)"
+        let requestId = "\(run)-test-\(row)"
         try log.append(
             PredictionRecord(
                 requestId: requestId, modelVersion: modelVersion, features: ["text": .categorical(text)],
@@ -25,5 +27,5 @@ func simulateFeedback(
         try log.recordFeedback(requestId: requestId, label: .categorical(wasHelpful ? "helpful" : "not_helpful"))
     }
     try log.synchronize()
-    return (logged, helpful, log.records.filter { $0.groundTruth != nil }.count)
+    return (logged, helpful, log.records.filter { $0.groundTruth != nil && $0.requestId.hasPrefix(run) }.count)
 }
