@@ -41,7 +41,7 @@ do {
     /// Class probabilities `[rows × classes]` of every row of `set`, in row order.
     func probabilities(_ set: TextDataset) throws -> [[Float]] {
         var result = [[Float]](repeating: [], count: set.count)
-        for batch in try set.batches(size: 256, bucketByLength: true) {
+        for batch in try set.batches(size: 64, bucketByLength: true) {
             let scores = model(batch.ids, context: .inference).softmax(axis: -1).scalars
             for (row, index) in batch.indices.enumerated() {
                 result[index] = Array(scores[(row * classes)..<((row + 1) * classes)])
