@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "lepton-input-checks", targets: ["lepton-input-checks"]),
         .executable(name: "movie-recs", targets: ["movie-recs"]),
         .executable(name: "char-lm", targets: ["char-lm"]),
+        .executable(name: "support-assistant", targets: ["support-assistant"]),
     ],
     targets: [
         // ISA-specific register-tile loops (AVX-512, AVX2+FMA), chosen at run time.
@@ -61,6 +62,8 @@ let package = Package(
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "movie-recs", dependencies: ["Lepton"]),
         .executableTarget(name: "char-lm", dependencies: ["Lepton"], resources: [.copy("Resources/shakespeare")]),
+        .executableTarget(
+            name: "support-assistant", dependencies: ["Lepton"], resources: [.copy("Resources/support-intents")]),
         // Calls every public entry point with bad input; CI runs it in the release build.
         .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.

@@ -1,0 +1,115 @@
+import Foundation
+import Lepton
+
+/// The command line of `support-assistant`.
+struct AssistantOptions {
+    var dataFile: URL?
+    var feedbackDirectory: URL?
+    var maximumEpochs = 30
+    var patience = 4
+    var seed: UInt64 = 7
+    var threads = ComputeThreads.available
+    var layers = 1
+    var heads = 4
+    var embedding = 64
+    var batchSize = 32
+    var maximumLength = 128
+    var subwords = true
+    var positions: PositionalEmbedding.Kind? = .learned
+    var wordDropout: Float = 0.1
+    var dropout: Float = 0.1
+    var learningRate: Float = 2e-3
+    var weightDecay: Float = 0.01
+    var targetPrecision = 0.95
+
+    /// A problem with the command line or the data.
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let usage = """
+        usage: support-assistant [--data FILE] [--feedback-log DIR] [--epochs N] [--patience N] [--seed N]
+                                 [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
+                                 [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
+                                 [--positions learned|sinusoidal|none]
+                                 [--learning-rate LR] [--target-precision P]
+          Trains a small Transformer encoder intent classifier (early stopping on validation accuracy) and a TF-IDF +
+          logistic regression baseline, keeps the better on validation, chooses the hand-off threshold on
+          validation, and reports both on the test split (phrasings never seen in training).
+          --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
+          --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
+          --word-dropout P     share of training tokens replaced by the unknown token each step (0.1)
+          --feedback-log DIR   persist the simulated "was this helpful?" feedback there (default: in memory)
+          --target-precision P lowest confidence threshold whose answered validation accuracy is >= P (0.95)
+        """
+
+    static func parse(_ arguments: ArraySlice<String>) throws -> AssistantOptions {
+        var options = AssistantOptions()
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            if flag == "--help" || flag == "-h" {
+                print(usage)
+                exit(0)
+            }
+            guard let value = remaining.popFirst() else {
+                throw Problem(description: "\(flag) needs a value\n\(usage)")
+            }
+            func integer(minimum: Int = 1, maximum: Int = 1 << 20) throws -> Int {
+                guard let number = Int(value), number >= minimum, number <= maximum else {
+                    throw Problem(description: "\(flag): '\(value)' is not an integer in \(minimum)...\(maximum)")
+                }
+                return number
+            }
+            func real(_ range: ClosedRange<Float>) throws -> Float {
+                guard let number = Float(value), range.contains(number) else {
+                    throw Problem(description: "\(flag): '\(value)' is not a number in \(range)")
+                }
+                return number
+            }
+            switch flag {
+            case "--data": options.dataFile = URL(fileURLWithPath: value)
+            case "--feedback-log": options.feedbackDirectory = URL(fileURLWithPath: value)
+            case "--epochs": options.maximumEpochs = try integer(maximum: 10_000)
+            case "--patience": options.patience = try integer(maximum: 10_000)
+            case "--seed": options.seed = UInt64(try integer(minimum: 0, maximum: 1 << 30))
+            case "--threads": options.threads = try integer(maximum: 1024)
+            case "--layers": options.layers = try integer(maximum: 16)
+            case "--heads": options.heads = try integer(maximum: 64)
+            case "--embedding": options.embedding = try integer(maximum: 4096)
+            case "--batch-size": options.batchSize = try integer(maximum: 1 << 16)
+            case "--max-length": options.maximumLength = try integer(maximum: 4096)
+            case "--dropout": options.dropout = try real(0...0.9)
+            case "--word-dropout": options.wordDropout = try real(0...0.9)
+            case "--positions":
+                guard value == "none" || PositionalEmbedding.Kind(rawValue: value) != nil else {
+                    throw Problem(description: "--positions: '\(value)' is not learned, sinusoidal or none")
+                }
+                options.positions = PositionalEmbedding.Kind(rawValue: value)
+            case "--subwords":
+                guard value == "on" || value == "off" else {
+                    throw Problem(description: "--subwords: '\(value)' is not on or off")
+                }
+                options.subwords = value == "on"
+            case "--learning-rate": options.learningRate = try real(1e-8...10)
+            case "--target-precision": options.targetPrecision = Double(try real(0...1))
+            default: throw Problem(description: "unknown option \(flag)\n\(usage)")
+            }
+        }
+        guard options.embedding % options.heads == 0 else {
+            throw Problem(description: "--heads \(options.heads) must divide --embedding \(options.embedding)")
+        }
+        return options
+    }
+
+    /// The CSV to read: `--data` or the embedded data set.
+    func dataURL() throws -> URL {
+        if let dataFile { return dataFile }
+        guard
+            let embedded = Bundle.module.url(
+                forResource: "intents", withExtension: "csv", subdirectory: "support-intents")
+        else {
+            throw Problem(description: "the embedded support-intents data set is missing from the package resources")
+        }
+        return embedded
+    }
+}
