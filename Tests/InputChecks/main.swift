@@ -263,6 +263,20 @@ ledger.expectThrow("BagOfWords.fit on a missing column") { _ = try BagOfWords(co
 ledger.expectThrow("FeatureHashing with 0 features") {
     _ = try FeatureHashing(column: "text", features: 0).fit(on: table)
 }
+ledger.expectThrow("TFIDF.fit with a tokenizer whose minimum length was set to 0") {
+    var tokenizer = Tokenizer()
+    tokenizer.minimumLength = 0
+    _ = try TFIDF(column: "text", tokenizer: tokenizer).fit(on: table)
+}
+ledger.expectThrow("BagOfWords.fit with a tokenizer whose n-grams were set to start at 0") {
+    var tokenizer = Tokenizer()
+    tokenizer.ngrams = 0...2
+    _ = try BagOfWords(column: "text", tokenizer: tokenizer).fit(on: table)
+}
+ledger.expectThrow("Tokenizer decoded from JSON with n-grams starting at 0") {
+    let json = #"{"lowercase":true,"ngrams":[0,2],"stopWords":[],"minimumLength":2}"#
+    _ = try JSONDecoder().decode(Tokenizer.self, from: Data(json.utf8))
+}
 ledger.expectThrow("StandardScale.fit on a text column") {
     _ = try StandardScale(columns: ["purpose"]).fit(on: table)
 }
@@ -280,6 +294,28 @@ ledger.expectThrow("Pipeline fit on a table without a needed column") {
 
 ledger.expectThrow("Table from an empty CSV") { _ = try Table(csvText: "") }
 ledger.expectThrow("Table from a CSV with a ragged row") { _ = try Table(csvText: "a,b\n1,2\n3\n") }
+ledger.expectThrow("CSVReader with a delimiter changed to a non-ASCII character") {
+    var format = CSVFormat()
+    format.delimiter = "€"
+    _ = try CSVReader(data: Data("a€b\n1€2\n".utf8), format: format)
+}
+ledger.expectThrow("CSVReader with a delimiter changed to a quote") {
+    var format = CSVFormat()
+    format.delimiter = "\""
+    _ = try CSVReader(data: Data("a,b\n1,2\n".utf8), format: format)
+}
+ledger.expectThrow("ImageAugmentation decoded with a padding that would overflow") {
+    let json = #"{"cropPadding":9223372036854775807,"flipProbability":0}"#
+    let augmentation = try JSONDecoder().decode(ImageAugmentation.self, from: Data(json.utf8))
+    var generator = RandomGenerator(seed: 1)
+    _ = try augmentation.apply(to: Tensor(repeating: 1, shape: [1, 4, 4, 1]), using: &generator)
+}
+ledger.expectThrow("ImageAugmentation with a flip probability changed to 2") {
+    var augmentation = ImageAugmentation()
+    augmentation.flipProbability = 2
+    var generator = RandomGenerator(seed: 1)
+    _ = try augmentation.apply(to: Tensor(repeating: 1, shape: [1, 4, 4, 1]), using: &generator)
+}
 ledger.expectThrow("Gzip.decompress of 12 bytes of a gzip file") {
     _ = try Gzip.decompress(Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xCB, 0x48]))
 }

@@ -31,6 +31,9 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case empty
         /// The thousands separator of the options cannot be told apart from the rest of a number or a quote.
         case invalidThousandsSeparator(String)
+        /// The format's delimiter or line terminator is not one the reader and writer support (a `var` of
+        /// ``CSVFormat`` changed after it was made).
+        case invalidFormat(String)
     }
 
     /// The file (path) or the name given for in-memory input.
@@ -95,6 +98,7 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidThousandsSeparator(let separator):
             return "thousands separator \(separator.debugDescription) must be one ASCII character other than a digit, "
                 + "sign, point, exponent letter or quote"
+        case .invalidFormat(let reason): return "invalid CSV format: \(reason)"
         }
     }
 }

@@ -40,5 +40,25 @@ public struct CSVFormat: Sendable, Equatable {
     public static let tsv = CSVFormat(delimiter: "\t")
 
     /// The delimiter as a byte.
-    var delimiterByte: UInt8 { UInt8(delimiter.value) }
+    var delimiterByte: UInt8 { UInt8(truncatingIfNeeded: delimiter.value) }
+
+    /// Checks the settings, which may have been changed through the `var` properties after `init` checked them.
+    ///
+    /// - Parameter source: The file or name used in the error.
+    /// - Throws: ``CSVError`` with ``CSVError/Problem/invalidFormat(_:)`` for a delimiter that is not ASCII or is a
+    ///   quote or line break, or a line terminator other than `"\n"` and `"\r\n"`.
+    func validate(source: String) throws {
+        guard delimiter.isASCII && delimiter != "\"" && delimiter != "\n" && delimiter != "\r" else {
+            throw CSVError(
+                file: source,
+                problem: .invalidFormat(
+                    "the delimiter must be ASCII and not a quote or line break, got \(delimiter.debugDescription)"))
+        }
+        guard lineTerminator == "\n" || lineTerminator == "\r\n" else {
+            throw CSVError(
+                file: source,
+                problem: .invalidFormat(
+                    "the line terminator must be \"\\n\" or \"\\r\\n\", got \(lineTerminator.debugDescription)"))
+        }
+    }
 }

@@ -43,6 +43,7 @@ public final class CSVReader {
     ///   - chunkSize: bytes read at a time (records longer than this are handled by reading more).
     /// - Throws: ``CSVError`` if the file cannot be opened or its header is malformed.
     public init(url: URL, format: CSVFormat = .csv, chunkSize: Int = 1 << 20) throws {
+        try format.validate(source: url.path)
         self.format = format
         source = url.path
         do {
@@ -64,6 +65,7 @@ public final class CSVReader {
     ///   - format: the dialect.
     /// - Throws: ``CSVError`` if the header is malformed.
     public init(data: Data, name: String = "<memory>", format: CSVFormat = .csv) throws {
+        try format.validate(source: name)
         self.format = format
         source = name
         file = nil

@@ -25,6 +25,7 @@ public final class CSVWriter {
     ///   - format: the dialect (delimiter and line terminator are used).
     /// - Throws: ``CSVError`` with ``CSVError/Problem/unwritable(reason:)`` if the temporary file cannot be created.
     public init(url: URL, format: CSVFormat = .csv) throws {
+        try format.validate(source: url.path)
         self.url = url
         self.format = format
         delimiter = format.delimiterByte

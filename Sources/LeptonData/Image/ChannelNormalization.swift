@@ -1,21 +1,5 @@
 import LeptonTensor
 
-/// Why images could not be processed.
-public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The tensor is not a batch of NHWC images (rank 4).
-    case notNHWC(shape: [Int])
-    /// The images have another number of channels than expected.
-    case channelMismatch(expected: Int, actual: Int)
-
-    /// A one-line explanation with the shapes involved.
-    public var description: String {
-        switch self {
-        case .notNHWC(let shape): return "expected NHWC images [batch, height, width, channels], found shape \(shape)"
-        case .channelMismatch(let expected, let actual): return "expected \(expected) channels, found \(actual)"
-        }
-    }
-}
-
 /// Per-channel normalisation of NHWC images: `(x − mean[c]) / std[c]` (what `torchvision`'s `Normalize` does).
 ///
 /// Fit it on training images, or give known statistics (MNIST: mean 0.1307, std 0.3081).

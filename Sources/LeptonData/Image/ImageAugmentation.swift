@@ -10,6 +10,10 @@ public struct ImageAugmentation: Sendable, Codable, Equatable {
     /// The probability of mirroring an image left–right (0 disables flipping).
     public var flipProbability: Double
 
+    /// The largest padding ``apply(to:using:)`` accepts (far beyond any image size, and small enough that the
+    /// offsets' arithmetic cannot overflow).
+    public static let maximumCropPadding = 1 << 20
+
     /// An augmentation.
     /// - Parameters:
     ///   - cropPadding: zero padding for the random crop (default 0: none).
@@ -29,9 +33,19 @@ public struct ImageAugmentation: Sendable, Codable, Equatable {
     /// - Parameters:
     ///   - images: `[batch, height, width, channels]`.
     ///   - generator: the random stream (advanced).
-    /// - Throws: ``ImageError/notNHWC(shape:)``.
+    /// - Throws: ``ImageError/notNHWC(shape:)``, or ``ImageError/invalidAugmentation(setting:value:requirement:)``
+    ///   for a padding outside `0...maximumCropPadding` or a flip probability outside `0...1`.
     public func apply(to images: Tensor, using generator: inout RandomGenerator) throws -> Tensor {
         guard images.rank == 4 else { throw ImageError.notNHWC(shape: images.shape.dimensions) }
+        guard (0...Self.maximumCropPadding).contains(cropPadding) else {
+            throw ImageError.invalidAugmentation(
+                setting: "cropPadding", value: "\(cropPadding)",
+                requirement: "must be in 0...\(Self.maximumCropPadding)")
+        }
+        guard (0...1).contains(flipProbability) else {
+            throw ImageError.invalidAugmentation(
+                setting: "flipProbability", value: "\(flipProbability)", requirement: "must be in 0...1")
+        }
         let (count, height, width, channels) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
         let imageSize = height * width * channels
         var result = Tensor.zeros(images.shape)

@@ -32,6 +32,41 @@ public struct Tokenizer: Sendable, Codable, Hashable {
         self.minimumLength = minimumLength
     }
 
+    /// Checks the settings, which may have been changed through the `var` properties or decoded from a file.
+    ///
+    /// - Throws: ``TransformError/invalidSetting(name:value:requirement:)`` for n-gram lengths below 1 or a
+    ///   minimum token length below 1.
+    public func validate() throws {
+        guard ngrams.lowerBound >= 1 else {
+            throw TransformError.invalidSetting(
+                name: "ngrams", value: "\(ngrams)", requirement: "must start at 1 or more")
+        }
+        guard minimumLength >= 1 else {
+            throw TransformError.invalidSetting(
+                name: "minimumLength", value: "\(minimumLength)", requirement: "must be >= 1")
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case lowercase, ngrams, stopWords, minimumLength }
+
+    /// Decodes a tokenizer and checks its settings, so a crafted file cannot hand out an invalid one.
+    ///
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError.dataCorrupted` naming the invalid setting.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lowercase = try container.decode(Bool.self, forKey: .lowercase)
+        ngrams = try container.decode(ClosedRange<Int>.self, forKey: .ngrams)
+        stopWords = try container.decode([String].self, forKey: .stopWords)
+        minimumLength = try container.decode(Int.self, forKey: .minimumLength)
+        do {
+            try validate()
+        } catch {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "Tokenizer: \(error)"))
+        }
+    }
+
     /// A short list of very common English words, for ``stopWords``.
     public static let englishStopWords: Set<String> = [
         "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by",

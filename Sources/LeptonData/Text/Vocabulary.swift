@@ -55,6 +55,7 @@ public struct Vocabulary: Sendable, Codable, Equatable {
 enum TextColumn {
     /// The terms of every row of column `name`.
     static func documents(_ table: Table, _ name: String, tokenizer: Tokenizer) throws -> [[String]] {
+        try tokenizer.validate()
         let column = try table.column(name)
         guard column.type == .text || column.type == .categorical else {
             throw TransformError.unsupportedColumnType(
