@@ -67,8 +67,8 @@ struct ReadmeTourTests {
             StandardScale(columns: numeric)
         }.fit(on: table)
         var scorecard = LogisticRegression(penalty: .l2, c: 1)
-        try scorecard.fit(
-            try pipeline.features(from: table).matrix, .labels(try table.binaryLabels(target, positive: "bad")))
+        let labels = try table.binaryLabels(target, positive: "bad")
+        try scorecard.fit(try pipeline.features(from: table).matrix, .labels(labels))
         let network = try scorecard.network()  // the fitted model as a network, for serving
 
         // Production: a data-only bundle, an immutable predictor, a watched service.
