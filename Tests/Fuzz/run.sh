@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it for SECONDS seconds.
 #   Tests/Fuzz/run.sh TARGET SECONDS [extra libFuzzer flags]
-# Targets: gzip (the gzip/DEFLATE inflater of LeptonData), csv (the CSV reader of LeptonData).
+# Targets: gzip (the gzip/DEFLATE inflater of LeptonData), csv (the CSV reader), idx (the IDX/MNIST reader).
 # The target's sources are compiled with the harness into one module with -sanitize=fuzzer,address; findings are
 # written to .build/fuzz/TARGET/artifacts, new inputs to .build/fuzz/TARGET/corpus (the committed seeds in
 # Tests/Fuzz/TARGET/corpus are read, never written).
@@ -20,12 +20,20 @@ gzip)
     swiftc "${flags[@]}" -module-name GzipFuzz -I "$work/support" -L "$work/support" -lLeptonSupport \
         -o "$work/fuzz" "$root"/Sources/LeptonData/Compression/*.swift "$root/Tests/Fuzz/gzip/GzipFuzzTarget.swift"
     ;;
+idx)
+    swiftc "${flags[@]}" -module-name LeptonSupport -emit-module -emit-module-path "$work/support/LeptonSupport.swiftmodule" \
+        -emit-library -static -o "$work/support/libLeptonSupport.a" "$root"/Sources/LeptonSupport/Checksums/*.swift
+    swiftc "${flags[@]}" -module-name IDXFuzz -I "$work/support" -L "$work/support" -lLeptonSupport \
+        -o "$work/fuzz" "$root"/Sources/LeptonData/Compression/*.swift "$root"/Sources/LeptonData/IDX/IDXArray.swift \
+        "$root"/Sources/LeptonData/IDX/IDXDataType.swift "$root"/Sources/LeptonData/IDX/IDXError.swift \
+        "$root/Tests/Fuzz/idx/IDXFuzzTarget.swift"
+    ;;
 csv)
     swiftc "${flags[@]}" -module-name CSVFuzz -o "$work/fuzz" "$root"/Sources/LeptonData/CSV/*.swift \
         "$root/Tests/Fuzz/csv/CSVFuzzTarget.swift"
     ;;
 *)
-    echo "unknown target $target (known: gzip, csv)" >&2
+    echo "unknown target $target (known: gzip, csv, idx)" >&2
     exit 2
     ;;
 esac
