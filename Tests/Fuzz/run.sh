@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it for SECONDS seconds.
 #   Tests/Fuzz/run.sh TARGET SECONDS [extra libFuzzer flags]
-# Targets: gzip (the gzip/DEFLATE inflater of LeptonData), csv (the CSV reader), idx (the IDX/MNIST reader).
+# Targets: gzip (the gzip/DEFLATE inflater of LeptonData), csv (the CSV reader), idx (the IDX/MNIST reader),
+# safetensors (the byte-level safetensors reader of LeptonTensor).
 # The target's sources are compiled with the harness into one module with -sanitize=fuzzer,address; findings are
 # written to .build/fuzz/TARGET/artifacts, new inputs to .build/fuzz/TARGET/corpus (the committed seeds in
 # Tests/Fuzz/TARGET/corpus are read, never written).
@@ -28,12 +29,20 @@ idx)
         "$root"/Sources/LeptonData/IDX/IDXDataType.swift "$root"/Sources/LeptonData/IDX/IDXError.swift \
         "$root/Tests/Fuzz/idx/IDXFuzzTarget.swift"
     ;;
+safetensors)
+    sources=()
+    for file in "$root"/Sources/LeptonTensor/SafeTensors/*.swift; do
+        [[ "$file" == */TensorSafeTensors.swift ]] || sources+=("$file")  # the Tensor conversions need the kernels
+    done
+    swiftc "${flags[@]}" -module-name SafeTensorsFuzz -o "$work/fuzz" "${sources[@]}" \
+        "$root/Tests/Fuzz/safetensors/SafeTensorsFuzzTarget.swift"
+    ;;
 csv)
     swiftc "${flags[@]}" -module-name CSVFuzz -o "$work/fuzz" "$root"/Sources/LeptonData/CSV/*.swift \
         "$root/Tests/Fuzz/csv/CSVFuzzTarget.swift"
     ;;
 *)
-    echo "unknown target $target (known: gzip, csv, idx)" >&2
+    echo "unknown target $target (known: gzip, csv, idx, safetensors)" >&2
     exit 2
     ;;
 esac
