@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Runs one lepton-bench task with two builds of lepton-bench (say, before and after a change), alternating them
+process by process, and prints each measurement's median and spread per build and the new/old ratio.
+
+    python3 Benchmarks/compare_builds.py OLD/lepton-bench NEW/lepton-bench --rounds 3 -- cnn-infer --threads 1,2
+
+Everything after `--` is passed to both binaries. Each binary prints JSON lines (task, shape, threads, batch_size,
+throughput, median_seconds, p99); rows are matched on (task, shape, threads, batch_size). Throughput is compared
+(higher is better); for latency rows (`unit` == "call") the median and p99 latencies are shown as well."""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+
+def run(binary, arguments):
+    output = subprocess.run([binary, *arguments], check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for line in output.splitlines():
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        row = json.loads(line)
+        key = (row["task"], tuple(row.get("shape", [])), row.get("threads"), row.get("batch_size"))
+        rows[key] = row
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("old")
+    parser.add_argument("new")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("arguments", nargs=argparse.REMAINDER)
+    options = parser.parse_args()
+    arguments = options.arguments[1:] if options.arguments[:1] == ["--"] else options.arguments
+    if options.rounds < 3:
+        sys.exit("compare_builds.py: at least 3 rounds per build")
+    results = {"old": [], "new": []}
+    for round_index in range(options.rounds):
+        order = ["old", "new"] if round_index % 2 == 0 else ["new", "old"]
+        for which in order:
+            results[which].append(run(getattr(options, which), arguments))
+    keys = sorted(set(results["old"][0]) & set(results["new"][0]), key=str)
+    summary = []
+    print(f"{'task':<24} {'threads':>7} {'batch':>5}  {'old median [min-max]':>30}  {'new median [min-max]':>30}  new/old")
+    for key in keys:
+        task, shape, threads, batch = key
+        old = [rows[key]["throughput"] for rows in results["old"] if key in rows]
+        new = [rows[key]["throughput"] for rows in results["new"] if key in rows]
+        old_median, new_median = statistics.median(old), statistics.median(new)
+        ratio = new_median / old_median
+        units = results["new"][0][key].get("units", "")
+        print(
+            f"{task:<24} {threads!s:>7} {batch!s:>5}  {old_median:>12.1f} [{min(old):.1f}-{max(old):.1f}]"
+            f"  {new_median:>12.1f} [{min(new):.1f}-{max(new):.1f}]  {ratio:.3f} ({units})")
+        summary.append({"task": task, "shape": list(shape), "threads": threads, "batch_size": batch,
+                        "old": old, "new": new, "old_median": old_median, "new_median": new_median,
+                        "ratio": ratio, "units": units})
+    print(json.dumps({"rounds": options.rounds, "arguments": arguments, "rows": summary}))
+
+
+if __name__ == "__main__":
+    main()
