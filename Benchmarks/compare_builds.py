@@ -32,9 +32,11 @@ def main():
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("arguments", nargs=argparse.REMAINDER)
-    options = parser.parse_args()
-    arguments = options.arguments[1:] if options.arguments[:1] == ["--"] else options.arguments
+    if "--" not in sys.argv:
+        parser.error("give the lepton-bench arguments after --")
+    split = sys.argv.index("--")
+    options = parser.parse_args(sys.argv[1:split])
+    arguments = sys.argv[split + 1 :]
     if options.rounds < 3:
         sys.exit("compare_builds.py: at least 3 rounds per build")
     results = {"old": [], "new": []}
