@@ -69,8 +69,12 @@ for candidate in candidates {
             + column(String(format: "%.4f", scores.ndcg), 9) + column(String(format: "%.3f", scores.coverage), 9)
             + String(format: "%.2f", candidate.fitSeconds))
 }
-let chosen = candidates.first { $0.name == chosenName }!
-let knn = candidates.first { $0.model is ItemKNNRecommender }!.model as! ItemKNNRecommender
+guard let chosen = candidates.first(where: { $0.name == chosenName }),
+    let knn = candidates.lazy.compactMap({ $0.model as? ItemKNNRecommender }).first
+else {
+    FileHandle.standardError.write(Data("movie-recs: the comparison lost the chosen model or item kNN\n".utf8))
+    exit(1)
+}
 
 print("\n== Top 10 from \(chosenName) for three users, with the similar items they rated (item kNN)")
 for user in split.train.users.ids.prefix(3) {

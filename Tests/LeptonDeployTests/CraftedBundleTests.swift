@@ -36,7 +36,9 @@ private struct BundleParts {
             return layers
         }
         set {
-            guard case .object(var architecture) = manifest["architecture"] else { return }
+            guard case .object(var architecture) = manifest["architecture"] else {
+                preconditionFailure("the manifest has no architecture to set layers in")
+            }
             architecture["layers"] = .array(newValue)
             manifest["architecture"] = .object(architecture)
         }
@@ -55,7 +57,9 @@ private struct BundleParts {
 
     /// Sets the architecture's input shape.
     mutating func setInputShape(_ shape: [Int64]) {
-        guard case .object(var architecture) = manifest["architecture"] else { return }
+        guard case .object(var architecture) = manifest["architecture"] else {
+            preconditionFailure("the manifest has no architecture to set the input shape in")
+        }
         architecture["inputShape"] = .array(shape.map { .integer($0) })
         manifest["architecture"] = .object(architecture)
     }

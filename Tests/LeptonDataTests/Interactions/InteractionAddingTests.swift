@@ -31,11 +31,11 @@ struct InteractionAddingTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("movies-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(
-            "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,\"Heat, The\",(no genres listed)\n".utf8
+            "movieId,title,genres\n1,Harbour Lights (2031),Drama|Mystery\n2,\"Orchard, The\",(no genres listed)\n".utf8
         ).write(to: url)
         let features = try ItemFeatures(moviesCSV: url)
         #expect(features.items == ["1", "2"])
-        #expect(features.texts == ["Toy Story (1995) Adventure Animation", "Heat, The"])
+        #expect(features.texts == ["Harbour Lights (2031) Drama Mystery", "Orchard, The"])
     }
 
     @Test("synthetic data is seeded and its genres follow the item factors")
