@@ -81,7 +81,27 @@ extension Tensor {
     /// records nothing, instead of `model(x, context: .training(generator:))`.
     public func backward(seed: Tensor? = nil) -> Gradients {
         guard gradientNode != nil else { fatalError(Self.notRecordedMessage("backward()")) }
-        return Gradients(propagate(seed: seed, keep: nil))
+        return Gradients(propagate(seed: seed, keep: nil, leafReady: nil))
+    }
+
+    /// Back-propagates as ``backward(seed:)`` and reports each leaf's gradient the moment it is final, while the
+    /// rest of the backward pass still runs — the hook data-parallel training uses to start all-reducing the last
+    /// layers' gradients while the first layers' are still being computed (PyTorch DDP's gradient-ready hooks).
+    ///
+    /// A leaf's gradient is final once every operation that used the leaf has run its pullback; leaves of later
+    /// layers are therefore reported before those of earlier ones. Each leaf is reported exactly once, with the
+    /// same tensor the returned ``Gradients`` holds for it.
+    ///
+    /// - Parameters:
+    ///   - seed: As ``backward(seed:)``.
+    ///   - onGradientReady: Called on the calling thread with a leaf's identity and its final gradient.
+    /// - Returns: The gradients of the leaves, as ``backward(seed:)``.
+    public func backward(seed: Tensor? = nil, onGradientReady: (GradientID, Tensor) -> Void) -> Gradients {
+        guard gradientNode != nil else { fatalError(Self.notRecordedMessage("backward(onGradientReady:)")) }
+        // The hook is called only while propagate runs, never after it returns.
+        return withoutActuallyEscaping(onGradientReady) { hook in
+            Gradients(propagate(seed: seed, keep: nil, leafReady: hook))
+        }
     }
 
     static func notRecordedMessage(_ call: String) -> String {
@@ -104,14 +124,18 @@ extension Tensor {
         }
         guard gradientNode != nil else { fatalError(Self.notRecordedMessage("gradients(withRespectTo:)")) }
         let wanted = Set(inputs.compactMap(\.gradientID))
-        let found = propagate(seed: nil, keep: wanted)
+        let found = propagate(seed: nil, keep: wanted, leafReady: nil)
         return inputs.map { input in
             input.gradientID.flatMap { found[$0] } ?? Tensor(repeating: 0, shape: input.shape)
         }
     }
 
-    /// Runs the pullbacks in reverse topological order; returns the gradients of leaves and of `keep`.
-    private func propagate(seed: Tensor?, keep: Set<GradientID>?) -> [GradientID: Tensor] {
+    /// Runs the pullbacks in reverse topological order; returns the gradients of leaves and of `keep`, and hands
+    /// each leaf's gradient to `leafReady` when it is visited (every consumer of a node comes before it in reverse
+    /// topological order, so nothing adds to its gradient afterwards).
+    private func propagate(
+        seed: Tensor?, keep: Set<GradientID>?, leafReady: ((GradientID, Tensor) -> Void)?
+    ) -> [GradientID: Tensor] {
         guard let root = gradientNode else { return [:] }
         let seedGradient: Tensor
         if let seed {
@@ -133,6 +157,7 @@ extension Tensor {
                 if isLeaf || keep?.contains(node.id) == true {
                     result[node.id] = gradient
                 }
+                if isLeaf, let leafReady { leafReady(node.id, gradient) }
                 guard let pullback = node.pullback else { continue }
                 let needs = node.inputs.map { $0 != nil }
                 let inputGradients = pullback(gradient, needs)

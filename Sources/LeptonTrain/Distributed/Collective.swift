@@ -17,6 +17,10 @@ public enum ReduceOperation: String, Sendable, Equatable, CaseIterable {
 /// (``ringChunks(count:size:)``), and chunk `c` is summed as `((x[c] + x[c+1]) + x[c+2]) + …` over ranks
 /// `c, c+1, …` modulo ``size``. Implementations follow it, so an in-process job and an MPI job give bit-identical
 /// buffers.
+///
+/// Calls on one rank never overlap, but they need not all come from the same thread: a ``Trainer`` all-reduces
+/// gradient buckets on its communication thread while the backward pass runs, and makes its other calls from the
+/// training thread once that thread is idle (MPI's `MPI_THREAD_SERIALIZED` level).
 public protocol Collective {
     /// This participant's index, `0..<size`; rank 0 is the one that writes files and prints.
     var rank: Int { get }

@@ -34,47 +34,6 @@ extension Trainer {
         }
     }
 
-    /// Averages the batch loss and the gradients over ranks, one all-reduction per ~25 MB bucket in reverse
-    /// parameter order; the first bucket also carries the loss and a has-gradient flag per parameter, so a
-    /// parameter no rank differentiated keeps no gradient (as on one process).
-    func averagedOverRanks(
-        loss: Float, gradients: Gradients, parameters: [Parameter], collective: any Collective
-    ) throws -> (loss: Float, gradients: Gradients) {
-        let counts = parameters.map(\.value.elementCount)
-        let layout = try GradientBuckets(elementCounts: counts, capacityBytes: gradientBucketBytes)
-        var reduced = [[Float]?](repeating: nil, count: parameters.count)
-        var present = [Float](repeating: 0, count: parameters.count)
-        var reducedLoss = loss
-        for (bucketIndex, slots) in layout.buckets.enumerated() {
-            let elements = layout.bucketElementCounts[bucketIndex]
-            let extras = bucketIndex == 0 ? parameters.count + 1 : 0
-            var buffer = [Float](repeating: 0, count: elements + extras)
-            for slot in slots {
-                guard let gradient = gradients[parameters[slot.parameter].id] else { continue }
-                gradient.withUnsafeBufferPointer { values in
-                    for index in 0..<slot.count { buffer[slot.offset + index] = values[index] }
-                }
-            }
-            if bucketIndex == 0 {
-                for (index, parameter) in parameters.enumerated() where gradients[parameter.id] != nil {
-                    buffer[elements + index] = 1
-                }
-                buffer[elements + parameters.count] = loss
-            }
-            try collective.allReduce(&buffer, .mean)
-            if bucketIndex == 0 {
-                present = Array(buffer[elements..<(elements + parameters.count)])
-                reducedLoss = buffer[elements + parameters.count]
-            }
-            for slot in slots { reduced[slot.parameter] = Array(buffer[slot.offset..<(slot.offset + slot.count)]) }
-        }
-        var averaged: [(GradientID, Tensor)] = []
-        for (index, parameter) in parameters.enumerated() where present[index] > 0 {
-            if let values = reduced[index] { averaged.append((parameter.id, Tensor(values, shape: parameter.shape))) }
-        }
-        return (reducedLoss, Gradients(averaged))
-    }
-
     /// The logs averaged over ranks (keys in sorted order, summed in rank order in double precision).
     func averagedOverRanks(_ logs: [String: Double], collective: any Collective) throws -> [String: Double] {
         let keys = logs.keys.sorted()

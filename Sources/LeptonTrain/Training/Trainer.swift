@@ -36,6 +36,17 @@ public final class Trainer {
     /// The size of the buffers gradients are all-reduced in with a ``collective`` (PyTorch's `bucket_cap_mb`).
     public var gradientBucketBytes = GradientBuckets.defaultCapacityBytes
 
+    /// The thread that all-reduces gradient buckets during the backward pass; started at the first distributed step.
+    private var communication: CommunicationThread?
+
+    /// The communication thread, started on first use.
+    var communicationThread: CommunicationThread {
+        if let communication { return communication }
+        let started = CommunicationThread()
+        communication = started
+        return started
+    }
+
     /// Creates a trainer.
     ///
     /// - Parameters:
@@ -60,6 +71,10 @@ public final class Trainer {
         var root = RandomGenerator(seed: seed)
         shuffleGenerator = root.split()
         layerGenerator = root.split()
+    }
+
+    deinit {
+        communication?.stop()
     }
 
     /// Trains for `epochs` more epochs.
@@ -303,14 +318,8 @@ public final class Trainer {
         // The gradient graph must be gone before the update, or the weights it captured would be copied
         // (copy-on-write) instead of updated in place.
         try withDenormalsFlushedToZero {
-            var (lossValue, predictions, gradients) = try forwardAndBackward(
-                inputs, targets, sampleWeights: sampleWeights)
-            // Listed after the forward pass, which builds lazily built layers.
-            let parameters = parameters ?? model.namedParameters().uniqued().map(\.parameter)
-            if let collective {
-                (lossValue, gradients) = try averagedOverRanks(
-                    loss: lossValue, gradients: gradients, parameters: parameters, collective: collective)
-            }
+            let (lossValue, predictions, gradients, parameters) = try forwardAndBackward(
+                inputs, targets, sampleWeights: sampleWeights, parameters: parameters)
             if checkFinite {
                 let finite =
                     lossValue.isFinite
@@ -324,16 +333,30 @@ public final class Trainer {
         }
     }
 
-    private func forwardAndBackward(_ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?) throws
-        -> (Float, Tensor, Gradients)
-    {
+    /// The forward pass, the loss and its gradients — averaged over the ranks of a ``collective`` as the backward
+    /// pass produces them — with the parameters they are for (listed after the forward pass, which builds lazily
+    /// built layers). The gradient graph is released when this returns.
+    private func forwardAndBackward(
+        _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?, parameters: [Parameter]?
+    ) throws -> (loss: Float, predictions: Tensor, gradients: Gradients, parameters: [Parameter]) {
         let context = ForwardContext.training(generator: layerGenerator)
         let predictions = model(inputs, context: context)
         layerGenerator = context.generator
         try context.throwIfProblem()
-        let lossValue = try loss(predictions, targets, sampleWeights: sampleWeights)
-        let gradients = lossValue.requiresGradient ? lossValue.backward() : Gradients()
-        return (lossValue.scalar, predictions.detached, gradients)
+        let lossTensor = try loss(predictions, targets, sampleWeights: sampleWeights)
+        let parameters = parameters ?? model.namedParameters().uniqued().map(\.parameter)
+        guard let collective else {
+            let gradients = lossTensor.requiresGradient ? lossTensor.backward() : Gradients()
+            return (lossTensor.scalar, predictions.detached, gradients, parameters)
+        }
+        let reduction = try OverlappedGradientReduction(
+            parameters: parameters, bucketBytes: gradientBucketBytes, collective: collective,
+            communication: communicationThread)
+        if lossTensor.requiresGradient {
+            _ = lossTensor.backward { id, gradient in reduction.gradientReady(id, gradient) }
+        }
+        let (meanLoss, gradients) = try reduction.finish(loss: lossTensor.scalar)
+        return (meanLoss, predictions.detached, gradients, parameters)
     }
 
     /// The loss and metrics of the model on data, in inference mode.

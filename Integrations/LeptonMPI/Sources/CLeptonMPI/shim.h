@@ -10,17 +10,22 @@
 /// MPI_SUCCESS, for Swift.
 static inline int lepton_mpi_success(void) { return MPI_SUCCESS; }
 
-/// Initialises MPI (funnelled threads: only the calling thread makes MPI calls) unless it already is, and makes
-/// errors on MPI_COMM_WORLD return codes instead of aborting the job.
+/// Initialises MPI (serialised threads: calls may come from several threads, never at the same time — the
+/// trainer all-reduces gradients on its communication thread) unless it already is, and makes errors on
+/// MPI_COMM_WORLD return codes instead of aborting the job. Returns MPI_ERR_OTHER when the library cannot provide
+/// that thread level.
 static inline int lepton_mpi_init(void) {
     int initialized = 0;
     int code = MPI_Initialized(&initialized);
     if (code != MPI_SUCCESS) return code;
+    int provided = 0;
     if (!initialized) {
-        int provided = 0;
-        code = MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-        if (code != MPI_SUCCESS) return code;
+        code = MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
+    } else {
+        code = MPI_Query_thread(&provided);
     }
+    if (code != MPI_SUCCESS) return code;
+    if (provided < MPI_THREAD_SERIALIZED) return MPI_ERR_OTHER;
     return MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }
 
