@@ -9,6 +9,7 @@ struct ExampleOptions {
     var threads = ComputeThreads.available
     var seed: UInt64 = 0
     var curveFile = URL(fileURLWithPath: "mnist-training.svg")
+    var augmentPixels = 0
 
     /// A problem with the command line.
     struct Problem: Error, CustomStringConvertible {
@@ -17,8 +18,11 @@ struct ExampleOptions {
 
     static let usage = """
         usage: mnist-cnn [--data DIR] [--epochs N] [--batch-size N] [--threads N] [--seed N] [--curve FILE.svg]
+                         [--augment PIXELS]
           --data DIR      folder with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-… files
                           (default: the 5k MNIST subset embedded in the package)
+          --augment PIXELS  train from a DataLoader that shifts each image by up to PIXELS pixels (random crop
+                          of the zero-padded image), a fresh shift per image and epoch
         """
 
     static func parse(_ arguments: ArraySlice<String>) throws -> ExampleOptions {
@@ -48,6 +52,7 @@ struct ExampleOptions {
             case "--threads": options.threads = try integer()
             case "--seed": options.seed = UInt64(try integer())
             case "--curve": options.curveFile = URL(fileURLWithPath: value)
+            case "--augment": options.augmentPixels = try integer()
             default: throw Problem(description: "unknown option \(flag)\n\(usage)")
             }
         }

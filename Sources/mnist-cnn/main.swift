@@ -2,6 +2,7 @@
 //
 //   swift run -c release mnist-cnn                         # the 5k subset embedded in the repository
 //   swift run -c release mnist-cnn --data DIR --epochs 10   # the four IDX files (.gz or not) in DIR
+//   swift run -c release mnist-cnn --augment 2              # random shifts of up to 2 pixels, from a DataLoader
 //
 // Prints the model summary, per-epoch progress, the test accuracy and confusion matrix, writes the training
 // curves as an SVG picture, and ends with one JSON line for scripts.
@@ -31,9 +32,20 @@ let trainer = Trainer(
     model: model, optimizer: Adam(learningRate: 1e-3), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy],
     seed: options.seed)
 let started = Date()
-let history = try trainer.fit(
-    trainImages, .labels(trainLabels), epochs: options.epochs, batchSize: options.batchSize,
-    validation: (testImages, .labels(testLabels)))
+let history: History
+if options.augmentPixels > 0 {
+    // Batches made, shifted and prefetched by a DataLoader on its own thread while the trainer computes.
+    let augmentation = ImageAugmentation(cropPadding: options.augmentPixels)
+    let loader = DataLoader(
+        try TensorDataset(features: trainImages, labels: trainLabels), batchSize: options.batchSize,
+        seed: options.seed, transform: augmentation.batchTransform)
+    print("Augmentation: random shifts of up to \(options.augmentPixels) pixels")
+    history = try trainer.fit(loader, epochs: options.epochs, validation: (testImages, .labels(testLabels)))
+} else {
+    history = try trainer.fit(
+        trainImages, .labels(trainLabels), epochs: options.epochs, batchSize: options.batchSize,
+        validation: (testImages, .labels(testLabels)))
+}
 let trainSeconds = Date().timeIntervalSince(started)
 
 // Evaluation: accuracy, confusion matrix and per-class scores on the test images.
@@ -59,6 +71,7 @@ let summary: [String: Any] = [
     "test_accuracy": testAccuracy, "epochs": history.epochs.count, "batch_size": options.batchSize,
     "train_seconds": trainSeconds, "samples_per_second": samplesPerSecond, "threads": options.threads,
     "train_samples": trainLabels.count, "test_samples": testLabels.count,
-    "final_loss": history["loss"].last ?? .nan, "final_val_loss": history["val_loss"].last ?? .nan,
+    "augment_pixels": options.augmentPixels, "final_loss": history["loss"].last ?? .nan,
+    "final_val_loss": history["val_loss"].last ?? .nan,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))

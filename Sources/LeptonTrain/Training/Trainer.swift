@@ -187,89 +187,35 @@ public final class Trainer {
         }
         let sampler = try collective.map { try DistributedSampler(count: count, rank: $0.rank, size: $0.size) }
         let localCount = sampler?.samplesPerRank ?? count
-        let ranks = collective?.size ?? 1
         let batches = dropLast ? localCount / batchSize : (localCount + batchSize - 1) / batchSize
         guard batches > 0 else {
             throw TrainingError.invalidSetting(
                 name: "batchSize", value: "\(batchSize)",
                 requirement: "must not exceed the \(count) training samples when dropLast is set")
         }
-        let state = TrainingState(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: batches)
-        state.history = history
-        state.printsWarnings = verbose && isLeadingRank
-        defer { warnings = state.warnings }
-        let allCallbacks = (verbose && isLeadingRank ? [ProgressDisplay()] : []) + callbacks
-        for callback in allCallbacks { try callback.trainingWillBegin(state) }
-        let parameters = model.namedParameters().uniqued().map(\.parameter)
-        let trainingMetrics = metrics.map { $0.make() }
-        let firstEpochOfCall = history.epochs.count
-        for _ in 0..<epochs {
-            let epoch = completedEpochs
-            state.epoch = epoch
-            for callback in allCallbacks { try callback.epochWillBegin(epoch, state: state) }
-            let started = Date()
+        let ranks = collective?.size ?? 1
+        return try runEpochs(
+            epochs: epochs, batchesPerEpoch: batches, samplesPerBatchPerRank: ranks, heldOut: heldOut,
+            validationBatchSize: Swift.max(batchSize, 256), callbacks: callbacks, checkFinite: checkFinite,
+            verbose: verbose
+        ) { _ in
             let epochOrder = shuffle ? shuffleGenerator.permutation(count) : Array(0..<count)
             let order = sampler?.indices(of: epochOrder) ?? epochOrder
             let gathers = shuffle || sampler != nil
-            var lossSum = 0.0
-            var samplesSeen = 0
-            var failure: TrainingError?
-            for metric in trainingMetrics { metric.reset() }
-            for batch in 0..<batches {
-                for callback in allCallbacks { try callback.batchWillBegin(batch, state: state) }
+            return { batch in
                 let range = (batch * batchSize)..<Swift.min(localCount, (batch + 1) * batchSize)
                 let indices = Array(order[range])
-                let batchInputs = gathers ? trainInputs.gathering(indices.map(Int32.init)) : trainInputs[range]
-                let batchTargets = gathers ? trainTargets.selecting(indices) : trainTargets.slice(range)
-                let batchWeights = weights.map { all in indices.map { all[$0] } }
-                let outcome = try trainStep(
-                    batchInputs, batchTargets, sampleWeights: batchWeights, parameters: parameters,
-                    checkFinite: checkFinite)
-                lossSum += Double(outcome.loss) * Double(range.count * ranks)
-                samplesSeen += range.count * ranks
-                if outcome.applied {
-                    for metric in trainingMetrics {
-                        metric.update(predictions: outcome.predictions, targets: batchTargets)
-                    }
-                } else {
-                    failure = TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, loss: outcome.loss)
-                }
-                var logs = ["loss": lossSum / Double(samplesSeen)]
-                for metric in trainingMetrics { logs[metric.name] = metric.result() }
-                for callback in allCallbacks { try callback.batchDidEnd(batch, logs: logs, state: state) }
-                if let collective { state.stopTraining = try collective.anyRank(state.stopTraining) }
-                if let failure, !state.stopTraining {
-                    for callback in allCallbacks { try callback.trainingDidEnd(state) }
-                    throw failure
-                }
-                if state.stopTraining { break }
+                return TrainingBatch(
+                    inputs: gathers ? trainInputs.gathering(indices.map(Int32.init)) : trainInputs[range],
+                    targets: gathers ? trainTargets.selecting(indices) : trainTargets.slice(range),
+                    sampleWeights: weights.map { all in indices.map { all[$0] } })
             }
-            var logs: [String: Double] = [:]
-            for metric in trainingMetrics { logs[metric.name] = metric.result() }
-            if let heldOut {
-                let results = try evaluate(
-                    heldOut.inputs, heldOut.targets, batchSize: Swift.max(batchSize, 256), checkFinite: false)
-                for (key, value) in results { logs["val_" + key] = value }
-            }
-            if let collective { logs = try averagedOverRanks(logs, collective: collective) }
-            logs["loss"] = lossSum / Double(Swift.max(samplesSeen, 1))
-            logs["lr"] = Double(optimizer.learningRate)
-            completedEpochs += 1
-            history.epochs.append(History.Epoch(index: epoch, values: logs, seconds: Date().timeIntervalSince(started)))
-            state.history = history
-            for callback in allCallbacks { try callback.epochDidEnd(epoch, logs: logs, state: state) }
-            if let collective { state.stopTraining = try collective.anyRank(state.stopTraining) }
-            if state.stopTraining { break }
         }
-        for callback in allCallbacks { try callback.trainingDidEnd(state) }
-        var thisCall = History()
-        thisCall.epochs = Array(history.epochs[firstEpochOfCall...])
-        return thisCall
     }
 
     /// Builds a lazily built model for `inputs` and returns its per-sample output shape, checking the input
     /// shape first where the model can tell (``InputValidating``); other modules are called once on one sample.
-    private func prepareModel(for inputs: Tensor) throws -> Shape {
+    func prepareModel(for inputs: Tensor) throws -> Shape {
         if let sequential = model as? Sequential {
             let output = try sequential.validateInput(inputs)
             if !sequential.isBuilt { sequential.build(inputShape: Shape(Array(inputs.shape.dimensions.dropFirst()))) }
@@ -281,7 +227,7 @@ public final class Trainer {
     }
 
     /// Checks an input batch's shape against the model where the model can tell (``InputValidating``).
-    private func checkInput(_ inputs: Tensor) throws {
+    func checkInput(_ inputs: Tensor) throws {
         if let validating = model as? any InputValidating { try validating.validateInput(inputs) }
     }
 
@@ -312,7 +258,7 @@ public final class Trainer {
 
     /// Forward, backward and update; the update is skipped (`applied` false) when `checkFinite` is on and the
     /// loss or a gradient is not finite.
-    private func trainStep(
+    func trainStep(
         _ inputs: Tensor, _ targets: Targets, sampleWeights: [Float]?, parameters: [Parameter]?, checkFinite: Bool
     ) throws -> (loss: Float, predictions: Tensor, applied: Bool) {
         // The gradient graph must be gone before the update, or the weights it captured would be copied

@@ -11,6 +11,7 @@ struct DistributedOptions {
     var seed: UInt64 = 0
     var useMPI = true
     var collectiveTimeout = 120.0
+    var bucketBytes = GradientBuckets.defaultCapacityBytes
 
     /// A problem with the command line.
     struct Problem: Error, CustomStringConvertible {
@@ -19,10 +20,13 @@ struct DistributedOptions {
 
     static let usage = """
         usage: mpirun -np N mnist-cnn-distributed [--data DIR] [--epochs N] [--steps N] [--batch-size N]
-                                                  [--threads N] [--seed N] [--collective-timeout S] [--no-mpi]
+                                                  [--threads N] [--seed N] [--collective-timeout S]
+                                                  [--bucket-bytes N] [--no-mpi]
           --batch-size N  the global batch, split evenly among the N ranks (default 32)
           --steps N       stop after N steps (default: run the epochs)
           --threads N     compute threads per process (default 1)
+          --bucket-bytes N  gradient bucket capacity (default 25 MB; smaller buckets overlap more of the
+                          all-reduce with backward)
           --no-mpi        train in this one process without MPI (the reference for a distributed run)
           --data DIR      MNIST IDX files (default: the 5k subset of the Lepton repository's mnist-cnn example)
         """
@@ -64,6 +68,7 @@ struct DistributedOptions {
             case "--steps": options.steps = try integer()
             case "--batch-size": options.batchSize = try integer()
             case "--threads": options.threads = try integer()
+            case "--bucket-bytes": options.bucketBytes = try integer()
             case "--seed": options.seed = UInt64(try integer())
             case "--collective-timeout":
                 guard let seconds = Double(value), seconds > 0, seconds.isFinite else {

@@ -39,6 +39,7 @@ do {
     let trainer = Trainer(
         model: model, optimizer: Adam(learningRate: 1e-3), loss: .sparseCategoricalCrossentropy,
         metrics: [.accuracy], seed: options.seed, collective: mpi)
+    trainer.gradientBucketBytes = options.bucketBytes
     let sampler = try DistributedSampler(count: trainLabels.count, rank: rank, size: ranks)
     let log = StepLog(
         globalBatch: options.batchSize, epochSamples: sampler.samplesPerRank * ranks, stepLimit: options.steps,
