@@ -142,6 +142,27 @@ import Testing
         }
     }
 
+    @Test func beyondItsCapacityTheLeastRecentlyUsedPinnedBatcherIsEvicted() async throws {
+        var configuration = ServerConfiguration(modelRepository: try ServeFixtures.repository(), maxBatchSize: 8)
+        configuration.maxPinnedBatchers = 1
+        let server = InferenceServer(configuration: configuration)
+        await server.repository.loadAll()
+        try ManagementTests.writeSecondCreditVersion(into: configuration.modelRepository)
+        try await server.repository.load("credit")
+        let model = try await server.repository.model("credit")
+        try await ServeFixtures.withLiveServer(server) { client in
+            let port = try #require(client.port)
+            for version in ["credit-1", "credit-2", "credit-1"] {
+                let url = try #require(
+                    URL(string: "http://127.0.0.1:\(port)/v2/models/credit/versions/\(version)/infer"))
+                let answer = try await Self.post(url, Self.body(0..<2))
+                #expect(answer.status == 200, "\(answer.object)")
+                #expect(answer.object["model_version"] as? String == version)
+                #expect(model.pinned.versions == [version])
+            }
+        }
+    }
+
     @Test func unloadingAnswersThePinnedRequestsStillWaiting() async throws {
         let server = try await Self.server()
         let predictor = try Predictor(

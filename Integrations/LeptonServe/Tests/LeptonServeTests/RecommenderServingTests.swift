@@ -17,8 +17,8 @@ import Testing
     static let d = 3
 
     /// A deterministic recommender: 12 users, 20 items, 3 factors, each user has seen 3 items.
-    static func bundle(version: String = "recs-1") throws -> RecommenderBundle {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static func bundle(version: String = "recs-1", seed: UInt64 = 0x9E37_79B9_7F4A_7C15) throws -> RecommenderBundle {
+        var state = seed
         func next() -> Float {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Float(Int((state >> 33) % 2001) - 1000) / 1000
@@ -215,6 +215,27 @@ import Testing
                     text.contains(
                         "lepton_inference_requests_total{model=\"recs\",version=\"recs-1\",outcome=\"success\"} 5"))
             }
+        }
+    }
+
+    @Test func loadingANewerBundleHotSwapsTheRecommender() async throws {
+        let server = try await Self.server()
+        let newer = try Self.bundle(version: "recs-2", seed: 42)
+        try newer.write(to: server.configuration.modelRepository.appendingPathComponent("recs.lepton"))
+        try await ServeFixtures.withLiveServer(server) { client in
+            let load = try await client.execute(uri: "/v2/repository/models/recs/load", method: .post)
+            #expect(load.status == .ok, "\(load.text)")
+            let metadata = try await client.execute(uri: "/v2/models/recs", method: .get)
+            #expect(metadata.object["versions"] as? [String] == ["recs-1", "recs-2"])
+            let answer = try await client.execute(
+                uri: "/v2/models/recs/recommend", method: .post, body: jsonBody(["user": "u4", "k": 5]))
+            #expect(answer.status == .ok)
+            #expect(answer.object["model_version"] as? String == "recs-2")
+            #expect(Self.items(answer.object) == Self.bruteForce(newer, user: "u4", k: 5))
+            #expect(Self.bruteForce(newer, user: "u4", k: 5) != Self.bruteForce(try Self.bundle(), user: "u4", k: 5))
+            let index = try await client.execute(uri: "/v2/repository/index", method: .post)
+            let recs = index.array.compactMap { $0 as? [String: Any] }.first { $0["name"] as? String == "recs" }
+            #expect(recs?["version"] as? String == "recs-2")
         }
     }
 
