@@ -111,6 +111,44 @@ import Testing
         }
     }
 
+    @Test func fp16AndInt32BinaryInputsDecodeExactly() async throws {
+        let server = try await ServeFixtures.server()
+        let cnn = try Predictor(
+            bundle: server.configuration.modelRepository.appendingPathComponent("digits-cnn.lepton"))
+        // Half-precision pixels (with subnormal, negative-zero and largest-finite bit patterns among them) are widened
+        // exactly; the truth is Swift's own Float16 conversion.
+        var patterns = ServeFixtures.image(7).map { Float16($0).bitPattern }
+        patterns[0] = 0x0001
+        patterns[1] = 0x8000
+        patterns[2] = 0x3555
+        let halves = patterns
+        let widened = halves.map { Float(Float16(bitPattern: $0)) }
+        let expected = try cnn.predict(.values(widened, shape: [8, 8, 1]))
+        let integers: [Int32] = (0..<64).map { Int32($0 % 2) }
+        let integerExpected = try cnn.predict(.values(integers.map { Float($0) }, shape: [8, 8, 1]))
+        try await ServeFixtures.withLiveServer(server) { client in
+            for (datatype, bytes, truth) in [
+                ("FP16", halves.flatMap { Self.le($0) }, expected),
+                ("INT32", integers.flatMap { Self.le($0) }, integerExpected),
+            ] {
+                let (body, headers) = Self.body(
+                    [
+                        "inputs": [
+                            [
+                                "name": "input", "shape": [1, 8, 8, 1], "datatype": datatype,
+                                "parameters": ["binary_data_size": bytes.count],
+                            ]
+                        ],
+                        "outputs": [["name": "output"]],
+                    ], bytes)
+                let response = try await client.execute(
+                    uri: "/v2/models/digits-cnn/infer", method: .post, headers: headers, body: body)
+                #expect(response.status == .ok, "\(datatype): \(response.text)")
+                #expect(close(floats(outputData(response.object, "output")), truth.outputs), "\(datatype)")
+            }
+        }
+    }
+
     @Test func inconsistentBinaryRequestsAre400WithAReason() async throws {
         let server = try await ServeFixtures.server()
         try await ServeFixtures.withLiveServer(server) { client in
