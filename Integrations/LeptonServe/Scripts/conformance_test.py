@@ -91,6 +91,29 @@ def main():
           "credit answers two distributions")
     check(result.get_response()["model_version"] == "credit-1", "the answering version is reported")
 
+    # The binary tensor data extension: the same requests with binary inputs and outputs give the same answers.
+    json_result = infer_cnn(client, [image(5), image(6)], outputs=("probabilities", "label"))
+    batch = np.stack([image(5), image(6)]).astype(np.float32)
+    tensor = httpclient.InferInput("input", list(batch.shape), "FP32")
+    tensor.set_data_from_numpy(batch, binary_data=True)
+    requested = [httpclient.InferRequestedOutput(n, binary_data=True) for n in ("probabilities", "label")]
+    binary_result = client.infer("digits-cnn", [tensor], outputs=requested)
+    check(np.array_equal(binary_result.as_numpy("probabilities"), json_result.as_numpy("probabilities")),
+          "binary FP32 input and output give the JSON answer bit for bit")
+    def as_bytes(values):
+        return [v if isinstance(v, bytes) else str(v).encode() for v in values]
+    check(as_bytes(binary_result.as_numpy("label")) == as_bytes(json_result.as_numpy("label")),
+          "binary BYTES output gives the JSON labels")
+    binary_inputs = []
+    for name, values, datatype in columns:
+        tensor = httpclient.InferInput(name, list(values.shape), datatype)
+        tensor.set_data_from_numpy(values, binary_data=True)
+        binary_inputs.append(tensor)
+    binary_credit = client.infer("credit", binary_inputs,
+                                 outputs=[httpclient.InferRequestedOutput("probabilities", binary_data=True)])
+    check(np.allclose(binary_credit.as_numpy("probabilities"), probabilities, rtol=1e-6),
+          "binary BYTES and BOOL columns give the JSON answer")
+
     # Errors come back as InferenceServerException with the server's reason.
     bad = httpclient.InferInput("input", [1, 4, 4, 4], "FP32")
     bad.set_data_from_numpy(np.zeros((1, 4, 4, 4), dtype=np.float32), binary_data=False)

@@ -26,25 +26,23 @@ public struct RecommenderPredictor: Sendable {
     ///   - user: A user id in the bundle.
     ///   - k: How many, at least 1; fewer come back when fewer items are eligible.
     ///   - excluding: Item ids to leave out as well (unknown ids are ignored).
+    ///   - candidates: When given, only these items may be recommended (for example the ones in stock); unknown
+    ///     ids are ignored.
     ///   - filterSeen: Whether to leave out the items the user interacted with in training (the default).
     /// - Returns: The items, best first.
     /// - Throws: ``RecommenderPredictorError/unknownUser(_:)`` or ``RecommenderPredictorError/invalidK(_:)``.
-    public func recommend(user: String, k: Int, excluding: Set<String> = [], filterSeen: Bool = true)
-        throws(RecommenderPredictorError) -> [RecommendedItem]
-    {
+    public func recommend(
+        user: String, k: Int, excluding: Set<String> = [], candidates: Set<String>? = nil, filterSeen: Bool = true
+    ) throws(RecommenderPredictorError) -> [RecommendedItem] {
         guard k >= 1 else { throw .invalidK(k) }
         guard let u = bundle.users.index(of: user) else { throw .unknownUser(user) }
         let d = bundle.manifest.factorCount
-        var skip = Set(excluding.compactMap { bundle.items.index(of: $0) })
-        if filterSeen {
-            for position in bundle.seenOffsets[u]..<bundle.seenOffsets[u + 1] {
-                skip.insert(Int(bundle.seenItems[position]))
-            }
-        }
+        let skip = skippedItems(user: u, excluding: excluding, filterSeen: filterSeen)
+        let allowed = candidates.map { Set($0.compactMap { bundle.items.index(of: $0) }) }
         let offset = bundle.manifest.globalMean + bundle.userBiases[u]
         var scored: [(score: Float, item: Int)] = []
         scored.reserveCapacity(bundle.items.count)
-        for item in 0..<bundle.items.count where !skip.contains(item) {
+        for item in 0..<bundle.items.count where !skip.contains(item) && allowed?.contains(item) != false {
             var dot: Float = 0
             for f in 0..<d { dot += bundle.userFactors[u * d + f] * bundle.itemFactors[item * d + f] }
             scored.append((offset + bundle.itemBiases[item] + dot, item))
@@ -72,7 +70,18 @@ public struct RecommenderPredictor: Sendable {
         return Self.best(scored, k: k, items: bundle)
     }
 
-    private static func best(_ scored: [(score: Float, item: Int)], k: Int, items bundle: RecommenderBundle)
+    /// The dense indices of the items to leave out for user index `u`.
+    func skippedItems(user u: Int, excluding: Set<String>, filterSeen: Bool) -> Set<Int> {
+        var skip = Set(excluding.compactMap { bundle.items.index(of: $0) })
+        if filterSeen {
+            for position in bundle.seenOffsets[u]..<bundle.seenOffsets[u + 1] {
+                skip.insert(Int(bundle.seenItems[position]))
+            }
+        }
+        return skip
+    }
+
+    static func best(_ scored: [(score: Float, item: Int)], k: Int, items bundle: RecommenderBundle)
         -> [RecommendedItem]
     {
         scored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.item < $1.item) }.prefix(k).map {

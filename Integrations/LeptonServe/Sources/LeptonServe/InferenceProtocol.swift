@@ -31,6 +31,22 @@ public struct InferInput: Codable, Sendable, Equatable {
         self.data = data
         self.parameters = parameters
     }
+
+    /// Reads an input; `data` may be missing when the input is sent as binary data (it is then `null` until the
+    /// binary part is attached).
+    /// - Parameter decoder: the decoder.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        shape = try container.decode([Int].self, forKey: .shape)
+        datatype = try container.decode(String.self, forKey: .datatype)
+        data = try container.decodeIfPresent(JSONValue.self, forKey: .data) ?? .null
+        parameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .parameters)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, shape, datatype, data, parameters
+    }
 }
 
 /// An output the client asks for in an inference request.
@@ -84,8 +100,27 @@ public struct InferOutput: Codable, Sendable, Equatable {
     public var shape: [Int]
     /// Its element type.
     public var datatype: String
-    /// Its elements, flat and row-major.
-    public var data: [JSONValue]
+    /// Its elements, flat and row-major (`nil` when sent as binary data).
+    public var data: [JSONValue]?
+    /// Output parameters (`binary_data_size` when sent as binary data).
+    public var parameters: [String: JSONValue]?
+
+    /// Creates an output.
+    /// - Parameters:
+    ///   - name: the output's name.
+    ///   - shape: its shape.
+    ///   - datatype: its element type.
+    ///   - data: its elements.
+    ///   - parameters: its parameters.
+    public init(
+        name: String, shape: [Int], datatype: String, data: [JSONValue]?, parameters: [String: JSONValue]? = nil
+    ) {
+        self.name = name
+        self.shape = shape
+        self.datatype = datatype
+        self.data = data
+        self.parameters = parameters
+    }
 }
 
 /// An Open Inference Protocol inference response.

@@ -87,13 +87,18 @@ extension InferenceServer {
             let model = try await repository.model(name)
             modelLabel = name
             let body = try await JSONBody.read(request, limit: configuration.maxBodyBytes)
-            let inferRequest = try JSONBody.decode(InferRequest.self, from: body)
+            let (header, binary) = try BinaryTensorCodec.split(
+                body, headerLength: request.headers[BinaryTensorCodec.headerLengthField])
+            var inferRequest = try JSONBody.decode(InferRequest.self, from: header)
+            try BinaryTensorCodec.attach(binary, to: &inferRequest)
             if request.headers[ServeHeaders.requestId] == nil, let bodyId = inferRequest.id, !bodyId.isEmpty {
                 (id, logger, headers) = requestLogger(request, id: bodyId, model: name)
             }
             logger.debug("request accepted")
             let schema = try await model.schema(version: pinned)
             let requested = try InferenceCodec.checkRequestedOutputs(inferRequest.outputs, schema: schema)
+            let binaryOutputs = try BinaryTensorCodec.binaryOutputs(
+                of: inferRequest, all: requested ?? InferenceCodec.outputNames(for: schema))
             let rows = try InferenceCodec.rows(
                 of: inferRequest, schema: schema, maxRows: configuration.maxRowsPerRequest)
             let options = try Self.options(request, parameters: inferRequest.parameters)
@@ -105,12 +110,16 @@ extension InferenceServer {
             logPredictions(answers, features: rows.map(\.features), id: id, model: model, latency: latency, logger)
             var parameters: [String: JSONValue]?
             if let arm = answers.first?.arm { parameters = ["rollout_arm": .string(arm.rawValue)] }
-            let response = InferResponse(
+            var response = InferResponse(
                 modelName: name, modelVersion: version, id: id, parameters: parameters,
                 outputs: InferenceCodec.outputs(answers.map(\.prediction), schema: schema, requested: requested))
             headers[ServeHeaders.modelVersion] = version
             record(modelLabel, version, "success", start)
             logger.debug("inference answered", metadata: ["version": "\(version)", "rows": "\(rows.count)"])
+            if !binaryOutputs.isEmpty {
+                let binaryPart = BinaryTensorCodec.moveToBinary(&response, names: binaryOutputs)
+                return JSONBody.binaryResponse(response, binary: binaryPart, headers: headers)
+            }
             return JSONBody.response(response, headers: headers)
         } catch {
             let serveError = ServeError.from(error)

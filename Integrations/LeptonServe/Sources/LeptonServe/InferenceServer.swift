@@ -63,10 +63,17 @@ public final class InferenceServer: Sendable {
             JSONBody.response(
                 ServerMetadata(
                     name: "lepton", version: ServerMetadata.serverVersion,
-                    extensions: ["model_repository", "lepton_rollout", "lepton_records", "lepton_feedback"]))
+                    extensions: [
+                        "binary_tensor_data", "model_repository", "lepton_rollout", "lepton_records", "lepton_feedback",
+                        "lepton_recommendations",
+                    ]))
         }
         router.get("/metrics") { _, _ in
-            let text = await self.metrics.render(models: self.repository.loadedModels)
+            let models = await self.repository.loadedModels.map { (name: $0.name, registry: $0.metricsRegistry) }
+            let recommenders = await self.repository.loadedRecommenders.map {
+                (name: $0.name, registry: $0.metricsRegistry)
+            }
+            let text = self.metrics.render(registries: (models + recommenders).sorted { $0.name < $1.name })
             return Response(
                 status: .ok, headers: [.contentType: MetricsRegistry.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -83,6 +90,7 @@ public final class InferenceServer: Sendable {
                 await self.infer(request, context)
             }
         }
+        addRecommendationRoutes(to: router)
         router.post("/v2/models/:name/records") { request, context in await self.records(request, context) }
         router.post("/v2/models/:name/feedback") { request, context in
             await self.handle { try await self.feedback(request, context) }
@@ -139,6 +147,7 @@ public final class InferenceServer: Sendable {
     private func metadata(_ context: some RequestContext) async throws -> Response {
         let name = try Self.parameter("name", context)
         let version = context.parameters.get("version")
+        if await repository.isRecommender(name) { return try await recommenderMetadata(name, version: version) }
         let model = try await repository.model(name)
         let schema = try await model.schema(version: version)
         let versions = await model.versionIds
@@ -151,8 +160,15 @@ public final class InferenceServer: Sendable {
     private func modelReady(_ context: some RequestContext) async throws -> Response {
         let name = try Self.parameter("name", context)
         let version = context.parameters.get("version")
-        let model = try await repository.model(name)
-        if let version { _ = try await model.schema(version: version) }
+        if await repository.isRecommender(name) {
+            let versions = try await repository.recommender(name).versionIds
+            if let version, !versions.contains(version) {
+                throw ServeError.notFound("model '\(name)' has no version '\(version)'")
+            }
+        } else {
+            let model = try await repository.model(name)
+            if let version { _ = try await model.schema(version: version) }
+        }
         let modelReady = await repository.isReady(name, version: version)
         let ready = !isDraining && modelReady
         return JSONBody.response(

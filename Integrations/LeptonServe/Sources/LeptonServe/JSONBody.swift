@@ -44,6 +44,25 @@ enum JSONBody {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A JSON header followed by binary tensor data, with `Inference-Header-Content-Length` (the binary tensor data
+    /// extension).
+    static func binaryResponse(_ value: some Encodable, binary: Data, headers: HTTPFields = [:]) -> Response {
+        let header: Data
+        do {
+            header = try encoder.encode(value)
+        } catch {
+            return self.error(ServeError(.internalServerError, "cannot encode the response: \(error)"))
+        }
+        var fields = headers
+        fields[.contentType] = "application/octet-stream"
+        fields[BinaryTensorCodec.headerLengthField] = String(header.count)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(header.count + binary.count)
+        buffer.writeBytes(header)
+        buffer.writeBytes(binary)
+        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: buffer))
+    }
+
     /// An error as `{"error": "…"}` with its status and `Retry-After`.
     static func error(_ error: ServeError, headers: HTTPFields = [:]) -> Response {
         var fields = headers

@@ -42,7 +42,8 @@ public struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
         ServeError(.serviceUnavailable, message, retryAfterSeconds: 1)
     }
 
-    /// Maps an error thrown while serving to an HTTP answer: bad input is the client's fault (400), a full queue is
+    /// Maps an error thrown while serving to an HTTP answer: bad input is the client's fault (400), an unknown user or
+    /// item of a recommender is 404, a full queue is
     /// 429, shutting down or a model not ready is 503, a missed deadline is 504, anything else 500.
     /// - Parameter error: the error.
     /// - Returns: the HTTP error.
@@ -50,6 +51,11 @@ public struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
         switch error {
         case let serve as ServeError: return serve
         case let prediction as PredictionError: return .badRequest(prediction.description)
+        case let recommender as RecommenderPredictorError:
+            switch recommender {
+            case .unknownUser, .unknownItem: return .notFound(recommender.description)
+            case .invalidK, .noItemFactors: return .badRequest(recommender.description)
+            }
         case let serving as ServingError:
             switch serving {
             case .queueFull: return ServeError(.tooManyRequests, serving.description, retryAfterSeconds: 1)

@@ -16,6 +16,8 @@ public final class ServedModel: Sendable {
     public let metricsRegistry: MetricsRegistry
     /// Predictions by request id, for feedback.
     public let predictionLog: PredictionLog
+    /// The batchers of version-pinned requests, one per version, created on first use.
+    public let pinned: PinnedVersionBatchers<Predictor>
     private let executor: InferenceExecutor
     private let schemas = Mutex<[String: ModelSchema]>([:])
 
@@ -37,6 +39,9 @@ public final class ServedModel: Sendable {
             registry: ModelRegistry(), router: TrafficRouter(), batching: configuration.batching, metrics: metrics,
             agreement: { champion, challenger in champion.label == challenger.label ? 1 : 0 },
             isClientError: { $0 is PredictionError }, executor: executor)
+        pinned = try PinnedVersionBatchers(
+            registry: service.registry, alias: { Self.versionAlias($0) }, configuration: configuration.batching,
+            metrics: metricsRegistry, capacity: configuration.maxPinnedBatchers, executor: executor)
         var logConfiguration = PredictionLogConfiguration()
         logConfiguration.capacity = configuration.predictionLogCapacity
         predictionLog = try PredictionLog(
@@ -115,9 +120,20 @@ public final class ServedModel: Sendable {
         public var version: String
         /// The rollout arm that answered (`nil` for version-pinned requests).
         public var arm: RouterArm?
+
+        /// Creates an answer.
+        /// - Parameters:
+        ///   - prediction: the prediction.
+        ///   - version: the version that answered.
+        ///   - arm: the rollout arm, `nil` when pinned.
+        public init(prediction: Prediction, version: String, arm: RouterArm? = nil) {
+            self.prediction = prediction
+            self.version = version
+            self.arm = arm
+        }
     }
 
-    /// Answers rows: through the rollout router and the arm's batcher, or on a pinned version.
+    /// Answers rows: through the rollout router and the arm's batcher, or through the pinned version's batcher.
     /// - Parameters:
     ///   - rows: the rows.
     ///   - versionId: a pinned version, or `nil` to serve through the rollout.
@@ -132,12 +148,7 @@ public final class ServedModel: Sendable {
         deadline: ContinuousClock.Instant?
     ) async throws -> [Answer] {
         if let versionId {
-            let executor = self.executor
-            let results = try await registry.withModel(alias: Self.versionAlias(versionId)) { model, version in
-                let results = await executor.run { model.respond(to: rows) }
-                return results.map { result in result.map { Answer(prediction: $0, version: version.id, arm: nil) } }
-            }
-            return try results.enumerated().map { index, result in try Self.rowResult(result, index, rows.count) }
+            return try await answerPinned(rows, versionId, priority: priority, deadline: deadline)
         }
         if rows.count == 1 {
             let served = try await service.respond(to: rows[0], key: key, priority: priority, deadline: deadline)
@@ -167,6 +178,37 @@ public final class ServedModel: Sendable {
         }
     }
 
+    /// Answers rows on one version through that version's batcher (each row is one batcher item, so rows of
+    /// concurrent pinned requests share batches).
+    private func answerPinned(
+        _ rows: [PredictionRequest], _ versionId: String, priority: RequestPriority, deadline: ContinuousClock.Instant?
+    ) async throws -> [Answer] {
+        let pinned = self.pinned
+        if rows.count == 1 {
+            let served = try await pinned.respond(
+                to: rows[0], version: versionId, priority: priority, deadline: deadline)
+            return [Answer(prediction: served.response, version: served.version.id, arm: nil)]
+        }
+        return try await withThrowingTaskGroup(of: (Int, Result<Answer, any Error>).self) { group in
+            for (index, row) in rows.enumerated() {
+                group.addTask {
+                    do {
+                        let served = try await pinned.respond(
+                            to: row, version: versionId, priority: priority, deadline: deadline)
+                        return (index, .success(Answer(prediction: served.response, version: served.version.id)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var answers = [Result<Answer, any Error>?](repeating: nil, count: rows.count)
+            for try await (index, result) in group { answers[index] = result }
+            return try answers.enumerated().map { index, result in
+                try Self.rowResult(result ?? .failure(CancellationError()), index, rows.count)
+            }
+        }
+    }
+
     private static func rowResult(_ result: Result<Answer, any Error>, _ index: Int, _ count: Int) throws -> Answer {
         switch result {
         case .success(let answer): return answer
@@ -177,5 +219,8 @@ public final class ServedModel: Sendable {
     }
 
     /// Stops accepting requests and waits for the accepted ones.
-    public func shutdown() async { await service.shutdown() }
+    public func shutdown() async {
+        await service.shutdown()
+        await pinned.shutdown()
+    }
 }

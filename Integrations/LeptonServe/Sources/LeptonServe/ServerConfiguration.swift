@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     public var loadAllAtStartup: Bool
     /// How long readiness reports false before the server stops accepting connections on SIGTERM.
     public var drainDelay: Duration
+    /// Whether a partial batch starts at once when the model is idle (otherwise it waits `maxQueueDelay`).
+    public var dispatchWhenIdle: Bool = true
+    /// The most version-pinned batchers kept per model (least recently used evicted beyond it).
+    public var maxPinnedBatchers: Int = 16
 
     /// Creates a configuration.
     /// - Parameters:
@@ -62,13 +66,14 @@ public struct ServerConfiguration: Sendable {
     public var batching: DynamicBatcherConfiguration {
         DynamicBatcherConfiguration(
             maxBatchSize: maxBatchSize, maxQueueDelay: maxQueueDelay, queueCapacity: maxQueueSize,
-            defaultTimeout: defaultTimeout)
+            defaultTimeout: defaultTimeout, dispatchWhenIdle: dispatchWhenIdle)
     }
 
     /// Checks every setting.
     /// - Throws: ``ServeError`` (400) naming the first bad setting.
     public func validate() throws {
         try batching.validate()
+        guard maxPinnedBatchers >= 1 else { throw ServeError.badRequest("max pinned batchers must be at least 1") }
         guard maxBodyBytes >= 1 else { throw ServeError.badRequest("max body bytes must be at least 1") }
         guard maxRowsPerRequest >= 1 else { throw ServeError.badRequest("max rows per request must be at least 1") }
         guard predictionLogCapacity >= 1 else {

@@ -31,12 +31,19 @@ public final class ServerMetrics: Sendable {
     /// - Parameter models: the loaded models.
     /// - Returns: Prometheus text.
     public func render(models: [ServedModel]) -> String {
+        render(registries: models.map { (name: $0.name, registry: $0.metricsRegistry) })
+    }
+
+    /// The full exposition: the server's series, then every model's series with a `model` label.
+    /// - Parameter registries: each loaded model's name and metrics.
+    /// - Returns: Prometheus text.
+    public func render(registries: [(name: String, registry: MetricsRegistry)]) -> String {
         var families: [(name: String, header: [String], samples: [String])] = []
         var position: [String: Int] = [:]
-        for model in models {
+        for model in registries {
             var current: Int?
             var createdHere = Set<String>()
-            for line in model.metricsRegistry.render().split(separator: "\n", omittingEmptySubsequences: true) {
+            for line in model.registry.render().split(separator: "\n", omittingEmptySubsequences: true) {
                 if line.hasPrefix("#") {
                     let parts = line.split(separator: " ", maxSplits: 3)
                     guard parts.count >= 3 else { continue }

@@ -50,6 +50,9 @@ struct LeptonServeCommand: AsyncParsableCommand {
     @Option(help: "Persist each model's prediction log (for feedback) under this directory.")
     var predictionLogDirectory: String?
 
+    @Option(help: "The most version-pinned batchers per model (least recently used evicted beyond it).")
+    var maxPinnedBatchers = 16
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -83,13 +86,14 @@ struct LeptonServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             modelRepository: URL(fileURLWithPath: directory), maxBatchSize: maxBatchSize,
             maxQueueDelay: .microseconds(Int64(maxQueueDelayMs * 1000)), maxQueueSize: maxQueueSize,
             defaultTimeout: defaultTimeoutMs.map { .microseconds(Int64($0 * 1000)) }, maxBodyBytes: maxBodyBytes,
             maxRowsPerRequest: maxRowsPerRequest,
             predictionLogDirectory: predictionLogDirectory.map { URL(fileURLWithPath: $0) },
             drainDelay: .microseconds(Int64(drainDelayMs * 1000)))
+        configuration.maxPinnedBatchers = maxPinnedBatchers
         do {
             try configuration.validate()
         } catch {
