@@ -30,17 +30,22 @@ struct ConjugateGradientSolver {
         rows.withUnsafeMutableBufferPointer { x in
             fixed.withUnsafeBufferPointer { f in
                 gram.withUnsafeBufferPointer { g in
-                    let xBase = x.baseAddress!
-                    pool.parallelFor(chunkCount) { chunk in
-                        var residual = [Float](repeating: 0, count: d)
-                        var direction = [Float](repeating: 0, count: d)
-                        var product = [Float](repeating: 0, count: d)
-                        for row in (chunk * chunkSize)..<min(rowCount, (chunk + 1) * chunkSize) {
-                            solveOne(
-                                x: xBase + row * d, fixed: f.baseAddress!, gram: g.baseAddress!,
-                                entries: offsets[row]..<offsets[row + 1], indices: indices,
-                                extraConfidence: extraConfidence, residual: &residual, direction: &direction,
-                                product: &product)
+                    indices.withUnsafeBufferPointer { indices in
+                        extraConfidence.withUnsafeBufferPointer { extra in
+                            let xBase = x.baseAddress!
+                            let problem = RowProblem(
+                                fixed: f.baseAddress!, gram: g.baseAddress!, indices: indices.baseAddress!,
+                                extraConfidence: extra.baseAddress!)
+                            pool.parallelFor(chunkCount) { chunk in
+                                // residual, direction and product of the row being solved, reused row after row.
+                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * d)
+                                defer { scratch.deallocate() }
+                                for row in (chunk * chunkSize)..<min(rowCount, (chunk + 1) * chunkSize) {
+                                    solveOne(
+                                        x: xBase + row * d, problem: problem, entries: offsets[row]..<offsets[row + 1],
+                                        residual: scratch, direction: scratch + d, product: scratch + 2 * d)
+                                }
+                            }
                         }
                     }
                 }
@@ -48,61 +53,61 @@ struct ConjugateGradientSolver {
         }
     }
 
-    /// `out = A v` with `A = gram + Σ_j e_j f_j f_jᵀ`.
+    /// The data every row's system shares: the fixed factors, their regularised Gram matrix, and the entries.
+    private struct RowProblem {
+        let fixed: UnsafePointer<Float>
+        let gram: UnsafePointer<Float>
+        let indices: UnsafePointer<Int32>
+        let extraConfidence: UnsafePointer<Float>
+    }
+
+    /// `out = (FᵀF + λI) v + Σ_j e_j (f_j · v) f_j` over the row's entries.
     private func multiply(
-        _ v: [Float], into out: inout [Float], fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>,
-        entries: Range<Int>, indices: [Int32], extraConfidence: [Float]
+        _ v: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, problem: RowProblem, entries: Range<Int>
     ) {
         let d = factorCount
-        for i in 0..<d {
-            var sum: Float = 0
-            for j in 0..<d { sum += gram[i * d + j] * v[j] }
-            out[i] = sum
+        out.update(repeating: 0, count: d)
+        // The Gram matrix is symmetric, so G·v = Σ_j v[j]·G[j, :]: one scaled row added at a time, a loop the
+        // compiler vectorises (a dot product per row would be a serial floating-point reduction).
+        for j in 0..<d {
+            let scale = v[j]
+            let gramRow = problem.gram + j * d
+            for i in 0..<d { out[i] += scale * gramRow[i] }
         }
         for entry in entries {
-            let y = fixed + Int(indices[entry]) * d
-            var dot: Float = 0
-            for f in 0..<d { dot += y[f] * v[f] }
-            let weight = extraConfidence[entry] * dot
+            let y = problem.fixed + Int(problem.indices[entry]) * d
+            let weight = problem.extraConfidence[entry] * Reduction.dot(y, v, count: d)
             for f in 0..<d { out[f] += weight * y[f] }
         }
     }
 
     private func solveOne(
-        x: UnsafeMutablePointer<Float>, fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>, entries: Range<Int>,
-        indices: [Int32], extraConfidence: [Float], residual: inout [Float], direction: inout [Float],
-        product: inout [Float]
+        x: UnsafeMutablePointer<Float>, problem: RowProblem, entries: Range<Int>,
+        residual: UnsafeMutablePointer<Float>, direction: UnsafeMutablePointer<Float>,
+        product: UnsafeMutablePointer<Float>
     ) {
         let d = factorCount
-        let current = Array(UnsafeBufferPointer(start: x, count: d))
         // residual = b − A x, with b = Σ (1 + e_j) f_j.
-        multiply(
-            current, into: &product, fixed: fixed, gram: gram, entries: entries, indices: indices,
-            extraConfidence: extraConfidence)
+        multiply(x, into: product, problem: problem, entries: entries)
         for f in 0..<d { residual[f] = -product[f] }
         for entry in entries {
-            let y = fixed + Int(indices[entry]) * d
-            let weight = 1 + extraConfidence[entry]
+            let y = problem.fixed + Int(problem.indices[entry]) * d
+            let weight = 1 + problem.extraConfidence[entry]
             for f in 0..<d { residual[f] += weight * y[f] }
         }
-        direction = residual
-        var oldNorm: Float = 0
-        for f in 0..<d { oldNorm += residual[f] * residual[f] }
+        direction.update(from: residual, count: d)
+        var oldNorm = Reduction.dot(residual, residual, count: d)
         for _ in 0..<steps {
             if oldNorm < 1e-20 { break }
-            multiply(
-                direction, into: &product, fixed: fixed, gram: gram, entries: entries, indices: indices,
-                extraConfidence: extraConfidence)
-            var curvature: Float = 0
-            for f in 0..<d { curvature += direction[f] * product[f] }
+            multiply(direction, into: product, problem: problem, entries: entries)
+            let curvature = Reduction.dot(direction, product, count: d)
             guard curvature > 0 else { break }
             let step = oldNorm / curvature
-            var newNorm: Float = 0
             for f in 0..<d {
                 x[f] += step * direction[f]
                 residual[f] -= step * product[f]
-                newNorm += residual[f] * residual[f]
             }
+            let newNorm = Reduction.dot(residual, residual, count: d)
             let ratio = newNorm / oldNorm
             for f in 0..<d { direction[f] = residual[f] + ratio * direction[f] }
             oldNorm = newNorm
