@@ -26,9 +26,10 @@ ImplicitALSRecommender with alpha 0 — implicit's confidence for a stored value
 1 + alpha·r, so both give every interaction confidence 1 — and the same factors, λ and iterations (3 CG steps on
 both sides).
 BayesianPersonalizedRanking(factors=64, learning_rate=0.01, regularization=0.01, iterations=100) against Lepton's
-BPRRecommender with the same values; Lepton draws negatives uniformly (its default; implicit draws the item of a
-random interaction, in proportion to popularity: Lepton's `negativeSampling: .popularity`, `--set
-popularity_negatives=1` in lepton-classical, scored lower here). Precision, recall, nDCG and MAP at 10 (Microsoft
+BPRRecommender with the same values and the same sampler (the item of a random interaction as the negative, in
+proportion to popularity, the triple skipped when the user has that item: implicit's verify_negative_samples, Lepton's
+default `negativeSampling: .popularity`; `--set uniform_negatives=1` in lepton-classical draws uniformly instead).
+Precision, recall, nDCG and MAP at 10 (Microsoft
 Recommenders' definitions) are computed here, by one implementation, from both libraries' top-10 lists; Lepton's own
 metric values are checked against them.
 

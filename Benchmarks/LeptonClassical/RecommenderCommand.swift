@@ -49,7 +49,7 @@ func runRecommender(_ arguments: ClassicalArguments) throws {
             factorCount: Int(setting("factors", 100)), learningRate: setting("lr", 0.01),
             regularization: setting("reg", 0.01), iterations: Int(setting("iterations", 100)),
             seed: UInt64(setting("seed", 0)),
-            negativeSampling: setting("popularity_negatives", 0) != 0 ? .popularity : .uniform)
+            negativeSampling: setting("uniform_negatives", 0) != 0 ? .uniform : .popularity)
         fit = { try BPRRecommender(fitting: train, configuration: configuration) }
     case "knn":
         let configuration = ItemKNNRecommender.Configuration(

@@ -6,10 +6,12 @@ import LeptonTensor
 /// sampled (user, positive, negative) triples, as the `implicit` library's `BayesianPersonalizedRanking` does.
 ///
 /// Score `s_ui = b_i + x_u · y_i`. Each epoch draws as many triples as there are interactions: a uniformly chosen
-/// interaction (u, i) and an item j the user did not interact with, drawn uniformly over the items
-/// (``NegativeSampling/uniform``, the default) or as the item of a uniformly drawn interaction, so in proportion to
-/// popularity (``NegativeSampling/popularity``, as the `implicit` library samples); rejection sampling either way, and a
-/// user who interacted with every item is skipped. With `x_uij = s_ui − s_uj` and `z = 1 / (1 + e^{x_uij})`:
+/// interaction (u, i) and an item j: by default (``NegativeSampling/popularity``, as the `implicit` library samples
+/// with `verify_negative_samples`) the item of another uniformly drawn interaction, so in proportion to popularity,
+/// and the triple is skipped when j is one of the user's own items — heavy users, whose items are the popular ones,
+/// are skipped most, which gives light users more weight (on MovieLens small it raises nDCG@10 and recall@10 to
+/// implicit's); or (``NegativeSampling/uniform``) uniformly over the items, redrawn until the user did not interact
+/// with it. A user who interacted with every item is skipped. With `x_uij = s_ui − s_uj` and `z = 1 / (1 + e^{x_uij})`:
 /// `x_u += η(z (y_i − y_j) − λ x_u)`, `y_i += η(z x_u − λ y_i)`, `y_j += η(−z x_u − λ y_j)`,
 /// `b_i += η(z − λ b_i)`, `b_j += η(−z − λ b_j)` (all with the old values). Factors start uniform in
 /// `(−0.5, 0.5)/factorCount`. Single-threaded: the `implicit` library's lock-free parallel updates are not
@@ -17,9 +19,10 @@ import LeptonTensor
 public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
     /// How negative items are drawn.
     public enum NegativeSampling: String, Sendable, Codable, Equatable {
-        /// Uniformly over the catalogue.
+        /// Uniformly over the catalogue, redrawn until the item is not one of the user's.
         case uniform
-        /// In proportion to each item's number of training interactions (the `implicit` library's sampler).
+        /// In proportion to each item's number of training interactions, skipping a triple whose negative is one of
+        /// the user's items (the `implicit` library's sampler); the default.
         case popularity
     }
 
@@ -35,7 +38,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         public var iterations: Int
         /// The seed of the initial factors and the sampling.
         public var seed: UInt64
-        /// How negatives are drawn (``NegativeSampling/uniform`` by default).
+        /// How negatives are drawn (``NegativeSampling/popularity`` by default, as `implicit`).
         public var negativeSampling: NegativeSampling
 
         /// A configuration; the defaults are the `implicit` library's.
@@ -48,7 +51,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         ///   - negativeSampling: How negatives are drawn.
         public init(
             factorCount: Int = 100, learningRate: Double = 0.01, regularization: Double = 0.01, iterations: Int = 100,
-            seed: UInt64 = 0, negativeSampling: NegativeSampling = .uniform
+            seed: UInt64 = 0, negativeSampling: NegativeSampling = .popularity
         ) {
             self.factorCount = factorCount
             self.learningRate = learningRate
@@ -62,7 +65,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
             case factorCount, learningRate, regularization, iterations, seed, negativeSampling
         }
 
-        /// Decodes a configuration; one saved before ``negativeSampling`` existed samples uniformly.
+        /// Decodes a configuration; one saved before ``negativeSampling`` existed sampled uniformly, and says so.
         /// - Parameter decoder: The decoder.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -146,7 +149,13 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
                             let liked = training.rowOffsets[u + 1] - training.rowOffsets[u]
                             guard liked < itemCount else { continue }
                             var negative = drawNegative(&sampler)
-                            while training.value(user: u, item: negative) != nil { negative = drawNegative(&sampler) }
+                            if byPopularity {
+                                if training.value(user: u, item: negative) != nil { continue }
+                            } else {
+                                while training.value(user: u, item: negative) != nil {
+                                    negative = drawNegative(&sampler)
+                                }
+                            }
                             let xu = x.baseAddress! + u * d
                             let yi = y.baseAddress! + positive * d
                             let yj = y.baseAddress! + negative * d

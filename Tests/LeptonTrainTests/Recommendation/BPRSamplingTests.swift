@@ -29,10 +29,17 @@ struct BPRSamplingTests {
         let popularity = try RankingMetrics.ndcg(at: 10, recommended: popular, relevant: relevant)
         #expect(bpr > 1.5 * popularity, "BPR \(bpr) vs popularity \(popularity)")
         let uniform = try BPRRecommender(
-            fitting: train, configuration: .init(factorCount: 16, learningRate: 0.05, iterations: 60, seed: 4))
+            fitting: train,
+            configuration: .init(
+                factorCount: 16, learningRate: 0.05, iterations: 60, seed: 4, negativeSampling: .uniform))
         #expect(uniform.factors != model.factors)
+        // Popularity sampling is the default, as in implicit.
+        let byDefault = try BPRRecommender(
+            fitting: train, configuration: .init(factorCount: 16, learningRate: 0.05, iterations: 60, seed: 4))
+        #expect(byDefault.factors == model.factors)
         let old = #"{"factorCount":8,"learningRate":0.01,"regularization":0.01,"iterations":5,"seed":1}"#
         let decoded = try JSONDecoder().decode(BPRRecommender.Configuration.self, from: Data(old.utf8))
-        #expect(decoded == BPRRecommender.Configuration(factorCount: 8, iterations: 5, seed: 1))
+        #expect(
+            decoded == BPRRecommender.Configuration(factorCount: 8, iterations: 5, seed: 1, negativeSampling: .uniform))
     }
 }
