@@ -131,6 +131,10 @@ public final class CSVReader {
 
     // MARK: - Current record (used by the table builders to avoid creating strings)
 
+    /// Where reading stands: the file offset of the first unconsumed byte, the line it is on, and the number of
+    /// records read so far (the header included). Used to continue reading a file elsewhere.
+    var position: (fileOffset: Int, line: Int, row: Int) { (bufferFileOffset + consumed, nextLine, currentRow) }
+
     /// Number of fields of the current record.
     var currentFieldCount: Int { parser.fieldCount }
 

@@ -29,6 +29,23 @@ struct DistinctCounter {
         addToSketch(hash)
     }
 
+    /// Adds every hash `other` has seen. The result is the same as adding them one by one: the exact set is
+    /// a union, and HyperLogLog registers take the larger of each pair.
+    mutating func merge(_ other: DistinctCounter) {
+        if let otherHashes = other.exactHashes {
+            for hash in otherHashes { add(hash) }
+            return
+        }
+        if let exactHashes {
+            registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
+            for stored in exactHashes { addToSketch(stored) }
+            self.exactHashes = nil
+        }
+        for index in registers.indices where other.registers[index] > registers[index] {
+            registers[index] = other.registers[index]
+        }
+    }
+
     private mutating func addToSketch(_ hash: UInt64) {
         let index = Int(hash >> UInt64(64 - Self.registerBits))
         let rest = hash << UInt64(Self.registerBits)

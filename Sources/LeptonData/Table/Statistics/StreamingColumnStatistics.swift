@@ -80,6 +80,39 @@ struct StreamingColumnStatistics {
         return nil
     }
 
+    /// Prepares the statistics of one piece of the file for ``merge(_:)`` (see
+    /// `QuantileSketch.prepareForMerge()`); called on the thread that gathered them.
+    mutating func prepareForMerge() {
+        if allNumeric { quantiles.prepareForMerge() }
+    }
+
+    /// Adds the statistics of the rows `other` saw, which come after the rows this one saw (same column, same
+    /// limits). Counts, minimum, maximum, distinct counts and (while within their limits) quartiles and top
+    /// values are the same as one pass over all rows; mean and standard deviation equal up to rounding; see
+    /// the merges of the sketches for the rest.
+    mutating func merge(_ other: StreamingColumnStatistics) {
+        rows += other.rows
+        missing += other.missing
+        nanCount += other.nanCount
+        nonMissing += other.nonMissing
+        if allNumeric && other.allNumeric {
+            moments.merge(other.moments)
+            quantiles.merge(other.quantiles)
+            numberDistinct.merge(other.numberDistinct)
+        } else if allNumeric {
+            allNumeric = false
+            quantiles = QuantileSketch(exactLimit: 0, levelCapacity: 2)
+            numberDistinct = DistinctCounter(exactLimit: 0)
+        }
+        allStrictBoolean = allStrictBoolean && other.allStrictBoolean
+        trueCount += other.trueCount
+        falseCount += other.falseCount
+        if declaredType != .numeric && declaredType != .boolean {
+            stringDistinct.merge(other.stringDistinct)
+            frequencies.merge(other.frequencies)
+        }
+    }
+
     /// The column's description, with the type decided as ``Table/init(csv:options:)`` decides it.
     func describe(options: CSVReadOptions) -> ColumnDescription {
         let type: ColumnType
