@@ -40,7 +40,7 @@ struct ParallelDescribeTests {
         return text
     }
 
-    private static func write(_ text: String, name: String) throws -> (directory: URL, url: URL) {
+    static func write(_ text: String, name: String) throws -> (directory: URL, url: URL) {
         let directory = try TestResources.temporaryDirectory()
         let url = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
@@ -48,27 +48,27 @@ struct ParallelDescribeTests {
     }
 
     /// The sequential one-pass description (one record at a time through `CSVReader`).
-    private static func sequential(
+    static func sequential(
         _ url: URL, options: CSVReadOptions = CSVReadOptions(), limits: StreamingDescriber.Limits
     ) throws -> TableDescription {
         try StreamingDescriber.describe(
             reader: CSVReader(url: url, format: options.format), options: options, limits: limits)
     }
 
-    private static func parallel(
+    static func parallel(
         _ url: URL, pieceBytes: Int, options: CSVReadOptions = CSVReadOptions(), limits: StreamingDescriber.Limits
     ) throws -> TableDescription {
         try ParallelDescriber.describe(
             csv: url, options: options, limits: limits, pieceBytes: pieceBytes, pool: .shared)
     }
 
-    private static func relativelyClose(_ a: Double?, _ b: Double?) -> Bool {
+    static func relativelyClose(_ a: Double?, _ b: Double?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b))
     }
 
     /// Equal in everything, except mean and standard deviation within 1e-12 relative.
-    private static func expectSame(_ found: TableDescription, _ expected: TableDescription, _ label: String) {
+    static func expectSame(_ found: TableDescription, _ expected: TableDescription, _ label: String) {
         #expect(found.rowCount == expected.rowCount, "\(label): rows")
         #expect(found.columns.count == expected.columns.count, "\(label): columns")
         for (column, truth) in zip(found.columns, expected.columns) {
@@ -189,6 +189,24 @@ struct ParallelDescribeTests {
                     _ = try Self.parallel(url, pieceBytes: size, options: options, limits: limits)
                 }
             }
+        }
+    }
+}
+
+extension ParallelDescribeTests {
+    @Test("a column that is numeric until its last field gets the string statistics of every field")
+    func lateText() throws {
+        var text = "a,b\n"
+        for row in 0..<3000 { text += "\(row % 700),\(row % 3 == 0 ? "1.5" : "x\(row % 5)")\n" }
+        text += "late,x1\n"
+        let (directory, url) = try Self.write(text, name: "late.csv")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let limits = StreamingDescriber.Limits(trackedValues: 1024)
+        let expected = try Self.sequential(url, limits: limits)
+        #expect(expected["a"]?.type == .text && expected["a"]?.distinct == 701)
+        #expect(expected["b"]?.type == .categorical)
+        for size in [13, 4096, 1 << 20] {
+            Self.expectSame(try Self.parallel(url, pieceBytes: size, limits: limits), expected, "piece \(size)")
         }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 struct DistinctCounter {
     private static let registerBits = 14
     private let exactLimit: Int
-    private var exactHashes: Set<UInt64>? = []
+    private var exactHashes: HashSet64? = HashSet64()
     private var registers: [UInt8] = []
 
     init(exactLimit: Int) { self.exactLimit = exactLimit }
@@ -21,8 +21,9 @@ struct DistinctCounter {
             exactHashes!.insert(hash)
             if exactHashes!.count > exactLimit {
                 registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
-                for stored in exactHashes! { addToSketch(stored) }
+                let hashes = exactHashes!
                 exactHashes = nil
+                hashes.forEach { addToSketch($0) }
             }
             return
         }
@@ -33,12 +34,12 @@ struct DistinctCounter {
     /// a union, and HyperLogLog registers take the larger of each pair.
     mutating func merge(_ other: DistinctCounter) {
         if let otherHashes = other.exactHashes {
-            for hash in otherHashes { add(hash) }
+            otherHashes.forEach { add($0) }
             return
         }
         if let exactHashes {
             registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
-            for stored in exactHashes { addToSketch(stored) }
+            exactHashes.forEach { addToSketch($0) }
             self.exactHashes = nil
         }
         for index in registers.indices where other.registers[index] > registers[index] {

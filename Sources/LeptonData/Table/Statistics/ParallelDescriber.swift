@@ -27,6 +27,8 @@ enum ParallelDescriber {
         let limits: StreamingDescriber.Limits
         let missing: MissingTokenMatcher
         let numbers: NumberReader
+        /// Whether the columns skip string statistics while numeric (see `StreamingColumnStatistics`).
+        let defersStrings: Bool
     }
 
     /// An error found in a piece, with its place relative to the piece's start.
@@ -64,14 +66,27 @@ enum ParallelDescriber {
     static func describe(
         csv url: URL, options: CSVReadOptions, limits: StreamingDescriber.Limits, pieceBytes: Int, pool: ThreadPool
     ) throws -> TableDescription {
+        let (description, needsStringPass) = try describe(
+            csv: url, options: options, limits: limits, pieceBytes: pieceBytes, pool: pool, defersStrings: true)
+        guard needsStringPass else { return description }
+        // A column was numeric for a while and then was not: read again, with string statistics throughout.
+        return try describe(
+            csv: url, options: options, limits: limits, pieceBytes: pieceBytes, pool: pool, defersStrings: false
+        ).description
+    }
+
+    private static func describe(
+        csv url: URL, options: CSVReadOptions, limits: StreamingDescriber.Limits, pieceBytes: Int, pool: ThreadPool,
+        defersStrings: Bool
+    ) throws -> (description: TableDescription, needsStringPass: Bool) {
         let reader = try CSVReader(url: url, format: options.format)
         guard options.format.hasHeader, let header = reader.header, !header.isEmpty else {
-            return try StreamingDescriber.describe(reader: reader, options: options, limits: limits)
+            return (try StreamingDescriber.describe(reader: reader, options: options, limits: limits), false)
         }
         let context = Context(
             source: reader.source, header: header, format: options.format, options: options, limits: limits,
             missing: MissingTokenMatcher(options.missingTokens),
-            numbers: try Table.numberReader(options, reader: reader))
+            numbers: try Table.numberReader(options, reader: reader), defersStrings: defersStrings)
         var columns = try StreamingDescriber.makeColumns(header, reader: reader, options: options, limits: limits)
         let (startOffset, startLine, startRow) = reader.position
         let file: FileHandle
@@ -166,7 +181,10 @@ enum ParallelDescriber {
             bufferFileOffset += position
             filled = tail
         }
-        return TableDescription(rowCount: rowCount, columns: columns.map { $0.describe(options: options) })
+        return (
+            TableDescription(rowCount: rowCount, columns: columns.map { $0.describe(options: options) }),
+            columns.contains { $0.needsStringPass }
+        )
     }
 
     /// `read(2)`: up to `count` bytes into `destination`; 0 at the end of the file, -1 on error.
@@ -208,7 +226,8 @@ enum ParallelDescriber {
             end: start,
             columns: context.header.map {
                 StreamingColumnStatistics(
-                    name: $0, declaredType: context.options.columnTypes[$0], limits: context.limits)
+                    name: $0, declaredType: context.options.columnTypes[$0], limits: context.limits,
+                    defersStrings: context.defersStrings)
             })
         let expected = context.header.count
         var position = start

@@ -25,10 +25,18 @@ struct StreamingColumnStatistics {
     private var falseCount = 0
     private var stringDistinct: DistinctCounter
     private var frequencies: FrequencyCounter
+    /// Whether the string statistics (distinct strings, top values) are skipped while every value is a number:
+    /// they are only reported for text and categorical columns, and most columns that start numeric stay so.
+    private let defersStrings: Bool
+    /// Fields whose string statistics were skipped.
+    private var skippedStrings = 0
 
-    init(name: String, declaredType: ColumnType?, limits: StreamingDescriber.Limits) {
+    /// - Parameter defersStrings: skip the string statistics while the column is numeric; if it turns out not
+    ///   to be, ``needsStringPass`` says the string statistics lack the skipped fields.
+    init(name: String, declaredType: ColumnType?, limits: StreamingDescriber.Limits, defersStrings: Bool = false) {
         self.name = name
         self.declaredType = declaredType
+        self.defersStrings = defersStrings
         allNumeric = declaredType == nil || declaredType == .numeric
         allStrictBoolean = declaredType == nil || declaredType == .boolean
         quantiles = QuantileSketch(exactLimit: limits.exactQuantileValues, levelCapacity: limits.sketchLevelCapacity)
@@ -73,6 +81,10 @@ struct StreamingColumnStatistics {
             }
         }
         if declaredType != .numeric && declaredType != .boolean {
+            if defersStrings && allNumeric {
+                skippedStrings += 1
+                return nil
+            }
             let hash = StableHash.bytes(field)
             stringDistinct.add(hash)
             frequencies.add(hash: hash) { String(decoding: field, as: UTF8.self) }
@@ -107,11 +119,16 @@ struct StreamingColumnStatistics {
         allStrictBoolean = allStrictBoolean && other.allStrictBoolean
         trueCount += other.trueCount
         falseCount += other.falseCount
+        skippedStrings += other.skippedStrings
         if declaredType != .numeric && declaredType != .boolean {
             stringDistinct.merge(other.stringDistinct)
             frequencies.merge(other.frequencies)
         }
     }
+
+    /// Whether string statistics were skipped for some fields of a column that turned out to need them (text or
+    /// categorical): the file must then be read again without skipping.
+    var needsStringPass: Bool { skippedStrings > 0 && !allNumeric && !allStrictBoolean }
 
     /// The column's description, with the type decided as ``Table/init(csv:options:)`` decides it.
     func describe(options: CSVReadOptions) -> ColumnDescription {
