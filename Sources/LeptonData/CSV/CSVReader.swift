@@ -147,10 +147,8 @@ public final class CSVReader {
     func withCurrentField<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows
         -> Result
     {
-        let start = parser.fieldStart(index)
-        let end = parser.fieldEnds[index]
-        return try parser.fieldBytes.withUnsafeBufferPointer {
-            try body(UnsafeBufferPointer(rebasing: $0[start..<end]))
+        try buffer.withUnsafeBufferPointer { bytes in
+            try parser.withField(index, in: UnsafeBufferPointer(rebasing: bytes[0..<filled]), body)
         }
     }
 

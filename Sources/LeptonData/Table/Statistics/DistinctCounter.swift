@@ -23,7 +23,7 @@ struct DistinctCounter {
                 registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
                 let hashes = exactHashes!
                 exactHashes = nil
-                hashes.forEach { addToSketch($0) }
+                hashes.forEachValue { addToSketch($0) }
             }
             return
         }
@@ -34,12 +34,12 @@ struct DistinctCounter {
     /// a union, and HyperLogLog registers take the larger of each pair.
     mutating func merge(_ other: DistinctCounter) {
         if let otherHashes = other.exactHashes {
-            otherHashes.forEach { add($0) }
+            otherHashes.forEachValue { add($0) }
             return
         }
         if let exactHashes {
             registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
-            exactHashes.forEach { addToSketch($0) }
+            exactHashes.forEachValue { addToSketch($0) }
             self.exactHashes = nil
         }
         for index in registers.indices where other.registers[index] > registers[index] {

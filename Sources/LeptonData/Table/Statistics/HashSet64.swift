@@ -30,7 +30,7 @@ struct HashSet64 {
     }
 
     /// Calls `body` with every value, in no particular order.
-    func forEach(_ body: (UInt64) -> Void) {
+    func forEachValue(_ body: (UInt64) -> Void) {
         if containsZero { body(0) }
         for value in slots where value != 0 { body(value) }
     }

@@ -259,25 +259,18 @@ enum ParallelDescriber {
                         problem: .raggedRow(expected: expected, found: parser.fieldCount))
                     break records
                 }
-                let rejected: (column: Int, rejection: StreamingColumnStatistics.Rejection)? =
-                    parser.fieldBytes.withUnsafeBufferPointer { fields in
-                        for index in 0..<expected {
-                            let field = UnsafeBufferPointer(
-                                rebasing: fields[parser.fieldStart(index)..<parser.fieldEnds[index]])
-                            if let rejection = result.columns[index].add(
-                                field, missingTokens: context.missing, numbers: context.numbers)
-                            {
-                                return (index, rejection)
-                            }
-                        }
-                        return nil
+                var rejected: (column: Int, rejection: StreamingColumnStatistics.Rejection)?
+                for index in 0..<expected {
+                    let rejection = parser.withField(index, in: bytes) { field in
+                        result.columns[index].add(field, missingTokens: context.missing, numbers: context.numbers)
                     }
+                    if let rejection {
+                        rejected = (index, rejection)
+                        break
+                    }
+                }
                 if let rejected {
-                    let text = parser.fieldBytes.withUnsafeBufferPointer { fields in
-                        String(
-                            decoding: fields[parser.fieldStart(rejected.column)..<parser.fieldEnds[rejected.column]],
-                            as: UTF8.self)
-                    }
+                    let text = parser.withField(rejected.column, in: bytes) { String(decoding: $0, as: UTF8.self) }
                     let problem: CSVError.Problem
                     switch rejected.rejection {
                     case .notANumber: problem = .notANumber(text: text)

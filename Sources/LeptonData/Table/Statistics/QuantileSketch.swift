@@ -59,7 +59,7 @@ struct QuantileSketch {
             levels.append([])
             takesOddPositions.append(false)
         }
-        levels[level].sort()
+        DoubleRadixSort.sort(&levels[level])
         let start = takesOddPositions[level] ? 1 : 0
         takesOddPositions[level].toggle()
         for index in stride(from: start, to: levels[level].count, by: 2) {
