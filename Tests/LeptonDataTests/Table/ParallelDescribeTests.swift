@@ -210,28 +210,3 @@ extension ParallelDescribeTests {
         }
     }
 }
-
-extension ParallelDescribeTests {
-    @Test("the radix sort of the sketch's compactions agrees with sort()")
-    func radixSort() {
-        var generator = SplitMix64(seed: 21)
-        for count in [0, 1, 63, 64, 65, 1000, 4096] {
-            var values = (0..<count).map { index -> Double in
-                let bits = generator.next()
-                switch index % 6 {
-                case 0: return Double(bitPattern: bits)
-                case 1: return Double(Int64(bitPattern: bits) % 100)
-                case 2:
-                    return [
-                        Double.infinity, -.infinity, 0, Double.leastNonzeroMagnitude, -Double.leastNormalMagnitude / 4,
-                    ][Int(bits % 5)]
-                default: return (Double(bits >> 11) / Double(1 << 53) - 0.5) * 1e6
-                }
-            }.filter { !$0.isNaN }
-            var expected = values
-            expected.sort()
-            DoubleRadixSort.sort(&values)
-            #expect(values == expected, "count \(count)")
-        }
-    }
-}

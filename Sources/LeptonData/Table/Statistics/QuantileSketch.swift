@@ -59,7 +59,7 @@ struct QuantileSketch {
             levels.append([])
             takesOddPositions.append(false)
         }
-        DoubleRadixSort.sort(&levels[level])
+        levels[level].sort()
         let start = takesOddPositions[level] ? 1 : 0
         takesOddPositions[level].toggle()
         for index in stride(from: start, to: levels[level].count, by: 2) {
@@ -77,12 +77,23 @@ struct QuantileSketch {
 
     /// Builds the compacted form of the exact values (if exact) ahead of ``merge(_:)``: work a parallel caller
     /// does on its own thread. The quantiles of this sketch do not change.
+    ///
+    /// The values are sorted once and halved (every other value, with double weight) until fewer than
+    /// `levelCapacity` remain: halving a sorted sequence at weight `2^h` moves any rank by at most `2^h`, so the
+    /// rank-error weight is `2^h − 1` for `h` halvings, less than compacting the values one level at a time.
     mutating func prepareForMerge() {
-        guard isExact, count > levelCapacity else { return }
-        var compacted = QuantileSketch(exactLimit: 0, levelCapacity: levelCapacity)
-        for value in exactValues { compacted.add(value) }
-        preparedLevels = compacted.levels
-        preparedRankErrorWeight = compacted.rankErrorWeight
+        guard isExact, count >= levelCapacity else { return }
+        var values = exactValues.sorted()
+        var level = 0
+        var weight = 0.0
+        while values.count >= levelCapacity {
+            let start = level % 2
+            values = stride(from: start, to: values.count, by: 2).map { values[$0] }
+            weight += Double(1 << level)
+            level += 1
+        }
+        preparedLevels = [[Double]](repeating: [], count: level) + [values]
+        preparedRankErrorWeight = weight
     }
 
     /// Adds the values `other` summarises (same capacities).
