@@ -14,8 +14,9 @@ Tasks:
   distinct counts of every column (mean, std and median of the numeric ones).
 - load: `lepton-bench load-csv` (`Table(csv:)`, the whole table in memory) against pandas `read_csv`.
 
-Time is the wall time of the whole process (start-up and imports included) and, separately, the time each
-program reports for the work alone. Peak memory is the child's maximum resident set size from wait4. polars is
+Time is the wall time of the whole process (start-up and imports included), separately the time each program
+reports for the work alone, and the process's CPU time (user + system, all threads; less sensitive to other load on
+the machine than wall time). Peak memory is the child's maximum resident set size from wait4. polars is
 given --threads through POLARS_MAX_THREADS; pandas' parser is single-threaded."""
 import argparse
 import json
@@ -74,7 +75,7 @@ def worker(kind, path, threads):
 
 
 def run(command, environment):
-    """Runs `command`; returns (wall seconds, peak RSS in MB, the work seconds it reported)."""
+    """Runs `command`; returns (wall seconds, peak RSS in MB, the work seconds it reported, CPU seconds)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
     output = process.stdout.read()
@@ -89,7 +90,7 @@ def run(command, environment):
             row = json.loads(line)
             reported = row.get("median_seconds", row.get("seconds"))
     peak_megabytes = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return wall, peak_megabytes, reported
+    return wall, peak_megabytes, reported, usage.ru_utime + usage.ru_stime
 
 
 def summary(values):
@@ -140,13 +141,14 @@ def main():
             for name in order:
                 results[name].append(run(sides[name], environment))
         print(f"\n{task}: median [min-max] over {options.rounds} processes each")
-        print(f"{'side':<26} {'wall s':>22} {'work s':>22} {'peak RSS MB':>26}")
+        print(f"{'side':<26} {'wall s':>22} {'work s':>22} {'CPU s (user+sys)':>22} {'peak RSS MB':>26}")
         for name in names:
             walls = [r[0] for r in results[name]]
             peaks = [r[1] for r in results[name]]
             works = [r[2] for r in results[name] if r[2] is not None]
+            cpus = [r[3] for r in results[name]]
             work_text = summary(works) if works else "-"
-            print(f"{name:<26} {summary(walls):>22} {work_text:>22} {summary(peaks):>26}")
+            print(f"{name:<26} {summary(walls):>22} {work_text:>22} {summary(cpus):>22} {summary(peaks):>26}")
 
 
 if __name__ == "__main__":
