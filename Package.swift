@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
         .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
-        .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonTensor"]),
+        .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor"]),
         .target(
             name: "LeptonTrain",
             dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),

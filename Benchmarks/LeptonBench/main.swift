@@ -15,6 +15,7 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "elementwise": runElementwiseBenchmark,
     "matmul": runMatmulBenchmark,
     "describe-csv": runDescribeCSVBenchmark,
+    "load-csv": runLoadCSVBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

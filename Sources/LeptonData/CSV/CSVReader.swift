@@ -131,6 +131,10 @@ public final class CSVReader {
 
     // MARK: - Current record (used by the table builders to avoid creating strings)
 
+    /// Where reading stands: the file offset of the first unconsumed byte, the line it is on, and the number of
+    /// records read so far (the header included). Used to continue reading a file elsewhere.
+    var position: (fileOffset: Int, line: Int, row: Int) { (bufferFileOffset + consumed, nextLine, currentRow) }
+
     /// Number of fields of the current record.
     var currentFieldCount: Int { parser.fieldCount }
 
@@ -143,10 +147,8 @@ public final class CSVReader {
     func withCurrentField<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows
         -> Result
     {
-        let start = parser.fieldStart(index)
-        let end = parser.fieldEnds[index]
-        return try parser.fieldBytes.withUnsafeBufferPointer {
-            try body(UnsafeBufferPointer(rebasing: $0[start..<end]))
+        try buffer.withUnsafeBufferPointer { bytes in
+            try parser.withField(index, in: UnsafeBufferPointer(rebasing: bytes[0..<filled]), body)
         }
     }
 

@@ -16,8 +16,9 @@ enum CSVParseOutcome: Equatable {
 
 /// The RFC 4180 state machine over bytes: splits one record into fields, unquoting them.
 ///
-/// After `.record`, field `i` is `fieldBytes[fieldStart(i)..<fieldEnds[i]]` and began at buffer offset
-/// `fieldRawStarts[i]`. A quote inside an unquoted field is kept literally (as Python's csv module does);
+/// After `.record`, ``withField(_:in:_:)`` gives field `i`'s unquoted bytes: a slice of the parsed buffer, or, for
+/// a quoted field with doubled quotes, of `fieldBytes` where the parser unescaped it. Field `i` began (at its
+/// opening quote, if any) at buffer offset `fieldRawStarts[i]`. A quote inside an unquoted field is kept literally (as Python's csv module does);
 /// text after a closing quote is an error. LF, CRLF and a lone CR all end a record.
 struct CSVRecordParser {
     private static let quote = UInt8(ascii: "\"")
@@ -26,9 +27,11 @@ struct CSVRecordParser {
 
     let delimiter: UInt8
     let skipsBlankLines: Bool
-    /// The unquoted bytes of all fields of the last record, back to back.
+    /// The unescaped bytes of the last record's quoted fields that contain doubled quotes, back to back.
     private(set) var fieldBytes: [UInt8] = []
-    /// End of each field in `fieldBytes`.
+    /// Start of each field: an offset into the buffer, or `~offset` (negative) into `fieldBytes`.
+    private(set) var fieldStarts: [Int] = []
+    /// End of each field, in the buffer or in `fieldBytes` as its start says.
     private(set) var fieldEnds: [Int] = []
     /// Buffer offset where each field (including its opening quote) began.
     private(set) var fieldRawStarts: [Int] = []
@@ -36,8 +39,16 @@ struct CSVRecordParser {
     /// Number of fields in the last record.
     var fieldCount: Int { fieldEnds.count }
 
-    /// Start of field `index` in `fieldBytes`.
-    func fieldStart(_ index: Int) -> Int { index == 0 ? 0 : fieldEnds[index - 1] }
+    /// Calls `body` with the unquoted bytes of field `index` of the last record; `buffer` must be the buffer it was
+    /// parsed from, unchanged.
+    func withField<Result>(
+        _ index: Int, in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result {
+        let start = fieldStarts[index]
+        let end = fieldEnds[index]
+        if start >= 0 { return try body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+        return try fieldBytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[(~start)..<end])) }
+    }
 
     /// Parses the record that starts at `start` in `buffer`.
     /// - Parameter isEndOfInput: whether `buffer` holds the rest of the input (otherwise a record that reaches
@@ -45,6 +56,7 @@ struct CSVRecordParser {
     mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, isEndOfInput: Bool) -> CSVParseOutcome {
         let end = buffer.count
         fieldBytes.removeAll(keepingCapacity: true)
+        fieldStarts.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         fieldRawStarts.removeAll(keepingCapacity: true)
         if start >= end { return isEndOfInput ? .endOfInput : .needsMoreInput }
@@ -65,16 +77,11 @@ struct CSVRecordParser {
                     return .unterminatedQuote(fieldIndex: fieldEnds.count, lineBreaksBefore: quoteLineBreaks)
                 }
             } else {
-                var scan = position
-                while scan < end {
-                    let byte = buffer[scan]
-                    if byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn { break }
-                    scan += 1
-                }
-                fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<scan]))
+                let scan = Self.endOfUnquotedField(buffer, from: position, delimiter: delimiter)
+                fieldStarts.append(position)
+                fieldEnds.append(scan)
                 position = scan
             }
-            fieldEnds.append(fieldBytes.count)
             // `position` is now just after the field: at a delimiter, a line break, or the end of the buffer.
             if position == end { return isEndOfInput ? .record(end: end, lineBreaks: lineBreaks) : .needsMoreInput }
             let byte = buffer[position]
@@ -95,14 +102,51 @@ struct CSVRecordParser {
         case unterminated
     }
 
-    /// Copies the inside of a quoted field starting at `position` (just after the opening quote), turning
-    /// `""` into `"`. On success returns the offset just after the closing quote.
+    /// The offset of the first delimiter, CR or LF at or after `position` (the end of the buffer if none),
+    /// looking at eight bytes at a time.
+    private static func endOfUnquotedField(_ buffer: UnsafeBufferPointer<UInt8>, from position: Int, delimiter: UInt8)
+        -> Int
+    {
+        let end = buffer.count
+        var scan = position
+        if let base = buffer.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let delimiters = ones &* UInt64(delimiter)
+            let lineFeeds = ones &* UInt64(lineFeed)
+            let carriageReturns = ones &* UInt64(carriageReturn)
+            while scan + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + scan).loadUnaligned(as: UInt64.self))
+                // A byte of `x` is zero exactly where the word has the byte looked for; the lowest flagged byte is
+                // always a true match (borrows only create false flags above a true one).
+                let a = word ^ delimiters
+                let b = word ^ lineFeeds
+                let c = word ^ carriageReturns
+                let found =
+                    ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+                if found != 0 { return scan + found.trailingZeroBitCount / 8 }
+                scan += 8
+            }
+        }
+        while scan < end {
+            let byte = buffer[scan]
+            if byte == delimiter || byte == lineFeed || byte == carriageReturn { break }
+            scan += 1
+        }
+        return scan
+    }
+
+    /// Records the inside of a quoted field starting at `position` (just after the opening quote): as a slice of
+    /// the buffer, or copied to `fieldBytes` with `""` turned into `"` if it has doubled quotes. On success returns
+    /// the offset just after the closing quote.
     private mutating func scanQuotedField(
         _ buffer: UnsafeBufferPointer<UInt8>, from position: Int, isEndOfInput: Bool, lineBreaks: inout Int
     ) -> QuotedScan {
         let end = buffer.count
         var segmentStart = position
         var scan = position
+        /// Where this field's copy starts in `fieldBytes`, once a doubled quote forced a copy.
+        var copyStart: Int?
         while true {
             while scan < end && buffer[scan] != Self.quote {
                 let byte = buffer[scan]
@@ -114,13 +158,22 @@ struct CSVRecordParser {
                 scan += 1
             }
             if scan == end { return isEndOfInput ? .unterminated : .needsMoreInput }
-            fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<scan]))
             if scan + 1 == end && !isEndOfInput { return .needsMoreInput }
             if scan + 1 < end && buffer[scan + 1] == Self.quote {
+                if copyStart == nil { copyStart = fieldBytes.count }
+                fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<scan]))
                 fieldBytes.append(Self.quote)
                 scan += 2
                 segmentStart = scan
                 continue
+            }
+            if let copyStart {
+                fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<scan]))
+                fieldStarts.append(~copyStart)
+                fieldEnds.append(fieldBytes.count)
+            } else {
+                fieldStarts.append(position)
+                fieldEnds.append(scan)
             }
             return .closedBefore(scan + 1)
         }

@@ -135,16 +135,36 @@ enum FieldParsing {
 struct MissingTokenMatcher: Sendable {
     private let tokens: [[UInt8]]
     private let longest: Int
+    /// Per length 0...8, the tokens of that length packed into integers (see `pack`).
+    private let packedByLength: [[UInt64]]
 
     init(_ tokens: Set<String>) {
         self.tokens = tokens.map { Array($0.utf8) }
         longest = self.tokens.map(\.count).max() ?? 0
+        var packed = [[UInt64]](repeating: [], count: 9)
+        for token in self.tokens where token.count <= 8 {
+            packed[token.count].append(token.withUnsafeBufferPointer { Self.pack($0) })
+        }
+        packedByLength = packed
+    }
+
+    /// Up to eight bytes as one integer, the first byte lowest.
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var packed: UInt64 = 0
+        for (index, byte) in bytes.enumerated() { packed |= UInt64(byte) << UInt64(8 * index) }
+        return packed
     }
 
     /// Whether `raw` is one of the tokens.
     func matches(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         let bytes = FieldParsing.trimmed(raw)
         guard bytes.count <= longest else { return false }
+        if bytes.count <= 8 {
+            let candidates = packedByLength[bytes.count]
+            if candidates.isEmpty { return false }
+            let packed = Self.pack(bytes)
+            return candidates.contains(packed)
+        }
         return tokens.contains { token in token.count == bytes.count && token.elementsEqual(bytes) }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 struct DistinctCounter {
     private static let registerBits = 14
     private let exactLimit: Int
-    private var exactHashes: Set<UInt64>? = []
+    private var exactHashes: HashSet64? = HashSet64()
     private var registers: [UInt8] = []
 
     init(exactLimit: Int) { self.exactLimit = exactLimit }
@@ -21,12 +21,30 @@ struct DistinctCounter {
             exactHashes!.insert(hash)
             if exactHashes!.count > exactLimit {
                 registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
-                for stored in exactHashes! { addToSketch(stored) }
+                let hashes = exactHashes!
                 exactHashes = nil
+                hashes.forEachValue { addToSketch($0) }
             }
             return
         }
         addToSketch(hash)
+    }
+
+    /// Adds every hash `other` has seen. The result is the same as adding them one by one: the exact set is
+    /// a union, and HyperLogLog registers take the larger of each pair.
+    mutating func merge(_ other: DistinctCounter) {
+        if let otherHashes = other.exactHashes {
+            otherHashes.forEachValue { add($0) }
+            return
+        }
+        if let exactHashes {
+            registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
+            exactHashes.forEachValue { addToSketch($0) }
+            self.exactHashes = nil
+        }
+        for index in registers.indices where other.registers[index] > registers[index] {
+            registers[index] = other.registers[index]
+        }
     }
 
     private mutating func addToSketch(_ hash: UInt64) {

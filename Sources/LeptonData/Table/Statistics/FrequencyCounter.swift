@@ -27,6 +27,21 @@ struct FrequencyCounter {
         entries[hash] = (1, value())
     }
 
+    /// Adds the counts of `other` (a Misra–Gries merge). While the two together track at most `capacity`
+    /// values nothing is dropped and the counts are exact sums; otherwise medians are subtracted until at most
+    /// `capacity` remain, and ``maxUndercount`` grows by the decrements of both summaries and of this merge.
+    mutating func merge(_ other: FrequencyCounter) {
+        for (hash, entry) in other.entries {
+            if let index = entries.index(forKey: hash) {
+                entries.values[index].count += entry.count
+            } else {
+                entries[hash] = entry
+            }
+        }
+        maxUndercount += other.maxUndercount
+        while entries.count > capacity { purge() }
+    }
+
     /// Subtracts the median count from every count and drops the values that reach zero.
     private mutating func purge() {
         let counts = entries.values.map(\.count).sorted()

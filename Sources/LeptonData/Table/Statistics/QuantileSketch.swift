@@ -70,6 +70,82 @@ struct QuantileSketch {
         if levels[level + 1].count >= levelCapacity { compact(level: level + 1) }
     }
 
+    /// Compacted levels of the exact values, made by ``prepareForMerge()`` so that a merge into a sketch that is
+    /// no longer exact does not have to insert them one by one.
+    private var preparedLevels: [[Double]]?
+    private var preparedRankErrorWeight = 0.0
+
+    /// Builds the compacted form of the exact values (if exact) ahead of ``merge(_:)``: work a parallel caller
+    /// does on its own thread. The quantiles of this sketch do not change.
+    ///
+    /// The values are sorted once and halved (every other value, with double weight) until fewer than
+    /// `levelCapacity` remain: halving a sorted sequence at weight `2^h` moves any rank by at most `2^h`, so the
+    /// rank-error weight is `2^h − 1` for `h` halvings, less than compacting the values one level at a time.
+    mutating func prepareForMerge() {
+        guard isExact, count >= levelCapacity else { return }
+        var values = exactValues.sorted()
+        var level = 0
+        var weight = 0.0
+        while values.count >= levelCapacity {
+            let start = level % 2
+            values = stride(from: start, to: values.count, by: 2).map { values[$0] }
+            weight += Double(1 << level)
+            level += 1
+        }
+        preparedLevels = [[Double]](repeating: [], count: level) + [values]
+        preparedRankErrorWeight = weight
+    }
+
+    /// Adds the values `other` summarises (same capacities).
+    ///
+    /// While the two together hold at most `exactLimit` values the result is exact and equal to adding the values
+    /// one by one. Otherwise the levels are concatenated and compacted (a KLL merge): the quantiles can differ
+    /// from a sequential pass, but ``rankErrorBound`` still bounds their rank error, since it adds both
+    /// summaries' compaction weights and those of the merge.
+    mutating func merge(_ other: QuantileSketch) {
+        precondition(
+            other.levelCapacity == levelCapacity && other.exactLimit == exactLimit,
+            "QuantileSketch.merge: the sketches have different capacities")
+        guard other.count > 0 else { return }
+        if isExact && other.isExact && count + other.count <= exactLimit {
+            exactValues.append(contentsOf: other.exactValues)
+            count += other.count
+            return
+        }
+        if isExact {
+            let values = exactValues
+            exactValues = []
+            levels = [[]]
+            takesOddPositions = [false]
+            for value in values { insert(value) }
+        }
+        let otherLevels: [[Double]]
+        if other.isExact {
+            if let prepared = other.preparedLevels {
+                otherLevels = prepared
+                rankErrorWeight += other.preparedRankErrorWeight
+            } else {
+                otherLevels = [other.exactValues]
+            }
+        } else {
+            otherLevels = other.levels
+            rankErrorWeight += other.rankErrorWeight
+        }
+        for (level, values) in otherLevels.enumerated() {
+            while levels.count <= level {
+                levels.append([])
+                takesOddPositions.append(false)
+            }
+            levels[level].append(contentsOf: values)
+        }
+        count += other.count
+        var level = 0
+        while level < levels.count {
+            if levels[level].count >= levelCapacity { compact(level: level) }
+            level += 1
+        }
+    }
+
     /// The `p`-quantile by linear interpolation between the values at ranks ⌊p·(n−1)⌋ and ⌊p·(n−1)⌋ + 1,
     /// as ``Table/describe()`` computes it; `nil` when empty.
     func quantile(_ p: Double) -> Double? { quantiles([p])?.first }

@@ -16,6 +16,24 @@ struct RunningMoments {
         maximum = max(maximum, value)
     }
 
+    /// Adds the values summarised by `other`, as if they had been added one by one (Chan, Golub & LeVeque's
+    /// pairwise update of the mean and the sum of squared deviations; equal up to rounding).
+    mutating func merge(_ other: RunningMoments) {
+        guard other.count > 0 else { return }
+        guard count > 0 else {
+            self = other
+            return
+        }
+        let total = count + other.count
+        let delta = other.mean - mean
+        let share = Double(other.count) / Double(total)
+        mean += delta * share
+        squaredDeviations += other.squaredDeviations + delta * delta * Double(count) * share
+        count = total
+        minimum = min(minimum, other.minimum)
+        maximum = max(maximum, other.maximum)
+    }
+
     /// Sample standard deviation (n − 1), `nil` with fewer than two values.
     var standardDeviation: Double? {
         count > 1 ? (squaredDeviations / Double(count - 1)).squareRoot() : nil

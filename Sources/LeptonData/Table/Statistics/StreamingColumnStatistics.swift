@@ -25,10 +25,18 @@ struct StreamingColumnStatistics {
     private var falseCount = 0
     private var stringDistinct: DistinctCounter
     private var frequencies: FrequencyCounter
+    /// Whether the string statistics (distinct strings, top values) are skipped while every value is a number:
+    /// they are only reported for text and categorical columns, and most columns that start numeric stay so.
+    private let defersStrings: Bool
+    /// Fields whose string statistics were skipped.
+    private var skippedStrings = 0
 
-    init(name: String, declaredType: ColumnType?, limits: StreamingDescriber.Limits) {
+    /// - Parameter defersStrings: skip the string statistics while the column is numeric; if it turns out not
+    ///   to be, ``needsStringPass`` says the string statistics lack the skipped fields.
+    init(name: String, declaredType: ColumnType?, limits: StreamingDescriber.Limits, defersStrings: Bool = false) {
         self.name = name
         self.declaredType = declaredType
+        self.defersStrings = defersStrings
         allNumeric = declaredType == nil || declaredType == .numeric
         allStrictBoolean = declaredType == nil || declaredType == .boolean
         quantiles = QuantileSketch(exactLimit: limits.exactQuantileValues, levelCapacity: limits.sketchLevelCapacity)
@@ -73,12 +81,54 @@ struct StreamingColumnStatistics {
             }
         }
         if declaredType != .numeric && declaredType != .boolean {
+            if defersStrings && allNumeric {
+                skippedStrings += 1
+                return nil
+            }
             let hash = StableHash.bytes(field)
             stringDistinct.add(hash)
             frequencies.add(hash: hash) { String(decoding: field, as: UTF8.self) }
         }
         return nil
     }
+
+    /// Prepares the statistics of one piece of the file for ``merge(_:)`` (see
+    /// `QuantileSketch.prepareForMerge()`); called on the thread that gathered them.
+    mutating func prepareForMerge() {
+        if allNumeric { quantiles.prepareForMerge() }
+    }
+
+    /// Adds the statistics of the rows `other` saw, which come after the rows this one saw (same column, same
+    /// limits). Counts, minimum, maximum, distinct counts and (while within their limits) quartiles and top
+    /// values are the same as one pass over all rows; mean and standard deviation equal up to rounding; see
+    /// the merges of the sketches for the rest.
+    mutating func merge(_ other: StreamingColumnStatistics) {
+        rows += other.rows
+        missing += other.missing
+        nanCount += other.nanCount
+        nonMissing += other.nonMissing
+        if allNumeric && other.allNumeric {
+            moments.merge(other.moments)
+            quantiles.merge(other.quantiles)
+            numberDistinct.merge(other.numberDistinct)
+        } else if allNumeric {
+            allNumeric = false
+            quantiles = QuantileSketch(exactLimit: 0, levelCapacity: 2)
+            numberDistinct = DistinctCounter(exactLimit: 0)
+        }
+        allStrictBoolean = allStrictBoolean && other.allStrictBoolean
+        trueCount += other.trueCount
+        falseCount += other.falseCount
+        skippedStrings += other.skippedStrings
+        if declaredType != .numeric && declaredType != .boolean {
+            stringDistinct.merge(other.stringDistinct)
+            frequencies.merge(other.frequencies)
+        }
+    }
+
+    /// Whether string statistics were skipped for some fields of a column that turned out to need them (text or
+    /// categorical): the file must then be read again without skipping.
+    var needsStringPass: Bool { skippedStrings > 0 && !allNumeric && !allStrictBoolean }
 
     /// The column's description, with the type decided as ``Table/init(csv:options:)`` decides it.
     func describe(options: CSVReadOptions) -> ColumnDescription {

@@ -14,8 +14,14 @@ import Foundation
 ///   count may undercount by at most ``ColumnDescription/topCountsMaxUndercount`` (≤ `2n / trackedValues`).
 ///
 /// Memory is independent of the number of rows: with the default limits at most about 1.5 MB per column
-/// (the exact quantile buffer, the distinct-hash sets, the tracked values and the sketch) plus the reader's
-/// 1 MB chunk.
+/// (the exact quantile buffer, the distinct-hash sets, the tracked values and the sketch) per piece, plus
+/// the window read at once.
+///
+/// A file with a header is read in windows of 8 MB per thread of the kernels' thread pool, parsed in pieces on
+/// those threads and the pieces' statistics merged: everything but the quartiles and (beyond their exact limits)
+/// the top values is the same as one sequential pass (mean and standard deviation up to rounding); the quartiles
+/// are exact while a column has at most ``Limits/exactQuantileValues`` numbers and otherwise within the rank error
+/// bound reported, as in a sequential pass.
 public enum StreamingDescriber {
     /// Memory limits of the one-pass statistics, per column.
     public struct Limits: Sendable {
@@ -54,8 +60,13 @@ public enum StreamingDescriber {
     public static func describe(csv url: URL, options: CSVReadOptions = CSVReadOptions(), limits: Limits = Limits())
         throws -> TableDescription
     {
-        try describe(reader: CSVReader(url: url, format: options.format), options: options, limits: limits)
+        try ParallelDescriber.describe(
+            csv: url, options: options, limits: limits, pieceBytes: defaultPieceBytes, pool: .shared)
     }
+
+    /// The bytes each thread parses at a time when describing a file; the window read at once is this times
+    /// twice the thread count.
+    static let defaultPieceBytes = 4 << 20
 
     /// Describes the remaining records of `reader` (whose format should match `options.format`).
     /// - Parameters:
@@ -98,7 +109,7 @@ public enum StreamingDescriber {
         return TableDescription(rowCount: rowCount, columns: columns.map { $0.describe(options: options) })
     }
 
-    private static func makeColumns(_ names: [String], reader: CSVReader, options: CSVReadOptions, limits: Limits)
+    static func makeColumns(_ names: [String], reader: CSVReader, options: CSVReadOptions, limits: Limits)
         throws
         -> [StreamingColumnStatistics]
     {
