@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonKernels
 import LeptonTensor
 
 /// Bayesian personalised ranking (Rendle et al. 2009) with item biases, fitted by stochastic gradient ascent on
@@ -131,47 +132,47 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         let penalty = Float(configuration.regularization)
         let itemCount = training.itemCount
         let entryCount = training.interactionCount
-        var direction = [Float](repeating: 0, count: d)
         let byPopularity = configuration.negativeSampling == .popularity
-        func drawNegative(_ sampler: inout RandomGenerator) -> Int {
-            byPopularity
-                ? Int(training.itemIndices[Int(sampler.next(upperBound: UInt64(entryCount)))])
-                : Int(sampler.next(upperBound: UInt64(itemCount)))
-        }
+        let direction = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        defer { direction.deallocate() }
         for epoch in 0..<configuration.iterations {
             model.userFactors.withUnsafeMutableBufferPointer { x in
                 model.itemFactors.withUnsafeMutableBufferPointer { y in
                     model.itemBiases.withUnsafeMutableBufferPointer { b in
-                        for _ in 0..<entryCount {
-                            let position = Int(sampler.next(upperBound: UInt64(entryCount)))
-                            let u = Int(entryUsers[position])
-                            let positive = Int(training.itemIndices[position])
-                            let liked = training.rowOffsets[u + 1] - training.rowOffsets[u]
-                            guard liked < itemCount else { continue }
-                            var negative = drawNegative(&sampler)
-                            if byPopularity {
-                                if training.value(user: u, item: negative) != nil { continue }
-                            } else {
-                                while training.value(user: u, item: negative) != nil {
-                                    negative = drawNegative(&sampler)
+                        training.rowOffsets.withUnsafeBufferPointer { offsets in
+                            training.itemIndices.withUnsafeBufferPointer { items in
+                                for _ in 0..<entryCount {
+                                    let position = Int(sampler.next(upperBound: UInt64(entryCount)))
+                                    let u = Int(entryUsers[position])
+                                    let positive = Int(items[position])
+                                    guard offsets[u + 1] - offsets[u] < itemCount else { continue }
+                                    func drawNegative() -> Int {
+                                        byPopularity
+                                            ? Int(items[Int(sampler.next(upperBound: UInt64(entryCount)))])
+                                            : Int(sampler.next(upperBound: UInt64(itemCount)))
+                                    }
+                                    var negative = drawNegative()
+                                    let ownItems = UnsafeBufferPointer(rebasing: items[offsets[u]..<offsets[u + 1]])
+                                    if byPopularity {
+                                        if Self.contains(ownItems, negative) { continue }
+                                    } else {
+                                        while Self.contains(ownItems, negative) { negative = drawNegative() }
+                                    }
+                                    let xu = x.baseAddress! + u * d
+                                    let yi = y.baseAddress! + positive * d
+                                    let yj = y.baseAddress! + negative * d
+                                    for f in 0..<d { direction[f] = yi[f] - yj[f] }
+                                    let difference = b[positive] - b[negative] + Reduction.dot(xu, direction, count: d)
+                                    let z = 1 / (1 + Foundation.exp(difference))
+                                    b[positive] += rate * (z - penalty * b[positive])
+                                    b[negative] += rate * (-z - penalty * b[negative])
+                                    for f in 0..<d {
+                                        let user = xu[f]
+                                        xu[f] += rate * (z * direction[f] - penalty * user)
+                                        yi[f] += rate * (z * user - penalty * yi[f])
+                                        yj[f] += rate * (-z * user - penalty * yj[f])
+                                    }
                                 }
-                            }
-                            let xu = x.baseAddress! + u * d
-                            let yi = y.baseAddress! + positive * d
-                            let yj = y.baseAddress! + negative * d
-                            var difference = b[positive] - b[negative]
-                            for f in 0..<d {
-                                direction[f] = yi[f] - yj[f]
-                                difference += xu[f] * direction[f]
-                            }
-                            let z = 1 / (1 + Foundation.exp(difference))
-                            b[positive] += rate * (z - penalty * b[positive])
-                            b[negative] += rate * (-z - penalty * b[negative])
-                            for f in 0..<d {
-                                let user = xu[f]
-                                xu[f] += rate * (z * direction[f] - penalty * user)
-                                yi[f] += rate * (z * user - penalty * yi[f])
-                                yj[f] += rate * (-z * user - penalty * yj[f])
                             }
                         }
                     }
@@ -182,6 +183,23 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         self.configuration = configuration
         self.factors = model
         self.training = training
+    }
+
+    /// Whether a user's sorted item indices contain `item`: a binary search without data-dependent branches (the
+    /// halving step compiles to a conditional move), since whether a random negative lies left or right is a coin
+    /// toss the branch predictor always loses.
+    static func contains(_ sortedItems: UnsafeBufferPointer<Int32>, _ item: Int) -> Bool {
+        guard let first = sortedItems.baseAddress, sortedItems.count > 0 else { return false }
+        let target = Int32(truncatingIfNeeded: item)
+        var base = 0
+        var length = sortedItems.count
+        while length > 1 {
+            let half = length / 2
+            base = first[base + half] < target ? base + half : base
+            length -= half
+        }
+        let lowerBound = base + (first[base] < target ? 1 : 0)
+        return lowerBound < sortedItems.count && first[lowerBound] == target
     }
 
     /// A new user's factors. BPR has no closed-form fold-in; this solves the implicit least-squares problem of

@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonTensor
 import Testing
 
 @testable import LeptonTrain
@@ -41,5 +42,19 @@ struct BPRSamplingTests {
         let decoded = try JSONDecoder().decode(BPRRecommender.Configuration.self, from: Data(old.utf8))
         #expect(
             decoded == BPRRecommender.Configuration(factorCount: 8, iterations: 5, seed: 1, negativeSampling: .uniform))
+    }
+
+    @Test("the branch-free membership test agrees with a set on sorted rows of every length")
+    func membership() {
+        var generator = RandomGenerator(seed: 12)
+        for length in 0..<40 {
+            let row = Set((0..<length).map { _ in Int32(generator.next() % 60) }).sorted()
+            let members = Set(row)
+            row.withUnsafeBufferPointer { sorted in
+                for item in -2..<64 {
+                    #expect(BPRRecommender.contains(sorted, item) == members.contains(Int32(item)), "\(row) \(item)")
+                }
+            }
+        }
     }
 }
