@@ -5,6 +5,6 @@ import Synchronization
 
 let counter = Mutex(0)
 let threads = (0..<4).map { _ in Thread { for _ in 0..<10_000 { counter.withLock { $0 += 1 } } } }
-threads.forEach { $0.start() }
+for thread in threads { thread.start() }
 while counter.withLock({ $0 }) < 40_000 { usleep(1000) }
 print("count", counter.withLock { $0 })
