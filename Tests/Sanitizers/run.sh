@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs a subset of the test suite under one sanitizer, in its own build directory (.build-KIND):
+#   Tests/Sanitizers/run.sh address|undefined|thread [all]
+# address: AddressSanitizer over the readers of untrusted bytes (safetensors, gzip, IDX, CSV, tables, bundles,
+#   predictor requests, checkpoints) and the kernels with hand-written memory access (GEMM, convolution, pooling).
+# undefined: UndefinedBehaviorSanitizer (it instruments the C kernels of CLeptonKernels; Swift checks its own
+#   arithmetic and bounds) over the kernel, quantization and GEMM tests.
+# thread: ThreadSanitizer over the concurrency tests (batcher, registry, router and rollout, prediction log, model
+#   service, inference executor, thread pool). Reports inside `Synchronization.Mutex` are false positives on Linux
+#   (README.md, MutexTSanReproducer.swift).
+# `all` runs the whole suite under the sanitizer instead of the CI subset (before a release; see
+# Documentation/Reliability.md for the recorded times).
+# Any sanitizer report fails the run.
+set -euo pipefail
+kind="${1:?usage: run.sh address|undefined|thread [all]}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+case "$kind" in
+address)
+    filter='SafeTensors|Gzip|IDX|CSVReader|TableMissingValue|TableOperation|ModelBundleTests|CraftedBundleTests|PredictorTests|CheckpointValidation|GEMMTests|ConvolutionTests|PoolingTests'
+    export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
+    ;;
+undefined)
+    filter='LeptonKernelsTests|QuantizationTests'
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+    ;;
+thread)
+    filter='DynamicBatcherTests|BatcherStressTests|ModelRegistryTests|TrafficRouterTests|RolloutSafetyTests|PredictionLogTests|ModelServiceTests|InferenceExecutorTests|PredictorServingTests|ThreadPoolTests'
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+    ;;
+*)
+    echo "unknown sanitizer $kind (known: address, undefined, thread)" >&2
+    exit 2
+    ;;
+esac
+scratch=".build-$kind"
+swift build --build-tests --sanitize="$kind" --scratch-path "$scratch"
+if [[ "${2:-}" == all ]]; then
+    swift test --skip-build --sanitize="$kind" --scratch-path "$scratch"
+else
+    swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" --filter "$filter"
+fi
