@@ -112,6 +112,56 @@ struct SequentialTests {
         }
     }
 
+    /// Found by the model-json fuzz target: `fromArchitectureJSON` (what `Sequential.load(from:)` reads) built the
+    /// layers without checking them, so a Conv2D dilation of 0 trapped in the convolution geometry, and a zero-unit
+    /// Dense layer trapped in its initializer even without an input shape.
+    @Test("settings a layer refuses are a typed error in a model file, with or without an input shape")
+    func refusedSettingsInAModelFileAreTypedErrors() throws {
+        func architecture(_ layer: String, inputShape: String?) -> Data {
+            let shape = inputShape.map { #""inputShape":\#($0),"# } ?? ""
+            return Data(#"{"formatVersion":1,\#(shape)"seed":0,"layers":[\#(layer)]}"#.utf8)
+        }
+        let conv =
+            #"{"type":"Conv2D","configuration":{"activation":{"linear":{}},"dilation":[0,1],"filters":2,"#
+            + #""kernelSize":[3,3],"padding":{"valid":{}},"strides":[1,1],"useBias":true}}"#
+        let dense = #"{"type":"Dense","configuration":{"activation":{"linear":{}},"units":0,"useBias":true}}"#
+        let dropout = #"{"type":"Dropout","configuration":{"rate":1}}"#
+        let embedding = #"{"type":"Embedding","configuration":{"vocabularySize":4,"dimension":2,"paddingIndex":4}}"#
+        let cases: [(Data, String)] = [
+            (architecture(conv, inputShape: "[6,6,1]"), "dilation"),
+            (architecture(dense, inputShape: "[3]"), "units must be positive, got 0"),
+            (architecture(dense, inputShape: nil), "units must be positive, got 0"),
+            (architecture(dropout, inputShape: nil), "rate must be in [0, 1), got 1.0"),
+            (architecture(embedding, inputShape: nil), "paddingIndex 4 is not in 0..<4"),
+        ]
+        for (json, expected) in cases {
+            do {
+                _ = try Sequential.fromArchitectureJSON(json, file: "crafted.json")
+                Issue.record("\(String(decoding: json, as: UTF8.self)) was accepted")
+            } catch let error as ModelFileError {
+                guard case .invalidArchitecture(let file, let reason) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
+                #expect(file == "crafted.json")
+                #expect(reason.contains(expected), "\(reason)")
+            }
+        }
+        // The same through a model file on disk: the architecture is checked before any weight is read.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "crafted-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let writer = SafeTensorsWriter(metadata: [
+            Sequential.architectureMetadataKey: String(
+                decoding: architecture(conv, inputShape: "[6,6,1]"), as: UTF8.self)
+        ])
+        try writer.write(to: url)
+        #expect(throws: ModelFileError.self) { try Sequential.load(from: url) }
+        // A valid architecture still loads and builds.
+        let valid = try Sequential.fromArchitectureJSON(try Self.referenceCNN().architectureJSON())
+        #expect(valid.isBuilt)
+    }
+
     @Test("dropout drops in training only; the same seed drops the same units")
     func dropout() {
         let layer = Dropout(rate: 0.5)

@@ -52,6 +52,15 @@ public protocol Layer: Module {
     static func checkArchitecture(_ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits)
         throws(ArchitectureError) -> ArchitectureStep
 
+    /// Checks settings read from a file that ``init(configuration:)`` treats as programmer errors (a zero-unit
+    /// dense layer, a dropout rate of 1), without an input shape: ``LayerRegistry`` calls it on every decoded
+    /// configuration before creating the layer, so a model file without an input shape cannot reach the
+    /// initializer's preconditions either. The default accepts every configuration.
+    ///
+    /// - Parameter configuration: The settings as decoded from the file.
+    /// - Throws: ``ArchitectureError`` naming the offending setting.
+    static func checkSettings(_ configuration: Configuration) throws(ArchitectureError)
+
     /// One line describing the layer and its main settings, for summaries and `lepton inspect`
     /// (`Dense(64, relu)`, `Conv2D(32, 3x3, stride 1, valid, relu)`).
     var summaryLine: String { get }
@@ -75,6 +84,9 @@ extension Layer {
     public static func checkArchitecture(
         _ configuration: Configuration, inputShape: [Int], limits: ArchitectureLimits
     ) throws(ArchitectureError) -> ArchitectureStep { .trusted }
+
+    /// Accepts every configuration.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {}
 
     /// The registered type name.
     public var summaryLine: String { Self.typeName }

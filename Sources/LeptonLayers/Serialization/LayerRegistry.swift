@@ -49,7 +49,11 @@ public enum LayerRegistry {
 
     private static func entry<L: Layer>(for type: L.Type) -> Entry {
         Entry(
-            make: { decoder in L(configuration: try L.Configuration(from: decoder)) },
+            make: { decoder in
+                let configuration = try L.Configuration(from: decoder)
+                try L.checkSettings(configuration)
+                return L(configuration: configuration)
+            },
             check: { json, inputShape, limits in
                 let configuration = try JSONDecoder().decode(L.Configuration.self, from: json)
                 return try L.checkArchitecture(configuration, inputShape: inputShape, limits: limits)

@@ -58,8 +58,18 @@ extension Sequential {
     ///   - json: The architecture.
     ///   - file: A name for error messages.
     /// - Returns: The model, built if the architecture has an input shape.
-    /// - Throws: ``ModelFileError`` for an unknown layer type, a newer format, or invalid JSON.
+    /// - Throws: ``ModelFileError`` for an unknown layer type, a newer format, or invalid JSON, and
+    ///   ``ModelFileError/invalidArchitecture(file:reason:)`` for settings a layer refuses: every configuration
+    ///   passes ``Layer/checkSettings(_:)`` before its layer is created and, with an input shape, every layer's
+    ///   ``Layer/checkArchitecture(_:inputShape:limits:)`` (default ``ArchitectureLimits``, at most `parameterLimit`
+    ///   parameter elements) before anything is built, so a crafted file cannot make the process trap.
     public static func fromArchitectureJSON(_ json: Data, file: String = "architecture") throws -> Sequential {
+        try fromArchitectureJSON(json, file: file, parameterLimit: Int.max)
+    }
+
+    /// ``fromArchitectureJSON(_:file:)`` with a bound on the parameter elements the layers may create (the weights a
+    /// model file holds).
+    static func fromArchitectureJSON(_ json: Data, file: String, parameterLimit: Int) throws -> Sequential {
         let architecture: SequentialArchitecture
         do {
             architecture = try JSONDecoder().decode(SequentialArchitecture.self, from: json)
@@ -72,9 +82,50 @@ extension Sequential {
             throw ModelFileError.unsupportedFormatVersion(
                 architecture.formatVersion, supported: SequentialArchitecture.currentFormatVersion)
         }
+        if let inputShape = architecture.inputShape {
+            do {
+                try checkShapes(
+                    architecture.layers.map(\.layer), inputShape: inputShape,
+                    limits: ArchitectureLimits(maximumParameterElements: parameterLimit))
+            } catch {
+                throw ModelFileError.invalidArchitecture(file: file, reason: error.reason)
+            }
+        }
         return Sequential(
             inputShape: architecture.inputShape.map(Shape.init), seed: architecture.seed,
             layers: architecture.layers.map(\.layer))
+    }
+
+    /// Walks the shapes through the layers' own checks, as the bundle reader's screen does; a trusted (custom) layer
+    /// ends the walk.
+    private static func checkShapes(_ layers: [any Layer], inputShape: [Int], limits: ArchitectureLimits)
+        throws(ArchitectureError)
+    {
+        var shape = inputShape
+        try limits.activation(shape, "input shape")
+        var parameters = 0
+        for (index, layer) in layers.enumerated() {
+            let step: ArchitectureStep
+            do {
+                step = try check(layer, inputShape: shape, limits: limits)
+            } catch {
+                throw ArchitectureError("layer \(index) (\(layer.typeName)): \(error.reason)")
+            }
+            let (sum, overflow) = parameters.addingReportingOverflow(step.parameterCount)
+            guard !overflow, sum <= limits.maximumParameterElements else {
+                throw ArchitectureError(
+                    "the layers need more than \(limits.maximumParameterElements) parameter elements")
+            }
+            parameters = sum
+            guard let next = step.outputShape else { return }
+            shape = next
+        }
+    }
+
+    private static func check<L: Layer>(_ layer: L, inputShape: [Int], limits: ArchitectureLimits)
+        throws(ArchitectureError) -> ArchitectureStep
+    {
+        try L.checkArchitecture(layer.configuration, inputShape: inputShape, limits: limits)
     }
 
     /// Saves architecture and weights to one safetensors file (the architecture in its metadata), atomically.
@@ -102,7 +153,7 @@ extension Sequential {
         guard let json = file.metadata[architectureMetadataKey] else {
             throw ModelFileError.missingArchitecture(file: name)
         }
-        let model = try fromArchitectureJSON(Data(json.utf8), file: name)
+        let model = try fromArchitectureJSON(Data(json.utf8), file: name, parameterLimit: file.dataByteCount)
         if !model.isBuilt {
             throw ModelFileError.invalidArchitecture(
                 file: name, reason: "no input shape, so the weights cannot be placed")
