@@ -15,6 +15,8 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "elementwise": runElementwiseBenchmark,
     "matmul": runMatmulBenchmark,
     "describe-csv": runDescribeCSVBenchmark,
+    "lstm": runLSTMBenchmark,
+    "transformer-layer": runTransformerLayerBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
