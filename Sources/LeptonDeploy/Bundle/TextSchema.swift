@@ -70,7 +70,7 @@ public struct TextSchema: Codable, Sendable, Equatable {
 public enum TextTokenizer: Codable, Sendable, Equatable {
     /// Words, optionally with their character trigrams; padding id 0, unknown id 1.
     case words(WordTokenizer)
-    /// Unicode scalars; the padding id is the one after the last character id (``CharacterTokenizer/vocabularySize``),
+    /// Unicode scalars; the padding id is the one after the last character id (`CharacterTokenizer.vocabularySize`),
     /// so the model's `Embedding` needs one row more than the tokenizer has ids.
     case characters(CharacterTokenizer)
 
