@@ -16,6 +16,8 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "matmul": runMatmulBenchmark,
     "describe-csv": runDescribeCSVBenchmark,
     "load-csv": runLoadCSVBenchmark,
+    "lstm": runLSTMBenchmark,
+    "transformer-layer": runTransformerLayerBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

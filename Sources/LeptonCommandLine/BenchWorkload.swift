@@ -64,6 +64,23 @@ struct BenchWorkload {
             return BenchWorkload(
                 requests: requests, inputs: nil, labels: nil,
                 description: "\(count) synthetic records (reference samples, schema ranges and categories)")
+        case .text(let text):
+            let words: [String]
+            switch text.tokenizer {
+            case .words(let tokenizer): words = Array(tokenizer.tokens.prefix(200))
+            case .characters(let tokenizer): words = tokenizer.characters
+            }
+            let pool = words.isEmpty ? ["hello"] : words
+            let separator = text.tokenizer.kind == "words" ? " " : ""
+            let requests = (0..<count).map { _ in
+                let length = 1 + Int(random.next() % UInt64(max(text.maximumLength, 1)))
+                return PredictionRequest.text(
+                    (0..<length).map { _ in pool[Int(random.next() % UInt64(pool.count))] }.joined(
+                        separator: separator))
+            }
+            return BenchWorkload(
+                requests: requests, inputs: nil, labels: nil,
+                description: "\(count) synthetic texts of vocabulary tokens")
         }
     }
 

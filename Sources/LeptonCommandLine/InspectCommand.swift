@@ -81,6 +81,10 @@ enum InspectCommand {
             let range = rangeText(tensor.minimum, tensor.maximum)
             lines.append(
                 "input:  tensor \(tensor.shape) \(tensor.dtype)" + (range.isEmpty ? "" : ", values in \(range)"))
+        case .text(let text):
+            lines.append(
+                "input:  text, \(text.tokenizer.kind) tokenizer (\(text.tokenizer.idCount) ids with padding), "
+                    + "padded or truncated to \(text.maximumLength) tokens")
         case .tabular(let fields):
             lines.append("input:  \(fields.count) fields")
             var rows: [[String]] = [["field", "type", "", "allowed"]]

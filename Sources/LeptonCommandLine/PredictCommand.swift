@@ -83,6 +83,7 @@ extension PredictionError {
         case .wrongRowCount: return "wrongRowCount"
         case .preprocessingFailed: return "preprocessingFailed"
         case .nonFiniteOutput: return "nonFiniteOutput"
+        case .invalidText: return "invalidText"
         }
     }
 }

@@ -33,6 +33,21 @@ enum PredictionInputFile {
     >] {
         var format = tabs ? CSVFormat.tsv : CSVFormat.csv
         switch schema.input {
+        case .text:
+            // One text per line, in a column named `text` when there is a header with one, else the first column.
+            format.hasHeader = false
+            var records = try CSVReader.read(contentsOf: url, format: format).records
+            var column = 0
+            if let first = records.first, let index = first.fields.firstIndex(of: "text") {
+                column = index
+                records.removeFirst()
+            }
+            return records.map { record in
+                guard column < record.fields.count else {
+                    return .failure(Problem(message: "the row has no column \(column + 1)"))
+                }
+                return .success(.text(record.fields[column]))
+            }
         case .tabular(let fields):
             let (header, records) = try CSVReader.read(contentsOf: url, format: format)
             let columns = header ?? []
@@ -104,6 +119,13 @@ enum PredictionInputFile {
 
     private static func request(from item: JSONValue, schema: ModelSchema) -> Result<PredictionRequest, Problem> {
         switch item {
+        case .string(let text) where schema.input.kindName == "text":
+            return .success(.text(text))
+        case .object(let object) where schema.input.kindName == "text":
+            guard case .string(let text) = object["text"] else {
+                return .failure(Problem(message: "a text model's input is a string or {\"text\": \"…\"}"))
+            }
+            return .success(.text(text))
         case .object(let object):
             if case .tensor = schema.input, let values = object["values"] {
                 guard let flat = flatten(values)?.values else {

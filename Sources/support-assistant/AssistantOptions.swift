@@ -5,6 +5,7 @@ import Lepton
 struct AssistantOptions {
     var dataFile: URL?
     var feedbackDirectory: URL?
+    var bundleDirectory: URL?
     var maximumEpochs = 30
     var patience = 4
     var seed: UInt64 = 7
@@ -28,7 +29,7 @@ struct AssistantOptions {
     }
 
     static let usage = """
-        usage: support-assistant [--data FILE] [--feedback-log DIR] [--epochs N] [--patience N] [--seed N]
+        usage: support-assistant [--data FILE] [--feedback-log DIR] [--bundle-dir DIR] [--epochs N] [--patience N] [--seed N]
                                  [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
                                  [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
                                  [--positions learned|sinusoidal|none]
@@ -39,7 +40,8 @@ struct AssistantOptions {
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
           --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
           --word-dropout P     share of training tokens replaced by the unknown token each step (0.1)
-          --feedback-log DIR   persist the simulated "was this helpful?" feedback there (default: in memory)
+          --feedback-log DIR   persist the served messages and their feedback there (default: in memory)
+          --bundle-dir DIR     write the champion and challenger bundles there (default: a temporary directory)
           --target-precision P lowest confidence threshold whose answered validation accuracy is >= P (0.95)
         """
 
@@ -69,6 +71,7 @@ struct AssistantOptions {
             switch flag {
             case "--data": options.dataFile = URL(fileURLWithPath: value)
             case "--feedback-log": options.feedbackDirectory = URL(fileURLWithPath: value)
+            case "--bundle-dir": options.bundleDirectory = URL(fileURLWithPath: value)
             case "--epochs": options.maximumEpochs = try integer(maximum: 10_000)
             case "--patience": options.patience = try integer(maximum: 10_000)
             case "--seed": options.seed = UInt64(try integer(minimum: 0, maximum: 1 << 30))

@@ -1,18 +1,23 @@
 import Lepton
 
-/// Token embedding + positions (learned, sinusoidal or none) → Transformer encoder layers (padding masked out of attention) → mean over
-/// the real tokens → dense logits over the intents.
+/// Token embedding + positions (learned, sinusoidal or none) → Transformer encoder layers (padding masked out of
+/// attention) → mean over the real tokens → dense logits over the intents.
+///
+/// The same layers (the same weights) also form ``network``, a `Sequential` that starts with a `PaddingMask`: the
+/// form a bundle stores and a `Predictor` serves from raw text.
 final class IntentClassifier: Module {
     let embedding: Embedding
     let positions: PositionalEmbedding?
     let encoders: [TransformerEncoderLayer]
     let pooling = GlobalAveragePooling1D()
     let output: Dense
+    /// The layers as a `Sequential` of input `[maximumLength]` token ids, sharing this model's parameters.
+    let network: Sequential
 
-    init(vocabularySize: Int, classes: Int, options: AssistantOptions) {
+    init(vocabularySize: Int, classes: Int, options: AssistantOptions, seed: UInt64? = nil) {
         embedding = Embedding(
             vocabularySize: vocabularySize, dimension: options.embedding,
-            paddingIndex: Int(WordVocabulary.padding))
+            paddingIndex: Int(WordTokenizer.paddingID))
         positions = options.positions.map { PositionalEmbedding($0, maximumLength: options.maximumLength) }
         encoders = (0..<options.layers).map { _ in
             TransformerEncoderLayer(
@@ -20,21 +25,23 @@ final class IntentClassifier: Module {
                 activation: .gelu, normFirst: true)
         }
         output = Dense(units: classes)
-        var generator = RandomGenerator(seed: options.seed)
+        var generator = RandomGenerator(seed: seed ?? options.seed)
         let time = options.maximumLength
         embedding.build(inputShape: [time], generator: &generator)
         positions?.build(inputShape: [time, options.embedding], generator: &generator)
         for encoder in encoders { encoder.build(inputShape: [time, options.embedding], generator: &generator) }
         output.build(inputShape: [options.embedding], generator: &generator)
+        var layers: [any Layer] = [PaddingMask(paddingID: Int(WordTokenizer.paddingID)), embedding]
+        if let positions { layers.append(positions) }
+        layers += encoders
+        layers += [pooling, output]
+        network = Sequential(inputShape: [time], layers: layers)
     }
 
-    /// Logits `[batch, classes]` for padded word ids `[batch, time]` (padding id 0 marks the mask).
+    /// Logits `[batch, classes]` for padded word ids `[batch, time]` (padding id 0 marks the mask), `time` up to
+    /// the maximum length.
     func callAsFunction(_ ids: Tensor, context: ForwardContext) -> Tensor {
-        let mask = 1 - (ids .== Float(WordVocabulary.padding))
-        var x = embedding(ids, context: context)
-        if let positions { x = positions(x, context: context) }
-        for encoder in encoders { x = encoder(x, keyMask: mask, context: context) }
-        return output(pooling(x, mask: mask, context: context), context: context)
+        network(tokens: ids, context: context)
     }
 }
 
@@ -43,8 +50,8 @@ final class IntentClassifier: Module {
 func wordDropout(_ ids: Tensor, rate: Float, using generator: inout RandomGenerator) -> Tensor {
     guard rate > 0 else { return ids }
     var values = ids.scalars
-    for index in values.indices where values[index] != Float(WordVocabulary.padding) {
-        if generator.nextUnitFloat() < rate { values[index] = Float(WordVocabulary.unknown) }
+    for index in values.indices where values[index] != Float(WordTokenizer.paddingID) {
+        if generator.nextUnitFloat() < rate { values[index] = Float(WordTokenizer.unknownID) }
     }
     return Tensor(values, shape: ids.shape)
 }

@@ -8,8 +8,8 @@ struct TFIDFBaseline {
     let model: LogisticRegression
     let classCount: Int
 
-    init(training split: IntentSplit, vocabulary: WordVocabulary) throws {
-        let subwords = vocabulary.subwords
+    init(training split: IntentSplit, vocabulary: WordTokenizer) throws {
+        let subwords = vocabulary.subwordTrigrams
         preprocess = { subwords ? vocabulary.pieces($0).joined(separator: " ") : $0 }
         let transform = TFIDF(
             column: "text", tokenizer: Tokenizer(lowercase: true, ngrams: subwords ? 1...1 : 1...2, minimumLength: 1),

@@ -1,7 +1,10 @@
 // The customer-service assistant of issue 11: classifies a customer's message into one of the support desk's
 // intents, answers with that intent's canned response, and hands off to a person when it is unsure or the message
 // is out of scope. Trains a small Transformer encoder and a TF-IDF + logistic regression baseline, keeps the better
-// on validation, and reports test accuracy on phrasings never seen in training. Last line: JSON.
+// on validation, and reports test accuracy on phrasings never seen in training. Then ships the Transformer as a
+// bundle served from raw text by a `Predictor`, logs served messages with their feedback, retrains a challenger on
+// the feedback joined from the log, and lets it replace the champion only if the evidence gate passes on later
+// messages. Last line: JSON.
 //
 //   swift run -c release support-assistant [--data FILE] [--epochs N] [--threads N] …
 
@@ -23,71 +26,25 @@ do {
 
     // MARK: Transformer encoder
 
-    let vocabulary = WordVocabulary(training: data.train.texts, subwords: options.subwords)
-    func dataset(_ split: IntentSplit) throws -> TextDataset {
-        try TextDataset(
-            sequences: split.texts.map(vocabulary.encode), labels: split.labels, paddingID: WordVocabulary.padding,
-            maximumLength: options.maximumLength)
-    }
-    let (trainSet, validationSet, testSet) = (
-        try dataset(data.train), try dataset(data.validation), try dataset(data.test)
-    )
-    let model = IntentClassifier(vocabularySize: vocabulary.size, classes: classes, options: options)
+    let vocabulary = try WordTokenizer(fitting: data.train.texts, subwordTrigrams: options.subwords)
+    let splits = try datasets(
+        tokenizer: vocabulary, [data.train, data.validation, data.test], maximumLength: options.maximumLength)
+    let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
+    let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
     print(
-        "transformer: vocabulary \(vocabulary.size) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
+        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
             + "\(options.heads) heads, embedding \(options.embedding), "
             + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
-
-    /// Class probabilities `[rows × classes]` of every row of `set`, in row order.
-    func probabilities(_ set: TextDataset) throws -> [[Float]] {
-        var result = [[Float]](repeating: [], count: set.count)
-        for batch in try set.batches(size: 64, bucketByLength: true) {
-            let scores = model(batch.ids, context: .inference).softmax(axis: -1).scalars
-            for (row, index) in batch.indices.enumerated() {
-                result[index] = Array(scores[(row * classes)..<((row + 1) * classes)])
-            }
-        }
-        return result
-    }
-
-    let optimizer = AdamW(
-        learningRate: options.learningRate, weightDecay: options.weightDecay,
-        clipping: GradientClipping(globalNorm: 1))
-    let loss = Loss.sparseCategoricalCrossentropy(fromLogits: true)
-    var generator = RandomGenerator(seed: options.seed &+ 1)
-    var best = (accuracy: -1.0, epoch: 0, weights: model.namedParameters().map(\.parameter.value))
-    var trainSeconds = 0.0
-    for epoch in 1...options.maximumEpochs {
-        let started = DispatchTime.now().uptimeNanoseconds
-        var total = 0.0
-        let batches = try trainSet.batches(size: options.batchSize, generator: generator.split())
-        for batch in batches {
-            let context = ForwardContext.training(generator: generator.split())
-            let ids = wordDropout(batch.ids, rate: options.wordDropout, using: &generator)
-            let value = try loss(model(ids, context: context), .labels(batch.labels ?? []))
-            guard value.scalars[0].isFinite else {
-                throw AssistantOptions.Problem(description: "the loss became \(value.scalars[0]) in epoch \(epoch)")
-            }
-            total += Double(value.scalars[0])
-            optimizer.apply(value.backward(), to: model)
-        }
-        let validationAccuracy = accuracy(try probabilities(validationSet), data.validation.labels)
-        trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        print(
-            String(
-                format: "epoch %2d: train loss %.4f, validation accuracy %.4f (%.1f s)", epoch,
-                total / Double(batches.count), validationAccuracy, trainSeconds))
-        if validationAccuracy > best.accuracy {
-            best = (validationAccuracy, epoch, model.namedParameters().map(\.parameter.value))
-        } else if epoch - best.epoch >= options.patience {
-            print("early stop: no validation improvement for \(options.patience) epochs")
-            break
-        }
-    }
-    for (named, value) in zip(model.namedParameters(), best.weights) { named.parameter.value = value }
-    print(String(format: "transformer: best epoch %d, validation accuracy %.4f", best.epoch, best.accuracy))
-    let transformerValidation = try probabilities(validationSet)
-    let transformerTest = try probabilities(testSet)
+    let training = try train(
+        model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
+        options: options, seed: options.seed, log: { print($0) })
+    let trainSeconds = training.seconds
+    print(
+        String(
+            format: "transformer: best epoch %d, validation accuracy %.4f", training.bestEpoch,
+            training.bestValidationAccuracy))
+    let transformerValidation = try probabilities(of: model, validationSet, classes: classes)
+    let transformerTest = try probabilities(of: model, testSet, classes: classes)
 
     // MARK: TF-IDF + logistic regression baseline
 
@@ -151,9 +108,10 @@ do {
     let exampleProbabilities: [[Float]]
     if chosen.0 == "transformer" {
         exampleProbabilities = try probabilities(
+            of: model,
             try TextDataset(
-                sequences: examples.map(vocabulary.encode), paddingID: WordVocabulary.padding,
-                maximumLength: options.maximumLength))
+                sequences: examples.map(vocabulary.encode), paddingID: WordTokenizer.paddingID,
+                maximumLength: options.maximumLength), classes: classes)
     } else {
         exampleProbabilities = try baseline.probabilities(examples)
     }
@@ -168,25 +126,125 @@ do {
         print(String(format: "  customer: %@\n    -> %@ (%.2f)\n    assistant: %@", text, intent, confidence, reply))
     }
 
-    // MARK: "Was this helpful?" feedback
+    // MARK: The bundle, served from raw text
 
-    let feedback = try simulateFeedback(
-        texts: data.test.texts, probabilities: chosen.3, labels: data.test.labels, intents: data.intents,
-        policy: policy, modelVersion: chosen.0, directory: options.feedbackDirectory)
+    // The Transformer is the model with a bundle form (the TF-IDF baseline has none yet), so it is what the
+    // `Predictor` serves, whichever model validation chose above.
+    let bundleDirectory =
+        options.bundleDirectory
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("support-assistant-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: bundleDirectory, withIntermediateDirectories: true)
+    let textSchema = ModelSchema(
+        input: .text(TextSchema(tokenizer: .words(vocabulary), maximumLength: options.maximumLength)),
+        output: .classification(labels: data.intents))
+    let championURL = bundleDirectory.appendingPathComponent("support-assistant-1.lepton")
+    try ModelBundle(
+        model: model.network, schema: textSchema, name: "support-assistant", version: "support-assistant-1",
+        evaluationMetrics: ["validation_accuracy": training.bestValidationAccuracy, "test_accuracy": testAccuracy]
+    ).write(to: championURL)
+    let champion = try Predictor(bundle: championURL)
+    var largestDifference: Float = 0
+    for (answer, inProcess) in zip(champion.predict(texts: data.test.texts), transformerTest) {
+        for (served, computed) in zip(try answer.get().probabilities ?? [], inProcess) {
+            largestDifference = Swift.max(largestDifference, abs(served - computed))
+        }
+    }
+    print(
+        "bundle: \(championURL.path) (\(champion.stepSummaries.count) compiled steps, \(vocabulary.tokens.count) "
+            + "tokens stored); the Predictor's test probabilities from raw text differ from the in-process model's "
+            + "by at most \(largestDifference)")
+
+    // MARK: Feedback from served traffic, retraining, the evidence gate
+
+    // The test messages arrive as traffic after deployment: the even rows first (answered and labelled by
+    // feedback), the odd rows later (the fresh labelled messages the gate compares champion and challenger on).
+    // Both halves hold phrasings never seen in training; they share templates, as later traffic does.
+    let servedThreshold = HandoffPolicy.choose(
+        transformerValidation, labels: data.validation.labels, outOfScope: outOfScope,
+        targetPrecision: options.targetPrecision)
+    let servedPolicy = HandoffPolicy(threshold: servedThreshold, outOfScope: outOfScope)
+    var (earlier, later) = (IntentSplit(), IntentSplit())
+    for (row, text) in data.test.texts.enumerated() {
+        if row % 2 == 0 {
+            earlier.texts.append(text)
+            earlier.labels.append(data.test.labels[row])
+        } else {
+            later.texts.append(text)
+            later.labels.append(data.test.labels[row])
+        }
+    }
+    let log = try PredictionLog(directory: options.feedbackDirectory)
+    // A fresh prefix per run, so that runs appending to one persisted log never reuse a request id.
+    let run = "run-" + UUID().uuidString.prefix(8).lowercased()
+    let feedback = try serveAndCollectFeedback(
+        predictor: champion, texts: earlier.texts, labels: earlier.labels, intents: data.intents,
+        policy: servedPolicy, log: log, requestPrefix: run)
+    let joined = feedbackSplit(from: log, requestPrefix: run, intents: data.intents)
     print(
         String(
-            format: "feedback: %d answers logged with request ids, %d marked helpful (%.1f%%), %d labelled",
-            feedback.logged, feedback.helpful, 100 * Double(feedback.helpful) / Double(Swift.max(feedback.logged, 1)),
-            feedback.labelled))
+            format:
+                "feedback: %d messages served from raw text (hand-off below %.2f), %d answered, %d helpful; "
+                + "%d labelled by feedback and joined from the log, %d of them corrected intents",
+            feedback.logged, servedThreshold, feedback.answered, feedback.helpful, joined.texts.count,
+            feedback.corrected))
+
+    var retraining = data.train
+    retraining.texts += joined.texts
+    retraining.labels += joined.labels
+    let challengerVocabulary = try WordTokenizer(fitting: retraining.texts, subwordTrigrams: options.subwords)
+    let challengerSplits = try datasets(
+        tokenizer: challengerVocabulary, [retraining, data.validation], maximumLength: options.maximumLength)
+    let challengerModel = IntentClassifier(
+        vocabularySize: challengerVocabulary.vocabularySize, classes: classes, options: options)
+    print("challenger: retraining on \(data.train.texts.count) training + \(joined.texts.count) feedback messages")
+    let challengerTraining = try train(
+        challengerModel, on: challengerSplits[0], validation: challengerSplits[1],
+        validationLabels: data.validation.labels, classes: classes, options: options, seed: options.seed,
+        log: { print("  " + $0) })
+    let challengerURL = bundleDirectory.appendingPathComponent("support-assistant-2.lepton")
+    try ModelBundle(
+        model: challengerModel.network,
+        schema: ModelSchema(
+            input: .text(TextSchema(tokenizer: .words(challengerVocabulary), maximumLength: options.maximumLength)),
+            output: .classification(labels: data.intents)),
+        name: "support-assistant", version: "support-assistant-2",
+        evaluationMetrics: ["validation_accuracy": challengerTraining.bestValidationAccuracy],
+        lineage: BundleLineage(
+            dataDescription: "training split + \(joined.texts.count) feedback-labelled messages",
+            parentVersion: champion.version, trigger: "feedback")
+    ).write(to: challengerURL)
+    let challenger = try Predictor(bundle: challengerURL)
+    let gate = try ChallengerGate(minimumLift: 0, confidenceLevel: 0.95, bootstrapResamples: 1000)
+    let decision = try compareOnLaterTraffic(
+        champion: champion, challenger: challenger, texts: later.texts, labels: later.labels,
+        outOfScope: outOfScope, gate: gate)
+    let promoted = decision.passed ? challenger.version : champion.version
+    print(
+        String(
+            format:
+                "gate: %d later messages, accuracy champion %.4f, challenger %.4f, lift %.4f, 95%% interval "
+                + "[%.4f, %.4f] (%@)",
+            decision.overall.count, decision.overall.champion ?? .nan, decision.overall.challenger ?? .nan,
+            decision.overall.improvement ?? .nan, decision.overall.lowerBound ?? .nan,
+            decision.overall.upperBound ?? .nan, decision.method))
+    print(
+        decision.passed
+            ? "gate: passed (the lower bound is above 0): \(challenger.version) is promoted"
+            : "gate: not passed, \(champion.version) keeps serving: \(decision.reasons.joined(separator: "; "))")
 
     let summary: [String: Any] = [
         "test_accuracy": testAccuracy, "baseline_accuracy": baselineAccuracy,
         "out_of_scope_recall": outcome.outOfScopeRecall, "handoff_rate": outcome.handoffRate,
         "train_seconds": trainSeconds, "baseline_seconds": baselineSeconds, "chosen": chosen.0,
         "chosen_test_accuracy": accuracy(chosen.3, data.test.labels), "threshold": threshold,
-        "answered_accuracy": outcome.answeredAccuracy, "best_epoch": best.epoch, "threads": options.threads,
+        "answered_accuracy": outcome.answeredAccuracy, "best_epoch": training.bestEpoch, "threads": options.threads,
         "validation_accuracy": scores[0].1, "baseline_validation_accuracy": scores[1].1,
-        "feedback_logged": feedback.logged,
+        "feedback_logged": feedback.logged, "feedback_labelled": joined.texts.count,
+        "feedback_corrected": feedback.corrected, "bundle_max_probability_difference": Double(largestDifference),
+        "gate_champion_accuracy": decision.overall.champion ?? -1,
+        "gate_challenger_accuracy": decision.overall.challenger ?? -1,
+        "gate_lift_lower_bound": decision.overall.lowerBound ?? -1, "gate_passed": decision.passed,
+        "serving_version": promoted,
     ]
     let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))

@@ -28,6 +28,11 @@ enum BundleConsistency {
                 throw .schemaMismatch(file: file, reason: "a tensor input cannot have a tabular preprocessing pipeline")
             }
             try checkRange(tensor.minimum, tensor.maximum, name: "the tensor input", file: file)
+        case .text(let text):
+            guard pipeline == nil else {
+                throw .schemaMismatch(file: file, reason: "a text input cannot have a tabular preprocessing pipeline")
+            }
+            try checkText(text, model: model, inputShape: inputShape.dimensions, file: file)
         case .tabular(let fields):
             try checkFields(fields, file: file)
             guard let pipeline else {
@@ -78,6 +83,38 @@ enum BundleConsistency {
                 file: file, reason: "the pipeline reads column '\(name)', which is not a field of the schema")
         } catch {
             return
+        }
+    }
+
+    /// A text model takes `[maximumLength]` ids, starts with an `Embedding` (after an optional `PaddingMask` of
+    /// the tokenizer's padding id) that has a row for every id the tokenizer can produce.
+    private static func checkText(_ text: TextSchema, model: Sequential, inputShape: [Int], file: String)
+        throws(BundleError)
+    {
+        guard inputShape == [text.maximumLength] else {
+            throw .schemaMismatch(
+                file: file,
+                reason: "the text input is padded to \(text.maximumLength) tokens, the model takes \(inputShape)")
+        }
+        var layers = model.layers[...]
+        if let mask = layers.first as? PaddingMask {
+            guard mask.configuration.paddingID == Int(text.tokenizer.paddingID) else {
+                throw .schemaMismatch(
+                    file: file,
+                    reason: "the model's PaddingMask masks id \(mask.configuration.paddingID), the "
+                        + "\(text.tokenizer.kind) tokenizer pads with \(text.tokenizer.paddingID)")
+            }
+            layers = layers.dropFirst()
+        }
+        guard let embedding = layers.first as? Embedding else {
+            throw .schemaMismatch(
+                file: file, reason: "a text model must start with an Embedding (after an optional PaddingMask)")
+        }
+        guard text.tokenizer.idCount <= embedding.configuration.vocabularySize else {
+            throw .schemaMismatch(
+                file: file,
+                reason: "the \(text.tokenizer.kind) tokenizer produces \(text.tokenizer.idCount) ids (padding "
+                    + "included), the Embedding has \(embedding.configuration.vocabularySize) rows")
         }
     }
 

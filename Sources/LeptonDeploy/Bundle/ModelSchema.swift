@@ -29,13 +29,15 @@ public struct ModelSchema: Codable, Sendable, Equatable {
     }
 }
 
-/// The input side of a ``ModelSchema``: named raw fields (tabular models, preprocessed by the bundle's pipeline) or
-/// one tensor.
+/// The input side of a ``ModelSchema``: named raw fields (tabular models, preprocessed by the bundle's pipeline), one
+/// tensor, or raw text (tokenised by the tokenizer the schema stores).
 public enum InputSchema: Codable, Sendable, Equatable {
     /// Records of named fields.
     case tabular([FieldSchema])
     /// One tensor per request.
     case tensor(TensorSchema)
+    /// One string per request.
+    case text(TextSchema)
 
     /// A tensor input of a per-sample shape, F32, optionally limited to a range.
     /// - Parameters:
@@ -46,7 +48,7 @@ public enum InputSchema: Codable, Sendable, Equatable {
         .tensor(TensorSchema(shape: shape, minimum: range?.lowerBound, maximum: range?.upperBound))
     }
 
-    /// The fields of a tabular input (empty for a tensor input).
+    /// The fields of a tabular input (empty for a tensor or text input).
     public var fields: [FieldSchema] {
         if case .tabular(let fields) = self { return fields }
         return []

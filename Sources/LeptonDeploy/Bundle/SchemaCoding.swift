@@ -8,7 +8,8 @@ private enum KindKey: String, CodingKey {
 }
 
 extension InputSchema {
-    /// Reads `{"kind": "tabular", "fields": […]}` or `{"kind": "tensor", "shape": […], …}`.
+    /// Reads `{"kind": "tabular", "fields": […]}`, `{"kind": "tensor", "shape": […], …}` or
+    /// `{"kind": "text", "maximumLength": …, "tokenizer": {…}}`.
     /// - Parameter decoder: the decoder.
     /// - Throws: `DecodingError` for an unknown kind or a malformed case.
     public init(from decoder: any Decoder) throws {
@@ -16,10 +17,11 @@ extension InputSchema {
         switch try container.decode(String.self, forKey: .kind) {
         case "tabular": self = .tabular(try container.decode([FieldSchema].self, forKey: .fields))
         case "tensor": self = .tensor(try TensorSchema(from: decoder))
+        case "text": self = .text(try TextSchema(from: decoder))
         case let other:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container,
-                debugDescription: "unknown input kind '\(other)' (expected tabular or tensor)")
+                debugDescription: "unknown input kind '\(other)' (expected tabular, tensor or text)")
         }
     }
 
@@ -35,6 +37,9 @@ extension InputSchema {
         case .tensor(let tensor):
             try container.encode("tensor", forKey: .kind)
             try tensor.encode(to: encoder)
+        case .text(let text):
+            try container.encode("text", forKey: .kind)
+            try text.encode(to: encoder)
         }
     }
 }

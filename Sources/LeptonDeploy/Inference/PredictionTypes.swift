@@ -11,6 +11,8 @@ public enum PredictionRequest: Sendable {
     case tensor(Tensor)
     /// One sample of a tensor model as row-major values and their shape.
     case values([Float], shape: [Int])
+    /// One text for a text model (tokenised by the bundle's tokenizer).
+    case text(String)
 }
 
 /// Whether to run a model in full precision or with 8-bit integer weights.
@@ -98,6 +100,8 @@ public enum PredictionError: Error, Equatable, Sendable, CustomStringConvertible
     case preprocessingFailed(reason: String)
     /// The model produced a non-finite output (at the given output index).
     case nonFiniteOutput(index: Int)
+    /// A text model's tokenizer refused the text (an unknown character) or kept no token of it.
+    case invalidText(reason: String)
 
     /// A sentence naming the problem, with what was expected and what was found.
     public var description: String {
@@ -122,6 +126,7 @@ public enum PredictionError: Error, Equatable, Sendable, CustomStringConvertible
         case .wrongRowCount(let expected, let actual): return "expected a table of \(expected) row, got \(actual) rows"
         case .preprocessingFailed(let reason): return "preprocessing rejected the record: \(reason)"
         case .nonFiniteOutput(let index): return "the model produced a non-finite output at index \(index)"
+        case .invalidText(let reason): return "the text cannot be tokenised: \(reason)"
         }
     }
 }

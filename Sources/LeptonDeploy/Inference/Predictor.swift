@@ -6,7 +6,7 @@ import LeptonTensor
 /// A model ready to answer requests: immutable, `Sendable`, no gradient tape.
 ///
 /// It validates every request against the schema (typed ``PredictionError``s, never a crash), applies the bundle's
-/// fitted pipeline to tabular records, runs the compiled `InferenceModel` (batch norm folded, bias and ReLU fused;
+/// fitted pipeline to tabular records or its tokenizer to texts, runs the compiled `InferenceModel` (batch norm folded, bias and ReLU fused;
 /// or its int8 counterpart) and reads the outputs as the schema says (top class and probability for classifiers).
 ///
 /// ```swift
@@ -31,6 +31,7 @@ public struct Predictor: Sendable {
     let interpreter: OutputInterpreter
     let recordValidator: RecordValidator?
     let tensorValidator: TensorValidator?
+    let textValidator: TextValidator?
     /// The model's per-sample input shape (the feature count for tabular models).
     public let inputShape: [Int]
     /// The model's per-sample output shape.
@@ -80,14 +81,13 @@ public struct Predictor: Sendable {
         self.pipeline = pipeline
         engine = try InferenceEngine(model: model, quantization: quantization)
         interpreter = OutputInterpreter(schema: schema.output, model: model)
+        var validators: (RecordValidator?, TensorValidator?, TextValidator?) = (nil, nil, nil)
         switch schema.input {
-        case .tabular(let fields):
-            recordValidator = RecordValidator(fields: fields)
-            tensorValidator = nil
-        case .tensor(let tensor):
-            recordValidator = nil
-            tensorValidator = TensorValidator(schema: tensor)
+        case .tabular(let fields): validators.0 = RecordValidator(fields: fields)
+        case .tensor(let tensor): validators.1 = TensorValidator(schema: tensor)
+        case .text(let text): validators.2 = TextValidator(schema: text)
         }
+        (recordValidator, tensorValidator, textValidator) = validators
         inputShape = model.inputShape?.dimensions ?? []
         outputShape = model.outputShape?.dimensions ?? []
         if warmUpCalls > 0 { try warmUp(calls: warmUpCalls) }
@@ -182,6 +182,7 @@ public struct Predictor: Sendable {
     private func prepare(_ batch: [PredictionRequest], results: inout [Result<Prediction, PredictionError>?])
         -> (features: Tensor, rows: [Int])
     {
+        if let textValidator { return textValidator.prepare(batch, results: &results) }
         if let tensorValidator {
             var scalars: [Float] = []
             scalars.reserveCapacity(batch.count * tensorValidator.elementCount)

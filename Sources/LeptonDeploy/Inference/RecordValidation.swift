@@ -78,6 +78,8 @@ struct RecordValidator: Sendable {
             return try validate { table[$0.name].map { RawValue($0[0]) } ?? .missing }
         case .tensor, .values:
             throw .wrongRequestKind(expected: "a record of named fields", actual: "a tensor")
+        case .text:
+            throw .wrongRequestKind(expected: "a record of named fields", actual: "a text")
         }
     }
 

@@ -54,6 +54,8 @@ enum WarmUpInput {
                 }
             }
             return .record(record)
+        case .text(let text):
+            return .text(text.tokenizer.sampleText)
         }
     }
 

@@ -25,6 +25,8 @@ struct TensorValidator: Sendable {
             values = scalars
         case .record, .table:
             throw .wrongRequestKind(expected: "a tensor of shape \(schema.shape)", actual: "a record of named fields")
+        case .text:
+            throw .wrongRequestKind(expected: "a tensor of shape \(schema.shape)", actual: "a text")
         }
         try checkValues(values)
         return values

@@ -63,7 +63,7 @@ package struct InferenceProgram: Sendable {
     /// - Parameter input: `[batch] + inputShape`.
     /// - Returns: `[batch] + outputShape`.
     package func callAsFunction(_ input: Tensor) -> Tensor {
-        withoutGradients { operations.reduce(input.detached) { $1.apply($0) } }
+        withoutGradients { Self.run(operations, on: input.detached) }
     }
 
     /// The operations, one line each.

@@ -35,6 +35,11 @@ public final class GlobalAveragePooling1D: Layer {
     ///   - context: Unused.
     /// - Returns: `[batch, features]`.
     public func callAsFunction(_ input: Tensor, mask: Tensor?, context: ForwardContext) -> Tensor {
+        Self.pool(input, mask: mask)
+    }
+
+    /// The mean over the steps `mask` keeps (all when `nil`).
+    static func pool(_ input: Tensor, mask: Tensor?) -> Tensor {
         precondition(
             input.rank == 3, "GlobalAveragePooling1D: input must be [batch, time, features], got \(input.shape)")
         guard let mask else { return input.mean(axes: [1]) }
@@ -62,10 +67,10 @@ extension GlobalAveragePooling1D: InferenceLowerable {
     /// Unknown: a mean of activated values is not itself an activation's output.
     public var outputActivation: OutputActivation { .opaque }
 
-    /// The mean over time.
+    /// The mean over time (over the real steps when the program has a padding mask).
     package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
         throws(InferenceCompilationError)
     {
-        operations.append(FunctionOperation("mean over time") { $0.mean(axes: [1]) })
+        operations.append(MaskedFunctionOperation("mean over time") { GlobalAveragePooling1D.pool($0, mask: $1) })
     }
 }

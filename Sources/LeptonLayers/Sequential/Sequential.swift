@@ -90,7 +90,7 @@ public final class Sequential: Module {
     /// The per-sample output shape of the model, once built.
     public var outputShape: Shape? { outputShapes.last }
 
-    /// Applies the layers in order.
+    /// Applies the layers in order (a ``PaddingMask`` layer's mask reaches the mask-aware layers after it).
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         if !isBuilt {
             precondition(input.rank >= 1, "Sequential: input needs a batch axis, shape is \(input.shape)")
@@ -101,7 +101,7 @@ public final class Sequential: Module {
                 Array(input.shape.dimensions.dropFirst()) == inputShape.dimensions,
                 "Sequential: input shape \(input.shape) does not match the model's input shape [batch] + \(inputShape)")
         }
-        return layers.reduce(input) { $1.callAsFunction($0, context: context) }
+        return forward(input, context: context)
     }
 
     /// Parameters as `<layer index>.<name>`; a layer used at several positions is listed once, at its first.

@@ -31,6 +31,7 @@ public enum LayerRegistry {
             GlobalAveragePooling1D.self,
             TransformerDecoderBlock.self,
             Bidirectional.self,
+            PaddingMask.self,
         ]
     }
 

@@ -6,6 +6,8 @@ import LeptonDeploy
 public enum InferenceCodec {
     /// The name of the single input of a tensor model.
     public static let tensorInputName = "input"
+    /// The name of the single input of a text model (BYTES, one string per row).
+    public static let textInputName = "text"
 
     /// The element types of the protocol this server accepts.
     public static let numericDatatypes: Set<String> = [
@@ -19,6 +21,8 @@ public enum InferenceCodec {
         switch schema.input {
         case .tensor(let tensor):
             return [TensorMetadata(name: tensorInputName, datatype: "FP32", shape: [-1] + tensor.shape)]
+        case .text:
+            return [TensorMetadata(name: textInputName, datatype: "BYTES", shape: [-1])]
         case .tabular(let fields):
             return fields.map { field in
                 let datatype: String
@@ -60,7 +64,24 @@ public enum InferenceCodec {
         switch schema.input {
         case .tensor(let tensor): return try tensorRows(request.inputs, shape: tensor.shape, maxRows: maxRows)
         case .tabular(let fields): return try tabularRows(request.inputs, fields: fields, maxRows: maxRows)
+        case .text: return try textRows(request.inputs, maxRows: maxRows)
         }
+    }
+
+    /// The strings of a text model's single BYTES input `text`, one request per row.
+    private static func textRows(_ inputs: [InferInput], maxRows: Int)
+        throws(ServeError) -> [(request: PredictionRequest, features: [String: FeatureValue])]
+    {
+        let rows = try tabularRows(inputs, fields: [.text(textInputName)], maxRows: maxRows)
+        var result: [(request: PredictionRequest, features: [String: FeatureValue])] = []
+        result.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            guard case .categorical(let text)? = row.features[textInputName] else {
+                throw .badRequest("input '\(textInputName)' row \(index) is not a string")
+            }
+            result.append((PredictionRequest.text(text), row.features))
+        }
+        return result
     }
 
     private static func tensorRows(_ inputs: [InferInput], shape sampleShape: [Int], maxRows: Int)

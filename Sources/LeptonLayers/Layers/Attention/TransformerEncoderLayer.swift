@@ -213,16 +213,16 @@ extension TransformerEncoderLayer: InferenceLowerable {
             + "\(configuration.causal ? ", causal" : ""))"
     }
 
-    /// The block without dropout or a key-padding mask.
+    /// The block without dropout; padded keys masked out when the program has a padding mask.
     package func lower(inputShape: Shape, into operations: inout [any InferenceOperation])
         throws(InferenceCompilationError)
     {
         guard let weights = parameters?.map(\.value) else { throw .notBuilt }
         let configuration = configuration
         operations.append(
-            FunctionOperation("Transformer encoder block") {
+            MaskedFunctionOperation("Transformer encoder block") {
                 TransformerEncoderLayer.run(
-                    $0, weights: weights, configuration: configuration, keyMask: nil, context: nil)
+                    $0, weights: weights, configuration: configuration, keyMask: $1, context: nil)
             })
     }
 }
