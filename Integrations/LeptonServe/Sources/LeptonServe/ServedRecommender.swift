@@ -15,7 +15,8 @@ import Synchronization
 /// The interaction log is a ``PredictionLog``: every recommended item is logged as one record with request id
 /// `<request id>#<item>` (features `user` and `item`, the score as prediction); a click report joins `clicked` (1 or
 /// 0) to it as the ground truth, and a click on an item that was not recommended is logged as a new labelled record.
-/// The labelled records are the (user, item, clicked) triples a retrain reads.
+/// The layout is ``RecommendationFeedback``'s: `PredictionLog.recommendationFeedback` reads the labelled records back
+/// as the (user, item, clicked) triples a retrain uses, and `RecommenderChallenge` gates the retrained model.
 public final class ServedRecommender: Sendable {
     /// The model's name in the repository.
     public let name: String
@@ -172,10 +173,9 @@ public final class ServedRecommender: Sendable {
         let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) * 1e-18
         for item in items {
             try interactionLog.append(
-                PredictionRecord(
-                    requestId: "\(id)#\(item.item)", modelVersion: version,
-                    features: ["user": .categorical(user), "item": .categorical(item.item)],
-                    prediction: [Double(item.score)], predictedLabel: item.item, latencySeconds: seconds))
+                RecommendationFeedback.impressionRecord(
+                    requestId: id, user: user, item: item.item, score: item.score, modelVersion: version,
+                    latencySeconds: seconds))
         }
     }
 
@@ -191,9 +191,9 @@ public final class ServedRecommender: Sendable {
     @discardableResult
     public func recordClick(user: String, item: String, clicked: Bool, requestId: String?) async throws -> Bool {
         clicks.increment(labels: ["clicked": clicked ? "true" : "false"])
-        let label = FeatureValue.numeric(clicked ? 1 : 0)
+        let label = RecommendationFeedback.label(clicked: clicked)
         if let requestId {
-            let joined = "\(requestId)#\(item)"
+            let joined = RecommendationFeedback.impressionID(requestId: requestId, item: item)
             if let record = interactionLog.record(requestId: joined) {
                 guard record.features["user"] == .categorical(user) else {
                     throw ServeError.badRequest(
@@ -205,10 +205,9 @@ public final class ServedRecommender: Sendable {
         }
         let version = (try? await registry.resolve(service.championAlias).id) ?? ""
         try interactionLog.append(
-            PredictionRecord(
-                requestId: "click-\(UUID().uuidString.lowercased())", modelVersion: version,
-                features: ["user": .categorical(user), "item": .categorical(item)], prediction: [],
-                latencySeconds: 0, groundTruth: label))
+            RecommendationFeedback.clickRecord(
+                requestId: "click-\(UUID().uuidString.lowercased())", user: user, item: item, clicked: clicked,
+                modelVersion: version))
         return false
     }
 
