@@ -95,6 +95,9 @@ private func exercise(_ bundle: ModelBundle, quantization: Quantization) {
             elements = product
         }
         request = .values([Float](repeating: 0.25, count: elements), shape: tensor.shape)
+    case .text:
+        // Tokenised by the bundle's own tokenizer: known words, unknown ones, a character it may not cover.
+        request = .text("where is my order? ünknown wörds 42")
     }
     do {
         let prediction = try predictor.predict(request)
