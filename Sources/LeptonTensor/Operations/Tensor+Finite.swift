@@ -1,24 +1,60 @@
+import LeptonKernels
+
 extension Tensor {
+    /// Whether every element of every tensor is finite: one pass over all of them, in blocks split across the
+    /// compute threads — a training step checks all its gradients with it before applying them, and a
+    /// single-threaded pass would take a visible share of a small batch's step on several threads.
+    ///
+    /// - Parameter tensors: The tensors.
+    /// - Returns: `false` when any element is NaN or infinite.
+    public static func allFinite(_ tensors: [Tensor]) -> Bool {
+        let blockSize = 16_384
+        var blocks: [(start: UnsafePointer<Float>, count: Int)] = []
+        for tensor in tensors {
+            let storage = tensor.storage
+            for offset in stride(from: 0, to: storage.count, by: blockSize) {
+                blocks.append((UnsafePointer(storage.pointer + offset), Swift.min(blockSize, storage.count - offset)))
+            }
+        }
+        var nonFinite = [Bool](repeating: false, count: blocks.count)
+        // The tensors keep their storage alive while the blocks are read; each piece writes only its own flag.
+        withExtendedLifetime(tensors) {
+            nonFinite.withUnsafeMutableBufferPointer { flags in
+                ThreadPool.shared.parallelFor(blocks.count) { index in
+                    let block = blocks[index]
+                    flags[index] = Self.hasNonFinite(UnsafeBufferPointer(start: block.start, count: block.count))
+                }
+            }
+        }
+        return !nonFinite.contains(true)
+    }
+
+    /// Whether a block holds a NaN or infinity: the largest exponent field (an integer maximum the compiler
+    /// vectorises) is all ones.
+    private static func hasNonFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        values.withMemoryRebound(to: UInt32.self) { bits in
+            var largest: UInt32 = 0
+            for index in bits.indices { largest = Swift.max(largest, bits[index] & 0x7F80_0000) }
+            return largest == 0x7F80_0000
+        }
+    }
+
     /// The row-major (flat) index of the first NaN or infinite element, or `nil` when every element is finite.
     ///
     /// One pass over the exponent bits in blocks (an integer maximum, which the compiler vectorises); only a block
     /// that holds a non-finite value is searched element by element.
     public var firstNonFiniteIndex: Int? {
         withUnsafeBufferPointer { values in
-            values.withMemoryRebound(to: UInt32.self) { bits in
-                let block = 4096
-                var start = 0
-                while start < bits.count {
-                    let end = Swift.min(bits.count, start + block)
-                    var largest: UInt32 = 0
-                    for index in start..<end { largest = Swift.max(largest, bits[index] & 0x7F80_0000) }
-                    if largest == 0x7F80_0000 {
-                        return (start..<end).first { bits[$0] & 0x7F80_0000 == 0x7F80_0000 }
-                    }
-                    start = end
+            let block = 4096
+            var start = 0
+            while start < values.count {
+                let end = Swift.min(values.count, start + block)
+                if Self.hasNonFinite(UnsafeBufferPointer(rebasing: values[start..<end])) {
+                    return (start..<end).first { !values[$0].isFinite }
                 }
-                return nil
+                start = end
             }
+            return nil
         }
     }
 

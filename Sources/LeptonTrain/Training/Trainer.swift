@@ -267,11 +267,7 @@ public final class Trainer {
             let (lossValue, predictions, gradients, parameters) = try forwardAndBackward(
                 inputs, targets, sampleWeights: sampleWeights, parameters: parameters)
             if checkFinite {
-                let finite =
-                    lossValue.isFinite
-                    && parameters.allSatisfy { parameter in
-                        gradients[parameter.id].map { $0.firstNonFiniteIndex == nil } ?? true
-                    }
+                let finite = lossValue.isFinite && Tensor.allFinite(parameters.compactMap { gradients[$0.id] })
                 guard finite else { return (lossValue.isFinite ? .nan : lossValue, predictions, false) }
             }
             optimizer.apply(gradients, to: parameters)
