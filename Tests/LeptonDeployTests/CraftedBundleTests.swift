@@ -310,8 +310,9 @@ private func mutate(_ parts: inout BundleParts, _ random: inout TestRandom) {
         default: parts.tensors.remove(at: index)
         }
     default:
-        let index = Int(random.next() % UInt64(parts.tensors.count))
-        guard !parts.tensors[index].floats.isEmpty else { return }
+        let filled = parts.tensors.indices.filter { !parts.tensors[$0].floats.isEmpty }
+        guard !filled.isEmpty else { preconditionFailure("bit-flip mutation: the fixture bundle has no values") }
+        let index = filled[Int(random.next() % UInt64(filled.count))]
         let element = Int(random.next() % UInt64(parts.tensors[index].floats.count))
         let bits = parts.tensors[index].floats[element].bitPattern ^ (1 << UInt32(random.next() % 32))
         parts.tensors[index].floats[element] = Float(bitPattern: bits)
