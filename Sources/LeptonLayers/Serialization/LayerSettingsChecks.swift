@@ -4,18 +4,14 @@
 extension Dense {
     /// Refuses a unit count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.units > 0 else {
-            throw ArchitectureError("units must be positive, got \(configuration.units)")
-        }
+        try requirePositive(configuration.units, "units")
     }
 }
 
 extension Conv2D {
     /// Refuses a filter count below 1 and kernel sizes, strides or dilations without exactly two values.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.filters > 0 else {
-            throw ArchitectureError("filters must be positive, got \(configuration.filters)")
-        }
+        try requirePositive(configuration.filters, "filters")
         for (name, values) in [
             ("kernelSize", configuration.kernelSize), ("strides", configuration.strides),
             ("dilation", configuration.dilation),
@@ -60,45 +56,35 @@ extension Dropout {
 extension PositionalEmbedding {
     /// Refuses a maximum length below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.maximumLength > 0 else {
-            throw ArchitectureError("maximumLength must be positive, got \(configuration.maximumLength)")
-        }
+        try requirePositive(configuration.maximumLength, "maximumLength")
     }
 }
 
 extension LSTM {
     /// Refuses a unit count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.units > 0 else {
-            throw ArchitectureError("units must be positive, got \(configuration.units)")
-        }
+        try requirePositive(configuration.units, "units")
     }
 }
 
 extension GRU {
     /// Refuses a unit count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.units > 0 else {
-            throw ArchitectureError("units must be positive, got \(configuration.units)")
-        }
+        try requirePositive(configuration.units, "units")
     }
 }
 
 extension Bidirectional {
     /// Refuses a unit count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.units > 0 else {
-            throw ArchitectureError("units must be positive, got \(configuration.units)")
-        }
+        try requirePositive(configuration.units, "units")
     }
 }
 
 extension MultiHeadAttention {
     /// Refuses a head count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        guard configuration.heads > 0 else {
-            throw ArchitectureError("heads must be positive, got \(configuration.heads)")
-        }
+        try requirePositive(configuration.heads, "heads")
     }
 }
 
@@ -121,4 +107,14 @@ extension TransformerDecoderBlock {
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
         try TransformerEncoderLayer.checkSettings(configuration.encoder)
     }
+}
+
+/// Refuses a count below 1 — the setting most layers check.
+///
+/// - Parameters:
+///   - value: The setting's value.
+///   - name: The setting's name, for the message.
+/// - Throws: ``ArchitectureError`` naming the setting and its value.
+private func requirePositive(_ value: Int, _ name: String) throws(ArchitectureError) {
+    guard value > 0 else { throw ArchitectureError("\(name) must be positive, got \(value)") }
 }
