@@ -31,7 +31,7 @@ let package = Package(
         // Small helpers written once for the whole package (checksums, seeding, quantiles); not a product.
         .target(name: "LeptonSupport"),
         .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
-        .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
+        .target(name: "LeptonTensor", dependencies: ["LeptonSupport", "LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor"]),
         .target(
@@ -39,13 +39,14 @@ let package = Package(
             dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         .target(
             name: "LeptonDeploy",
-            dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
+            dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         // The `lepton` command-line tool's commands, kept out of the library products so that `import Lepton`
         // does not export them; tested as functions by LeptonDeployTests.
         .target(
             name: "LeptonCommandLine",
             dependencies: [
-                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
+                "LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain",
+                "LeptonDeploy",
             ]
         ),
         .target(
@@ -77,7 +78,7 @@ let package = Package(
             name: "LeptonLayersTests", dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTestSupport"],
             exclude: ["Resources"]),
         .testTarget(
-            name: "LeptonDataTests", dependencies: ["LeptonTensor", "LeptonData", "LeptonDeploy"],
+            name: "LeptonDataTests", dependencies: ["LeptonSupport", "LeptonTensor", "LeptonData", "LeptonDeploy"],
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonTrainTests",
