@@ -49,6 +49,8 @@ let package = Package(
                 "LeptonDeploy",
             ]
         ),
+        // The command-line option reading shared by the example executables; not a product.
+        .target(name: "LeptonExampleSupport"),
         .target(
             name: "Lepton",
             dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy"]
@@ -56,15 +58,20 @@ let package = Package(
         .executableTarget(
             name: "LeptonBench", dependencies: ["Lepton", "LeptonKernels"], path: "Benchmarks/LeptonBench"),
         .executableTarget(name: "LeptonClassical", dependencies: ["Lepton"], path: "Benchmarks/LeptonClassical"),
-        .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
+        .executableTarget(
+            name: "mnist-cnn", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/mnist_5k")]),
         .executableTarget(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "movie-recs", dependencies: ["Lepton"]),
-        .executableTarget(name: "char-lm", dependencies: ["Lepton"], resources: [.copy("Resources/shakespeare")]),
         .executableTarget(
-            name: "support-assistant", dependencies: ["Lepton"], resources: [.copy("Resources/support-intents")]),
+            name: "char-lm", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/shakespeare")]),
+        .executableTarget(
+            name: "support-assistant", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/support-intents")]),
         // Calls every public entry point with bad input; CI runs it in the release build.
         .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
