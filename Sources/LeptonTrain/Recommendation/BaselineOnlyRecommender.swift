@@ -58,7 +58,7 @@ public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatab
         try RecommenderValidation.atLeast(configuration.epochs, 1, "epochs")
         try RecommenderValidation.nonNegative(configuration.userRegularization, "userRegularization")
         try RecommenderValidation.nonNegative(configuration.itemRegularization, "itemRegularization")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let mean = training.globalMean
         var userBias = [Double](repeating: 0, count: training.userCount)
         var itemBias = [Double](repeating: 0, count: training.itemCount)

@@ -86,23 +86,14 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
     /// Fits the model on a given thread pool (tests compare thread counts with it).
     package init(fitting training: InteractionMatrix, configuration: Configuration, pool: ThreadPool) throws {
         try Self.validate(configuration)
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let d = configuration.factorCount
         var generator = RandomGenerator(seed: configuration.seed)
         var model = LatentFactors(
             users: training.users, items: training.items, factorCount: d, globalMean: Float(training.globalMean))
-        func normals(_ count: Int) -> [Float] {
-            var result: [Float] = []
-            result.reserveCapacity(count + 1)
-            while result.count < count {
-                let (a, b) = generator.nextNormalPair()
-                result.append(Float(configuration.initStandardDeviation * a))
-                result.append(Float(configuration.initStandardDeviation * b))
-            }
-            return Array(result.prefix(count))
-        }
-        model.userFactors = normals(training.userCount * d)
-        model.itemFactors = normals(training.itemCount * d)
+        let deviation = configuration.initStandardDeviation
+        model.userFactors = LatentFactors.normalValues(training.userCount * d, from: &generator) { deviation * $0 }
+        model.itemFactors = LatentFactors.normalValues(training.itemCount * d, from: &generator) { deviation * $0 }
         for iteration in 0..<configuration.iterations {
             Self.sweep(.items, &model, training: training, configuration: configuration, only: nil, pool: pool)
             Self.sweep(.users, &model, training: training, configuration: configuration, only: nil, pool: pool)

@@ -86,7 +86,7 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         try RecommenderValidation.atLeast(configuration.conjugateGradientSteps, 1, "conjugateGradientSteps")
         try RecommenderValidation.positive(configuration.regularization, "regularization")
         try RecommenderValidation.nonNegative(configuration.alpha, "alpha")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         if let negative = training.values.first(where: { $0 < 0 }) {
             throw RecommenderError.invalidParameter(
                 name: "interaction strength", value: negative, expected: "a value ≥ 0 (confidence is 1 + α·r)")
