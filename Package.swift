@@ -31,7 +31,7 @@ let package = Package(
         // Small helpers written once for the whole package (checksums, seeding, quantiles); not a product.
         .target(name: "LeptonSupport"),
         .target(name: "LeptonKernels", dependencies: ["CLeptonKernels"]),
-        .target(name: "LeptonTensor", dependencies: ["LeptonKernels"]),
+        .target(name: "LeptonTensor", dependencies: ["LeptonSupport", "LeptonKernels"]),
         .target(name: "LeptonLayers", dependencies: ["LeptonKernels", "LeptonTensor"]),
         .target(name: "LeptonData", dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor"]),
         .target(
@@ -39,15 +39,18 @@ let package = Package(
             dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         .target(
             name: "LeptonDeploy",
-            dependencies: ["LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
+            dependencies: ["LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData"]),
         // The `lepton` command-line tool's commands, kept out of the library products so that `import Lepton`
         // does not export them; tested as functions by LeptonDeployTests.
         .target(
             name: "LeptonCommandLine",
             dependencies: [
-                "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy",
+                "LeptonSupport", "LeptonKernels", "LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain",
+                "LeptonDeploy",
             ]
         ),
+        // The command-line option reading shared by the example executables; not a product.
+        .target(name: "LeptonExampleSupport"),
         .target(
             name: "Lepton",
             dependencies: ["LeptonTensor", "LeptonLayers", "LeptonData", "LeptonTrain", "LeptonDeploy"]
@@ -55,15 +58,20 @@ let package = Package(
         .executableTarget(
             name: "LeptonBench", dependencies: ["Lepton", "LeptonKernels"], path: "Benchmarks/LeptonBench"),
         .executableTarget(name: "LeptonClassical", dependencies: ["Lepton"], path: "Benchmarks/LeptonClassical"),
-        .executableTarget(name: "mnist-cnn", dependencies: ["Lepton"], resources: [.copy("Resources/mnist_5k")]),
+        .executableTarget(
+            name: "mnist-cnn", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/mnist_5k")]),
         .executableTarget(
             name: "credit-scoring", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "lepton", dependencies: ["LeptonCommandLine"]),
         .executableTarget(name: "lepton-demo", dependencies: ["Lepton"], resources: [.copy("Resources/german_credit")]),
         .executableTarget(name: "movie-recs", dependencies: ["Lepton"]),
-        .executableTarget(name: "char-lm", dependencies: ["Lepton"], resources: [.copy("Resources/shakespeare")]),
         .executableTarget(
-            name: "support-assistant", dependencies: ["Lepton"], resources: [.copy("Resources/support-intents")]),
+            name: "char-lm", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/shakespeare")]),
+        .executableTarget(
+            name: "support-assistant", dependencies: ["Lepton", "LeptonExampleSupport"],
+            resources: [.copy("Resources/support-intents")]),
         // Calls every public entry point with bad input; CI runs it in the release build.
         .executableTarget(name: "lepton-input-checks", dependencies: ["Lepton"], path: "Tests/InputChecks"),
         // Helpers shared by the test targets (PyTorch fixture comparison); not a product.
@@ -77,7 +85,7 @@ let package = Package(
             name: "LeptonLayersTests", dependencies: ["LeptonTensor", "LeptonLayers", "LeptonTestSupport"],
             exclude: ["Resources"]),
         .testTarget(
-            name: "LeptonDataTests", dependencies: ["LeptonTensor", "LeptonData", "LeptonDeploy"],
+            name: "LeptonDataTests", dependencies: ["LeptonSupport", "LeptonTensor", "LeptonData", "LeptonDeploy"],
             exclude: ["Resources"]),
         .testTarget(
             name: "LeptonTrainTests",

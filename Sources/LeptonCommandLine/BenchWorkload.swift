@@ -1,6 +1,7 @@
 import Foundation
 import LeptonData
 import LeptonDeploy
+import LeptonSupport
 import LeptonTensor
 
 /// The requests `lepton bench` sends: MNIST test images (with labels, for accuracy), or synthetic requests that
@@ -32,13 +33,13 @@ struct BenchWorkload {
     }
 
     static func synthetic(schema: ModelSchema, reference: ReferenceStatistics?, count: Int = 512) -> BenchWorkload {
-        var random = SplitMix(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         switch schema.input {
         case .tensor(let tensor):
             let size = tensor.shape.reduce(1, *)
             let low = tensor.minimum ?? 0
             let high = tensor.maximum ?? max(low + 1, 1)
-            let scalars = (0..<(count * size)).map { _ in Float(low + (high - low) * random.unit()) }
+            let scalars = (0..<(count * size)).map { _ in Float(low + (high - low) * random.unitInterval()) }
             let requests = (0..<count).map { index in
                 PredictionRequest.values(Array(scalars[(index * size)..<((index + 1) * size)]), shape: tensor.shape)
             }
@@ -85,7 +86,7 @@ struct BenchWorkload {
     }
 
     private static func value(
-        for field: FieldSchema, _ reference: ReferenceStatistics?, _ sample: [Double], _ random: inout SplitMix
+        for field: FieldSchema, _ reference: ReferenceStatistics?, _ sample: [Double], _ random: inout SplitMix64
     ) -> FeatureValue {
         switch field.type {
         case .numeric:
@@ -94,7 +95,7 @@ struct BenchWorkload {
             }
             let low = field.minimum ?? (field.maximum.map { $0 - 1 } ?? 0)
             let high = field.maximum ?? low + 1
-            return .numeric(low + (high - low) * random.unit())
+            return .numeric(low + (high - low) * random.unitInterval())
         case .categorical:
             if let categories = field.categories, !categories.isEmpty {
                 return .categorical(categories[Int(random.next() % UInt64(categories.count))])
@@ -108,20 +109,4 @@ struct BenchWorkload {
         case .text: return .categorical("sample text")
         }
     }
-}
-
-/// SplitMix64: a small seeded generator so that benchmark inputs are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform draw in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

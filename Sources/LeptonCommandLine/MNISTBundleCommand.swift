@@ -49,7 +49,7 @@ enum MNISTBundleCommand {
         let predictor = try Predictor(model: model, schema: schema, name: "mnist-cnn", version: version)
         let referenceCount = min(mnist.train.count, ReferenceStatistics.defaultSampleLimit)
         let reference = try ReferenceStatistics(trainingInputs: trainImages[0..<referenceCount], predictor: predictor)
-        var hasher = SHA256()
+        var hasher = SHA256Hasher()
         for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"] {
             let file = try [name + ".gz", name].map { directory.appendingPathComponent($0) }
                 .first { FileManager.default.fileExists(atPath: $0.path) }

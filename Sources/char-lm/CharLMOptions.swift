@@ -1,5 +1,6 @@
 import Foundation
 import Lepton
+import LeptonExampleSupport
 
 /// The command line of `char-lm`; the defaults are nanoGPT's CPU configuration of its Shakespeare character model.
 struct CharLMOptions {
@@ -25,9 +26,7 @@ struct CharLMOptions {
     var topK = 200
 
     /// A problem with the command line.
-    struct Problem: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Problem = ExampleProblem
 
     static let usage = """
         usage: char-lm [--data FILE] [--iterations N] [--eval-interval N] [--eval-windows N] [--sample-length N]
@@ -42,29 +41,12 @@ struct CharLMOptions {
 
     static func parse(_ arguments: ArraySlice<String>) throws -> CharLMOptions {
         var options = CharLMOptions()
-        var remaining = arguments[...]
-        while let flag = remaining.popFirst() {
-            if flag == "--help" || flag == "-h" {
-                print(usage)
-                exit(0)
-            }
-            guard let value = remaining.popFirst() else {
-                throw Problem(description: "\(flag) needs a value\n\(usage)")
-            }
-            func integer(minimum: Int = 1) throws -> Int {
-                guard let number = Int(value), number >= minimum, number <= 1 << 30 else {
-                    throw Problem(description: "\(flag): '\(value)' is not an integer in \(minimum)...\(1 << 30)")
-                }
-                return number
-            }
-            func real(_ range: ClosedRange<Float>) throws -> Float {
-                guard let number = Float(value), range.contains(number) else {
-                    throw Problem(description: "\(flag): '\(value)' is not a number in \(range)")
-                }
-                return number
-            }
-            switch flag {
-            case "--data": options.dataFile = URL(fileURLWithPath: value)
+        var scanner = OptionScanner(arguments, usage: usage)
+        while let option = try scanner.next() {
+            func integer(minimum: Int = 1) throws -> Int { try option.integer(in: minimum...(1 << 30)) }
+            func real(_ range: ClosedRange<Float>) throws -> Float { try option.number(in: range) }
+            switch option.flag {
+            case "--data": options.dataFile = option.fileURL
             case "--iterations": options.iterations = try integer()
             case "--eval-interval": options.evalInterval = try integer()
             case "--eval-windows": options.evalWindows = try integer()
@@ -80,7 +62,7 @@ struct CharLMOptions {
             case "--batch-size": options.batchSize = try integer()
             case "--dropout": options.dropout = try real(0...0.99)
             case "--learning-rate": options.learningRate = try real(1e-8...10)
-            default: throw Problem(description: "unknown option \(flag)\n\(usage)")
+            default: throw option.unknown()
             }
         }
         guard options.embedding % options.heads == 0 else {

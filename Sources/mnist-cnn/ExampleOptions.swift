@@ -1,5 +1,6 @@
 import Foundation
 import Lepton
+import LeptonExampleSupport
 
 /// The command line of `mnist-cnn`.
 struct ExampleOptions {
@@ -12,9 +13,7 @@ struct ExampleOptions {
     var augmentPixels = 0
 
     /// A problem with the command line.
-    struct Problem: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Problem = ExampleProblem
 
     static let usage = """
         usage: mnist-cnn [--data DIR] [--epochs N] [--batch-size N] [--threads N] [--seed N] [--curve FILE.svg]
@@ -30,30 +29,18 @@ struct ExampleOptions {
             throw Problem(description: "the embedded MNIST subset is missing from the package resources")
         }
         var options = ExampleOptions(dataDirectory: embedded)
-        var remaining = arguments[...]
-        while let flag = remaining.popFirst() {
-            if flag == "--help" || flag == "-h" {
-                print(usage)
-                exit(0)
-            }
-            guard let value = remaining.popFirst() else {
-                throw Problem(description: "\(flag) needs a value\n\(usage)")
-            }
-            func integer() throws -> Int {
-                guard let number = Int(value), number > 0 else {
-                    throw Problem(description: "\(flag): '\(value)' is not a positive integer")
-                }
-                return number
-            }
-            switch flag {
-            case "--data": options.dataDirectory = URL(fileURLWithPath: value)
+        var scanner = OptionScanner(arguments, usage: usage)
+        while let option = try scanner.next() {
+            func integer() throws -> Int { try option.positiveInteger() }
+            switch option.flag {
+            case "--data": options.dataDirectory = option.fileURL
             case "--epochs": options.epochs = try integer()
             case "--batch-size": options.batchSize = try integer()
             case "--threads": options.threads = try integer()
             case "--seed": options.seed = UInt64(try integer())
-            case "--curve": options.curveFile = URL(fileURLWithPath: value)
+            case "--curve": options.curveFile = option.fileURL
             case "--augment": options.augmentPixels = try integer()
-            default: throw Problem(description: "unknown option \(flag)\n\(usage)")
+            default: throw option.unknown()
             }
         }
         return options

@@ -10,7 +10,13 @@
 import Foundation
 import Lepton
 
-let options = try ExampleOptions.parse(CommandLine.arguments.dropFirst())
+let options: ExampleOptions
+do {
+    options = try ExampleOptions.parse(CommandLine.arguments.dropFirst())
+} catch {
+    FileHandle.standardError.write(Data("mnist-cnn: \(error)\n".utf8))
+    exit(1)
+}
 ComputeThreads.count = options.threads
 
 let mnist = try MNISTFiles(directory: options.dataDirectory)

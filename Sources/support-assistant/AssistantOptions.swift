@@ -1,5 +1,6 @@
 import Foundation
 import Lepton
+import LeptonExampleSupport
 
 /// The command line of `support-assistant`.
 struct AssistantOptions {
@@ -24,9 +25,7 @@ struct AssistantOptions {
     var targetPrecision = 0.95
 
     /// A problem with the command line or the data.
-    struct Problem: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Problem = ExampleProblem
 
     static let usage = """
         usage: support-assistant [--data FILE] [--feedback-log DIR] [--bundle-dir DIR] [--epochs N] [--patience N] [--seed N]
@@ -47,31 +46,17 @@ struct AssistantOptions {
 
     static func parse(_ arguments: ArraySlice<String>) throws -> AssistantOptions {
         var options = AssistantOptions()
-        var remaining = arguments[...]
-        while let flag = remaining.popFirst() {
-            if flag == "--help" || flag == "-h" {
-                print(usage)
-                exit(0)
-            }
-            guard let value = remaining.popFirst() else {
-                throw Problem(description: "\(flag) needs a value\n\(usage)")
-            }
+        var scanner = OptionScanner(arguments, usage: usage)
+        while let option = try scanner.next() {
             func integer(minimum: Int = 1, maximum: Int = 1 << 20) throws -> Int {
-                guard let number = Int(value), number >= minimum, number <= maximum else {
-                    throw Problem(description: "\(flag): '\(value)' is not an integer in \(minimum)...\(maximum)")
-                }
-                return number
+                try option.integer(in: minimum...maximum)
             }
-            func real(_ range: ClosedRange<Float>) throws -> Float {
-                guard let number = Float(value), range.contains(number) else {
-                    throw Problem(description: "\(flag): '\(value)' is not a number in \(range)")
-                }
-                return number
-            }
-            switch flag {
-            case "--data": options.dataFile = URL(fileURLWithPath: value)
-            case "--feedback-log": options.feedbackDirectory = URL(fileURLWithPath: value)
-            case "--bundle-dir": options.bundleDirectory = URL(fileURLWithPath: value)
+            func real(_ range: ClosedRange<Float>) throws -> Float { try option.number(in: range) }
+            let value = option.text
+            switch option.flag {
+            case "--data": options.dataFile = option.fileURL
+            case "--feedback-log": options.feedbackDirectory = option.fileURL
+            case "--bundle-dir": options.bundleDirectory = option.fileURL
             case "--epochs": options.maximumEpochs = try integer(maximum: 10_000)
             case "--patience": options.patience = try integer(maximum: 10_000)
             case "--seed": options.seed = UInt64(try integer(minimum: 0, maximum: 1 << 30))
@@ -85,17 +70,15 @@ struct AssistantOptions {
             case "--word-dropout": options.wordDropout = try real(0...0.9)
             case "--positions":
                 guard value == "none" || PositionalEmbedding.Kind(rawValue: value) != nil else {
-                    throw Problem(description: "--positions: '\(value)' is not learned, sinusoidal or none")
+                    throw option.invalid(expected: "learned, sinusoidal or none")
                 }
                 options.positions = PositionalEmbedding.Kind(rawValue: value)
             case "--subwords":
-                guard value == "on" || value == "off" else {
-                    throw Problem(description: "--subwords: '\(value)' is not on or off")
-                }
+                guard value == "on" || value == "off" else { throw option.invalid(expected: "on or off") }
                 options.subwords = value == "on"
             case "--learning-rate": options.learningRate = try real(1e-8...10)
             case "--target-precision": options.targetPrecision = Double(try real(0...1))
-            default: throw Problem(description: "unknown option \(flag)\n\(usage)")
+            default: throw option.unknown()
             }
         }
         guard options.embedding % options.heads == 0 else {

@@ -79,7 +79,7 @@ import Testing
     @Test func labelledHistogramsAndBoundaryValuesFollowPrometheusSemantics() throws {
         let registry = MetricsRegistry()
         let histogram = registry.histogram(
-            "batch_size", help: "Items.", buckets: Histogram.exponentialBuckets(start: 1, factor: 2, count: 4),
+            "batch_size", help: "Items.", buckets: MetricHistogram.exponentialBuckets(start: 1, factor: 2, count: 4),
             labelNames: ["model"])
         for size in [1.0, 2, 3, 8, 9, 16] { histogram.observe(size, labels: ["model": "a"]) }
         histogram.observe(.nan, labels: ["model": "a"])
@@ -93,7 +93,7 @@ import Testing
         #expect(
             registry.histogram("batch_size", help: "Items.", buckets: [1, 2, 4, 8], labelNames: ["model"]) === histogram
         )
-        #expect(Histogram.linearBuckets(start: 0.5, width: 0.5, count: 3) == [0.5, 1, 1.5])
+        #expect(MetricHistogram.linearBuckets(start: 0.5, width: 0.5, count: 3) == [0.5, 1, 1.5])
     }
 
     @Test func metricsAreSafeUnderConcurrentUpdates() async {

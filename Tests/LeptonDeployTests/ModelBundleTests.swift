@@ -100,7 +100,7 @@ private func tabularBundle() throws -> ModelBundle {
             count(bytes.count)
             stream += bytes
         }
-        #expect(checksum == "sha256:" + SHA256.hex(SHA256.hash(Data(stream))))
+        #expect(checksum == "sha256:" + SHA256Hasher.hex(SHA256Hasher.hash(Data(stream))))
         // The manifest nests the architecture and pipeline as objects.
         let tree = try JSONValue(parsing: Data(manifest))
         guard case .object(let fields) = tree, case .object = fields["architecture"],

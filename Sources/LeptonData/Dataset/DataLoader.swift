@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 import LeptonTensor
 
 /// Serves a dataset of ``Example``s as mini-batches: batching, seeded shuffling per epoch, drop-last, optional
@@ -185,9 +186,6 @@ public struct DataLoader<Source: Dataset & Sendable>: Sendable where Source.Elem
 enum StreamSeed {
     /// A seed for stream `stream` of `seed`.
     static func derive(_ seed: UInt64, _ stream: UInt64) -> UInt64 {
-        var z = seed ^ (stream &+ 1) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        SplitMix64.finalize(seed ^ (stream &+ 1) &* 0x9E37_79B9_7F4A_7C15)
     }
 }

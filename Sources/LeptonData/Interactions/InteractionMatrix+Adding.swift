@@ -17,23 +17,10 @@ extension InteractionMatrix {
         -> InteractionMatrix
     {
         guard !interactions.isEmpty else { throw InteractionError.emptyInput }
-        var userBuilder = IDMapBuilder()
-        for id in users.ids { _ = userBuilder.intern(id) }
-        var itemBuilder = IDMapBuilder()
-        for id in items.ids { _ = itemBuilder.intern(id) }
-        var all = entries()
-        var positionOfPair: [Int64: (entry: Int, row: Int)] = [:]
-        for (position, entry) in all.enumerated() {
-            positionOfPair[Int64(entry.user) << 32 | Int64(entry.item)] = (position, -1)
-        }
         let keepTimestamps = timestamps != nil
+        var accumulator = InteractionAccumulator(startingWith: self, keepTimestamps: keepTimestamps)
         for (row, interaction) in interactions.enumerated() {
-            guard interaction.value.isFinite else {
-                throw InteractionError.nonFiniteValue(column: "rating", row: row, value: interaction.value)
-            }
-            if let scale = ratingScale, !scale.contains(interaction.value) {
-                throw InteractionError.ratingOutOfScale(rating: interaction.value, row: row, scale: scale)
-            }
+            try InteractionAccumulator.checkValue(interaction, row: row, scale: ratingScale)
             if keepTimestamps {
                 guard let time = interaction.timestamp else {
                     throw InteractionError.missingValue(column: "timestamp", row: row)
@@ -42,34 +29,10 @@ extension InteractionMatrix {
                     throw InteractionError.nonFiniteValue(column: "timestamp", row: row, value: time)
                 }
             }
-            let user = userBuilder.intern(interaction.user)
-            let item = itemBuilder.intern(interaction.item)
-            let key = Int64(user) << 32 | Int64(item)
-            if let previous = positionOfPair[key] {
-                switch duplicates {
-                case .reject:
-                    throw InteractionError.duplicateInteraction(
-                        user: interaction.user, item: interaction.item, firstRow: previous.row, secondRow: row)
-                case .keepLast:
-                    all[previous.entry].value = interaction.value
-                    all[previous.entry].timestamp = keepTimestamps ? interaction.timestamp : nil
-                case .sum:
-                    all[previous.entry].value += interaction.value
-                    if keepTimestamps, let time = interaction.timestamp {
-                        all[previous.entry].timestamp = max(all[previous.entry].timestamp ?? time, time)
-                    }
-                }
-                positionOfPair[key] = (previous.entry, row)
-            } else {
-                positionOfPair[key] = (all.count, row)
-                all.append(
-                    Entry(
-                        user: user, item: item, value: interaction.value,
-                        timestamp: keepTimestamps ? interaction.timestamp : nil))
-            }
+            try accumulator.add(interaction, row: row, duplicates: duplicates)
         }
         return InteractionMatrix(
-            users: userBuilder.map, items: itemBuilder.map, ratingScale: ratingScale, entries: all,
-            hasTimestamps: keepTimestamps)
+            users: accumulator.users.map, items: accumulator.items.map, ratingScale: ratingScale,
+            entries: accumulator.entries, hasTimestamps: keepTimestamps)
     }
 }

@@ -56,11 +56,10 @@ extension InteractionMatrix {
         timestampColumn: String? = nil, ratingScale: ClosedRange<Double>? = nil,
         duplicates: DuplicateInteractionPolicy = .reject
     ) throws {
-        let options = CSVReadOptions(columnTypes: [userColumn: .text, itemColumn: .text])
         try self.init(
-            table: Table(csv: url, options: options), userColumn: userColumn, itemColumn: itemColumn,
-            ratingColumn: ratingColumn, timestampColumn: timestampColumn, ratingScale: ratingScale,
-            duplicates: duplicates)
+            table: Table(csv: url, options: Self.csvOptions(userColumn, itemColumn)), userColumn: userColumn,
+            itemColumn: itemColumn, ratingColumn: ratingColumn, timestampColumn: timestampColumn,
+            ratingScale: ratingScale, duplicates: duplicates)
     }
 
     /// Parses CSV text of `user,item[,rating][,timestamp]` and builds a matrix from it; see
@@ -82,11 +81,15 @@ extension InteractionMatrix {
         timestampColumn: String? = nil, ratingScale: ClosedRange<Double>? = nil,
         duplicates: DuplicateInteractionPolicy = .reject
     ) throws {
-        let options = CSVReadOptions(columnTypes: [userColumn: .text, itemColumn: .text])
         try self.init(
-            table: Table(csvText: text, options: options), userColumn: userColumn, itemColumn: itemColumn,
-            ratingColumn: ratingColumn, timestampColumn: timestampColumn, ratingScale: ratingScale,
-            duplicates: duplicates)
+            table: Table(csvText: text, options: Self.csvOptions(userColumn, itemColumn)), userColumn: userColumn,
+            itemColumn: itemColumn, ratingColumn: ratingColumn, timestampColumn: timestampColumn,
+            ratingScale: ratingScale, duplicates: duplicates)
+    }
+
+    /// How interaction CSV is read: the user and item columns as text, so numeric ids keep their spelling.
+    private static func csvOptions(_ userColumn: String, _ itemColumn: String) -> CSVReadOptions {
+        CSVReadOptions(columnTypes: [userColumn: .text, itemColumn: .text])
     }
 
     private static func ids(_ column: Column) throws -> [String] {

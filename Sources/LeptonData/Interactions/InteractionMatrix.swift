@@ -82,54 +82,24 @@ public struct InteractionMatrix: Sendable, Equatable {
         duplicates: DuplicateInteractionPolicy = .reject
     ) throws {
         guard !interactions.isEmpty else { throw InteractionError.emptyInput }
-        var userBuilder = IDMapBuilder()
-        var itemBuilder = IDMapBuilder()
-        var entries: [Entry] = []
-        var positionOfPair: [Int64: (entry: Int, row: Int)] = [:]
+        var accumulator = InteractionAccumulator(keepTimestamps: true)
         var anyTimestamp = false
         for (row, interaction) in interactions.enumerated() {
-            guard interaction.value.isFinite else {
-                throw InteractionError.nonFiniteValue(column: "rating", row: row, value: interaction.value)
-            }
-            if let scale = ratingScale, !scale.contains(interaction.value) {
-                throw InteractionError.ratingOutOfScale(rating: interaction.value, row: row, scale: scale)
-            }
+            try InteractionAccumulator.checkValue(interaction, row: row, scale: ratingScale)
             if let time = interaction.timestamp {
                 guard time.isFinite else {
                     throw InteractionError.nonFiniteValue(column: "timestamp", row: row, value: time)
                 }
                 anyTimestamp = true
             }
-            let user = userBuilder.intern(interaction.user)
-            let item = itemBuilder.intern(interaction.item)
-            let key = Int64(user) << 32 | Int64(item)
-            if let previous = positionOfPair[key] {
-                switch duplicates {
-                case .reject:
-                    throw InteractionError.duplicateInteraction(
-                        user: interaction.user, item: interaction.item, firstRow: previous.row, secondRow: row)
-                case .keepLast:
-                    entries[previous.entry].value = interaction.value
-                    entries[previous.entry].timestamp = interaction.timestamp
-                case .sum:
-                    entries[previous.entry].value += interaction.value
-                    if let time = interaction.timestamp {
-                        entries[previous.entry].timestamp = max(entries[previous.entry].timestamp ?? time, time)
-                    }
-                }
-                positionOfPair[key] = (previous.entry, row)
-            } else {
-                positionOfPair[key] = (entries.count, row)
-                entries.append(
-                    Entry(user: user, item: item, value: interaction.value, timestamp: interaction.timestamp))
-            }
+            try accumulator.add(interaction, row: row, duplicates: duplicates)
         }
         if anyTimestamp, let row = interactions.firstIndex(where: { $0.timestamp == nil }) {
             throw InteractionError.missingValue(column: "timestamp", row: row)
         }
         self.init(
-            users: userBuilder.map, items: itemBuilder.map, ratingScale: ratingScale, entries: entries,
-            hasTimestamps: anyTimestamp)
+            users: accumulator.users.map, items: accumulator.items.map, ratingScale: ratingScale,
+            entries: accumulator.entries, hasTimestamps: anyTimestamp)
     }
 
     /// The number of users (rows).

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// Splits text into terms: optional lowercasing, runs of Unicode letters and digits, stop words, n-grams.
 ///
 /// A token is a maximal run of Unicode scalars whose general category is a letter (`L*`) or a number (`N*`)
@@ -127,12 +129,7 @@ public enum FNV1a {
     /// The FNV-1a hash of `text`'s UTF-8 bytes (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
     /// - Parameter text: any text.
     public static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a64.hash(text.utf8)
     }
 }
 

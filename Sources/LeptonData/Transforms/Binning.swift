@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 
 /// How ``Discretize`` (and ``WeightOfEvidence``) place bin edges on a numeric column.
 public enum BinningStrategy: String, Sendable, Codable, Hashable {

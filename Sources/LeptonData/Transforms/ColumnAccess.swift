@@ -54,26 +54,3 @@ struct CategoryKeys {
         }
     }
 }
-
-/// Quantiles by linear interpolation between order statistics (NumPy's default `method="linear"`,
-/// Hyndman and Fan type 7): for sorted values `v` of count `n`, `q` maps to position `h = (n − 1)·q` and the
-/// result is `v[⌊h⌋] + (h − ⌊h⌋)·(v[⌊h⌋ + 1] − v[⌊h⌋])`.
-enum Quantile {
-    /// The `q`-quantile (`q` in 0...1) of non-empty ascending `sorted`.
-    static func linear(sorted: [Double], _ q: Double) -> Double {
-        precondition(!sorted.isEmpty, "Quantile.linear: no values")
-        precondition(q >= 0 && q <= 1, "Quantile.linear: q = \(q) is outside 0...1")
-        let position = Double(sorted.count - 1) * q
-        let lower = Int(position.rounded(.down))
-        let fraction = position - Double(lower)
-        guard lower + 1 < sorted.count, fraction > 0 else { return sorted[lower] }
-        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
-    }
-
-    /// The median of non-empty `values` (the mean of the two middle values for an even count).
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-}

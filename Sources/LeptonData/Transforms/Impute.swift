@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// A value that fills missing cells: a number, a string (categorical and text columns) or a boolean.
 public enum FillValue: Sendable, Codable, Hashable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByStringLiteral, ExpressibleByBooleanLiteral

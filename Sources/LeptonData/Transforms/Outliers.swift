@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// How ``Outliers`` sets the bounds of the normal range of a column.
 public enum OutlierBounds: Sendable, Codable, Hashable {
     /// The `lower` and `upper` quantiles of the training values (each in 0...1, linear interpolation).

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// Standardises numeric columns: `(x − mean) / std`, with the population standard deviation (divisor n) of
 /// the training values, as scikit-learn's `StandardScaler`. A constant column gets scale 1 (it becomes 0).
 /// Missing cells stay missing and are ignored in fit.

@@ -14,7 +14,7 @@ import LeptonTensor
 /// `sha256:<64 hex digits>`, so the hashed manifest bytes are the stored bytes with nothing removed or re-encoded.
 /// Tensor names and shapes are hashed too, so renaming or swapping two equally shaped tensors is detected.
 struct BundleChecksum {
-    private var hasher = SHA256()
+    private var hasher = SHA256Hasher()
 
     /// Starts the stream with the manifest.
     init(manifest: Data) {

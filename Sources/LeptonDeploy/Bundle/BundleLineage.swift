@@ -72,7 +72,7 @@ public struct BundleLineage: Codable, Sendable, Equatable {
     public static func dataHash(ofFile url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
-        var hasher = SHA256()
+        var hasher = SHA256Hasher()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
         return "sha256:" + hasher.finalizeHex()
     }
@@ -81,7 +81,7 @@ public struct BundleLineage: Codable, Sendable, Equatable {
     /// - Parameter tensor: the matrix.
     /// - Returns: the tagged digest.
     public static func dataHash(of tensor: Tensor) -> String {
-        var hasher = SHA256()
+        var hasher = SHA256Hasher()
         for dimension in tensor.shape.dimensions {
             withUnsafeBytes(of: Int64(dimension).littleEndian) { hasher.update($0) }
         }

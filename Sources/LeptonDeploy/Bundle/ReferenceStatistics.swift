@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// Statistics of the training data and of the model's predictions on it, kept in a bundle so that live traffic can
 /// be checked for drift against them later (``DriftDetector``).
 ///
@@ -181,7 +183,7 @@ public struct NumericColumnReference: Codable, Sendable, Equatable {
             distinctCounts = runs.map(\.count)
         } else {
             sketch = (0...Self.sketchResolution).map {
-                Self.quantile(sorted, Double($0) / Double(Self.sketchResolution))
+                Quantile.linear(sorted: sorted, Double($0) / Double(Self.sketchResolution))
             }
         }
         let average = sorted.reduce(0, +) / Double(sorted.count)
@@ -190,7 +192,7 @@ public struct NumericColumnReference: Codable, Sendable, Equatable {
         standardDeviation = (squares / Double(sorted.count)).squareRoot()
         minimum = sorted[0]
         maximum = sorted[sorted.count - 1]
-        quantiles = quantileLevels.map { Self.quantile(sorted, $0) }
+        quantiles = quantileLevels.map { Quantile.linear(sorted: sorted, $0) }
         if !rawSample {
             sample = []
         } else if sorted.count <= sampleLimit {
@@ -249,14 +251,6 @@ public struct NumericColumnReference: Codable, Sendable, Equatable {
             let fraction = position - Double(lower)
             return sketch[lower] + fraction * (sketch[lower + 1] - sketch[lower])
         }
-    }
-
-    private static func quantile(_ sorted: [Double], _ level: Double) -> Double {
-        let position = Double(sorted.count - 1) * level
-        let lower = Int(position.rounded(.down))
-        let fraction = position - Double(lower)
-        guard lower + 1 < sorted.count, fraction > 0 else { return sorted[lower] }
-        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
     }
 }
 

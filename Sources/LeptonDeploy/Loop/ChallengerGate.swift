@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// The checks a retrained model (the challenger) must pass against the serving model (the champion) on the same
 /// fresh labelled rows before it may take traffic.
 ///
@@ -265,8 +267,8 @@ public struct ChallengerGate: Sendable, Codable, Equatable {
             }
             differences.sort()
             let tail = (1 - confidenceLevel) / 2
-            comparison.lowerBound = Self.quantile(differences, tail)
-            comparison.upperBound = Self.quantile(differences, 1 - tail)
+            comparison.lowerBound = Quantile.linear(sorted: differences, tail)
+            comparison.upperBound = Quantile.linear(sorted: differences, 1 - tail)
             return comparison
         }
         var comparisons = [compare("overall", Array(labels.indices), isOverall: true)]
@@ -320,16 +322,6 @@ public struct ChallengerGate: Sendable, Codable, Equatable {
             passed: reasons.isEmpty, comparisons: comparisons, reasons: reasons, confidenceLevel: confidenceLevel,
             method: method)
     }
-
-    /// The `p`-quantile of sorted values by linear interpolation between closest ranks.
-    private static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        let position = p * Double(sorted.count - 1)
-        let low = Int(position.rounded(.down))
-        let high = Swift.min(low + 1, sorted.count - 1)
-        let fraction = position - Double(low)
-        return sorted[low] + fraction * (sorted[high] - sorted[low])
-    }
-
     static func format(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "n/a" }
         return (value * 10_000).rounded() == 0 ? "0" : String((value * 10_000).rounded() / 10_000)

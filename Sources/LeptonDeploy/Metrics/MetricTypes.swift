@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A monotonically increasing count (requests served, errors), optionally split by labels.
-public final class Counter: MetricFamily {
+public final class MetricCounter: MetricFamily {
     /// The metric name.
     public let name: String
     /// The help text.
@@ -23,7 +23,7 @@ public final class Counter: MetricFamily {
     ///   - amount: a non-negative increment (default 1).
     ///   - labels: one value for each of ``labelNames``.
     public func increment(by amount: Double = 1, labels: [String: String] = [:]) {
-        precondition(amount >= 0, "Counter \(name).increment: amount must not be negative, got \(amount)")
+        precondition(amount >= 0, "MetricCounter \(name).increment: amount must not be negative, got \(amount)")
         series.update(labels) { $0 += amount }
     }
 
@@ -36,7 +36,7 @@ public final class Counter: MetricFamily {
 }
 
 /// A value that goes up and down (queue length, model count), optionally split by labels.
-public final class Gauge: MetricFamily {
+public final class MetricGauge: MetricFamily {
     /// The metric name.
     public let name: String
     /// The help text.

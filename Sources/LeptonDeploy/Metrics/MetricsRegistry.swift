@@ -27,8 +27,8 @@ public final class MetricsRegistry: Sendable {
     ///   - help: the `# HELP` text.
     ///   - labelNames: the label names every increment must give.
     /// - Returns: the counter.
-    public func counter(_ name: String, help: String, labelNames: [String] = []) -> Counter {
-        family(name, labelNames: labelNames) { Counter(name: name, help: help, labelNames: labelNames) }
+    public func counter(_ name: String, help: String, labelNames: [String] = []) -> MetricCounter {
+        family(name, labelNames: labelNames) { MetricCounter(name: name, help: help, labelNames: labelNames) }
     }
 
     /// Returns the gauge `name`, creating it on first use.
@@ -37,8 +37,8 @@ public final class MetricsRegistry: Sendable {
     ///   - help: the `# HELP` text.
     ///   - labelNames: the label names every update must give.
     /// - Returns: the gauge.
-    public func gauge(_ name: String, help: String, labelNames: [String] = []) -> Gauge {
-        family(name, labelNames: labelNames) { Gauge(name: name, help: help, labelNames: labelNames) }
+    public func gauge(_ name: String, help: String, labelNames: [String] = []) -> MetricGauge {
+        family(name, labelNames: labelNames) { MetricGauge(name: name, help: help, labelNames: labelNames) }
     }
 
     /// Returns the histogram `name`, creating it on first use.
@@ -49,10 +49,10 @@ public final class MetricsRegistry: Sendable {
     ///   - labelNames: the label names every observation must give (not `le`).
     /// - Returns: the histogram.
     public func histogram(
-        _ name: String, help: String, buckets: [Double] = Histogram.defaultBuckets, labelNames: [String] = []
-    ) -> Histogram {
+        _ name: String, help: String, buckets: [Double] = MetricHistogram.defaultBuckets, labelNames: [String] = []
+    ) -> MetricHistogram {
         let histogram = family(name, labelNames: labelNames) {
-            Histogram(name: name, help: help, buckets: buckets, labelNames: labelNames)
+            MetricHistogram(name: name, help: help, buckets: buckets, labelNames: labelNames)
         }
         precondition(
             histogram.buckets == buckets.filter(\.isFinite),

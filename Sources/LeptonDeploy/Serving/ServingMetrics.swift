@@ -16,13 +16,13 @@
 /// ```
 public struct ServingMetrics: Sendable {
     /// Requests by final outcome.
-    public let requests: Counter
+    public let requests: MetricCounter
     /// Time requests waited in the queue, in seconds.
-    public let queueWait: Histogram
+    public let queueWait: MetricHistogram
     /// Time the batch function took per batch, in seconds.
-    public let computeTime: Histogram
+    public let computeTime: MetricHistogram
     /// Items per batch.
-    public let batchSize: Histogram
+    public let batchSize: MetricHistogram
     /// The model version being served.
     public let modelInfo: InfoMetric
     /// Per-request latency (queue wait + compute) over a sliding window, for p50/p95/p99 in process.
@@ -30,11 +30,11 @@ public struct ServingMetrics: Sendable {
     /// Whether the series carry an `arm` label (metrics of a ``ModelService``).
     public let arms: Bool
     /// Shadow runs by outcome (arm-labelled metrics only), counted apart from requests.
-    public let shadowRuns: Counter?
+    public let shadowRuns: MetricCounter?
     /// End-to-end request latency, submission to answer, by arm (arm-labelled metrics only).
-    public let requestLatency: Histogram?
+    public let requestLatency: MetricHistogram?
     /// The version behind each arm, as `{arm, version}` = 1 (arm-labelled metrics only).
-    public let armVersion: Gauge?
+    public let armVersion: MetricGauge?
 
     /// Registers the serving metrics.
     /// - Parameters:

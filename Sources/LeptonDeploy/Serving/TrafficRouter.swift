@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 import Synchronization
 
 /// Decides which model version answers each request during a rollout, watches both arms, and rolls the

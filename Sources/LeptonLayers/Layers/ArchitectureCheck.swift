@@ -165,6 +165,16 @@ public struct ArchitectureError: Error, Hashable, CustomStringConvertible {
     public var description: String { reason }
 }
 
+/// Refuses a count below 1 — the setting most layers check.
+///
+/// - Parameters:
+///   - value: The setting's value.
+///   - name: The setting's name, for the message.
+/// - Throws: ``ArchitectureError`` naming the setting and its value.
+func requirePositive(_ value: Int, _ name: String) throws(ArchitectureError) {
+    guard value > 0 else { throw ArchitectureError("\(name) must be positive, got \(value)") }
+}
+
 /// What ``Layer/checkArchitecture(_:inputShape:limits:)`` found for one layer.
 public struct ArchitectureStep: Sendable, Hashable {
     /// The per-sample output shape, or `nil` when the layer is trusted and the shape walk ends.

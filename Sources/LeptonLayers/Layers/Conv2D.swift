@@ -149,6 +149,19 @@ public final class Conv2D: Layer {
     }
 }
 
+extension Conv2D {
+    /// Refuses a filter count below 1 and kernel sizes, strides or dilations without exactly two values.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        try requirePositive(configuration.filters, "filters")
+        for (name, values) in [
+            ("kernelSize", configuration.kernelSize), ("strides", configuration.strides),
+            ("dilation", configuration.dilation),
+        ] where values.count != 2 {
+            throw ArchitectureError("\(name) needs two values, got \(values)")
+        }
+    }
+}
+
 extension Conv2D: InferenceLowerable {
     /// Checks filters, kernel, strides, dilation, padding and a stored channel count against the image input, the
     /// output and the unrolled patches of one image against the activation limit; counts the HWIO filter plus

@@ -88,6 +88,13 @@ public final class Dense: Layer {
     }
 }
 
+extension Dense {
+    /// Refuses a unit count below 1.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        try requirePositive(configuration.units, "units")
+    }
+}
+
 extension Dense: InferenceLowerable {
     /// Checks `units`, the activation and a stored `inputSize` against the input; counts `inputSize · units`
     /// weights plus `units` biases.

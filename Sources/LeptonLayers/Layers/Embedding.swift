@@ -140,6 +140,20 @@ public final class Embedding: Layer {
     }
 }
 
+extension Embedding {
+    /// Refuses sizes below 1 and a padding index that is not a valid id.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        guard configuration.vocabularySize > 0, configuration.dimension > 0 else {
+            throw ArchitectureError(
+                "vocabularySize and dimension must be positive, got \(configuration.vocabularySize) and "
+                    + "\(configuration.dimension)")
+        }
+        if let padding = configuration.paddingIndex, !(0..<configuration.vocabularySize).contains(padding) {
+            throw ArchitectureError("paddingIndex \(padding) is not in 0..<\(configuration.vocabularySize)")
+        }
+    }
+}
+
 extension Embedding: InferenceLowerable {
     /// Checks the sizes and the padding id; counts `vocabularySize · dimension` weights.
     public static func checkArchitecture(

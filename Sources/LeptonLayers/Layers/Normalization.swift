@@ -151,6 +151,15 @@ public final class LayerNorm: Layer {
     }
 }
 
+extension BatchNorm {
+    /// Refuses a momentum outside [0, 1] (NaN included).
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        guard configuration.momentum >= 0, configuration.momentum <= 1 else {
+            throw ArchitectureError("momentum must be in [0, 1], got \(configuration.momentum)")
+        }
+    }
+}
+
 extension BatchNorm: InferenceLowerable {
     /// Checks momentum, epsilon and a stored channel count; counts four per-channel vectors.
     public static func checkArchitecture(

@@ -25,6 +25,18 @@ public struct PoolingConfiguration: Codable, Sendable, Hashable {
         self.strides = [step.0, step.1]
         self.padding = padding
     }
+
+    /// Settings with a square window and square strides (by default the window size).
+    init(square poolSize: Int, strides: Int?, padding: PaddingMode) {
+        self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding)
+    }
+
+    /// Runs a pooling operation (`maxPool2d` or `avgPool2d`) with these settings.
+    func pool(
+        _ input: Tensor, with operation: (Tensor, (Int, Int), (Int, Int), Padding) -> Tensor
+    ) -> Tensor {
+        operation(input, (poolSize[0], poolSize[1]), (strides[0], strides[1]), padding.padding)
+    }
 }
 
 /// Max pooling over NHWC images.
@@ -41,9 +53,7 @@ public final class MaxPool2D: Layer {
     ///   - strides: Step; by default the window size.
     ///   - padding: Border treatment.
     public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: PaddingMode = .valid) {
-        self.init(
-            configuration: PoolingConfiguration(
-                poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding))
+        self.init(configuration: PoolingConfiguration(square: poolSize, strides: strides, padding: padding))
     }
 
     /// Creates the layer from settings.
@@ -54,9 +64,7 @@ public final class MaxPool2D: Layer {
 
     /// Applies the pooling.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
-        maxPool2d(
-            input, poolSize: (configuration.poolSize[0], configuration.poolSize[1]),
-            strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding)
+        configuration.pool(input) { maxPool2d($0, poolSize: $1, strides: $2, padding: $3) }
     }
 }
 
@@ -74,9 +82,7 @@ public final class AvgPool2D: Layer {
     ///   - strides: Step; by default the window size.
     ///   - padding: Border treatment.
     public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: PaddingMode = .valid) {
-        self.init(
-            configuration: PoolingConfiguration(
-                poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding))
+        self.init(configuration: PoolingConfiguration(square: poolSize, strides: strides, padding: padding))
     }
 
     /// Creates the layer from settings.
@@ -87,9 +93,7 @@ public final class AvgPool2D: Layer {
 
     /// Applies the pooling.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
-        avgPool2d(
-            input, poolSize: (configuration.poolSize[0], configuration.poolSize[1]),
-            strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding)
+        configuration.pool(input) { avgPool2d($0, poolSize: $1, strides: $2, padding: $3) }
     }
 }
 

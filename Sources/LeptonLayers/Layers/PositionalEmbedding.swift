@@ -134,6 +134,13 @@ public final class PositionalEmbedding: Layer {
     }
 }
 
+extension PositionalEmbedding {
+    /// Refuses a maximum length below 1.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        try requirePositive(configuration.maximumLength, "maximumLength")
+    }
+}
+
 extension PositionalEmbedding: InferenceLowerable {
     /// Checks the length against a `[time, dimension]` input; counts the learned table.
     public static func checkArchitecture(

@@ -112,6 +112,15 @@ extension Flatten: InferenceLowerable {
     }
 }
 
+extension Dropout {
+    /// Refuses a rate outside [0, 1) (NaN included).
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        guard configuration.rate >= 0, configuration.rate < 1 else {
+            throw ArchitectureError("rate must be in [0, 1), got \(configuration.rate)")
+        }
+    }
+}
+
 extension Dropout: InferenceLowerable {
     /// Checks that the rate is in [0, 1).
     public static func checkArchitecture(

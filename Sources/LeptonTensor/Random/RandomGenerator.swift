@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 
 /// A seeded, splittable pseudo-random generator (xoshiro256**), so every run of a program is reproducible.
 ///
@@ -12,8 +13,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
     ///
     /// - Parameter seed: Any value; equal seeds give equal sequences on every platform.
     public init(seed: UInt64) {
-        var mixer = seed
-        state = (0..<4).map { _ in RandomGenerator.splitMix(&mixer) }
+        var mixer = SplitMix64(seed: seed)
+        state = (0..<4).map { _ in mixer.next() }
         if state.allSatisfy({ $0 == 0 }) { state[0] = 1 }
     }
 
@@ -69,14 +70,6 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
             indices.swapAt(i, j)
         }
         return indices
-    }
-
-    private static func splitMix(_ x: inout UInt64) -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {

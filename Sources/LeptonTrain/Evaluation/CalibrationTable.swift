@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 
 /// How well predicted probabilities match observed rates: samples grouped into bins of predicted probability, each
 /// with its count, mean prediction and observed positive rate (the data of a reliability diagram, as
@@ -48,7 +49,7 @@ public struct CalibrationTable: Sendable, Hashable, Codable, CustomStringConvert
         case .uniform: edges = (0...binCount).map { Double($0) / Double(binCount) }
         case .quantile:
             let sorted = probabilities.sorted()
-            edges = (0...binCount).map { Self.percentile(sorted, fraction: Double($0) / Double(binCount)) }
+            edges = (0...binCount).map { Quantile.linear(sorted: sorted, Double($0) / Double(binCount)) }
         }
         var counts = [Int](repeating: 0, count: binCount)
         var predictedSums = [Double](repeating: 0, count: binCount)
@@ -90,13 +91,5 @@ public struct CalibrationTable: Sendable, Hashable, Codable, CustomStringConvert
             lines.append(range + String(format: "%7d", bin.count) + "  " + predicted + observed)
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// NumPy's default (linear) percentile of sorted values.
-    static func percentile(_ sorted: [Double], fraction: Double) -> Double {
-        let position = fraction * Double(sorted.count - 1)
-        let low = Int(position.rounded(.down))
-        let high = Swift.min(low + 1, sorted.count - 1)
-        return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
     }
 }

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// How much a model's score drops when one feature's values are shuffled.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// A training objective: compares a batch of predictions with its targets and returns a scalar to minimise.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Counts of (true class, predicted class) pairs.

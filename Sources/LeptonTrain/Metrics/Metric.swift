@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// A quantity accumulated over batches: update it with each batch, read the result, reset it per epoch.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Mean squared error, mean absolute error or R², accumulated in Double over batches.

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonTensor
 
 /// The scores of an estimator over cross-validation folds.

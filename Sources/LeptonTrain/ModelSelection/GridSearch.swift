@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Tries every combination of the given hyperparameter values with cross-validation, ranks them by mean score and

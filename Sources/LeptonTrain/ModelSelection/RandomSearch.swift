@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// Tries `iterations` settings drawn at random (seeded) from the given values and ranges with cross-validation,

@@ -80,17 +80,15 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
-
-    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
+    /// training interactions' users and items.
     /// - Parameter decoder: The decoder.
     /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decode(LatentFactors.self, forKey: .factors)
-        training = try container.decode(InteractionMatrix.self, forKey: .training)
-        try LatentFactors.validate(factors, training: training)
+        let stored = try StoredFactorModel<Configuration>(from: decoder)
+        configuration = stored.configuration
+        factors = stored.factors
+        training = stored.training
     }
 
     /// The model's name in messages.
@@ -113,7 +111,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         try RecommenderValidation.atLeast(configuration.iterations, 1, "iterations")
         try RecommenderValidation.positive(configuration.learningRate, "learningRate")
         try RecommenderValidation.nonNegative(configuration.regularization, "regularization")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let d = configuration.factorCount
         var generator = RandomGenerator(seed: configuration.seed)
         var initializer = generator.split()
@@ -122,12 +120,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         let scale = 1 / Float(d)
         model.userFactors = (0..<(training.userCount * d)).map { _ in (initializer.nextUnitFloat() - 0.5) * scale }
         model.itemFactors = (0..<(training.itemCount * d)).map { _ in (initializer.nextUnitFloat() - 0.5) * scale }
-        var entryUsers = [Int32](repeating: 0, count: training.interactionCount)
-        for user in 0..<training.userCount {
-            for position in training.rowOffsets[user]..<training.rowOffsets[user + 1] {
-                entryUsers[position] = Int32(user)
-            }
-        }
+        let entryUsers = training.entryUsers
         let rate = Float(configuration.learningRate)
         let penalty = Float(configuration.regularization)
         let itemCount = training.itemCount

@@ -28,17 +28,15 @@ public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatab
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
-
-    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
+    /// training interactions' users and items.
     /// - Parameter decoder: The decoder.
     /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decode(LatentFactors.self, forKey: .factors)
-        training = try container.decode(InteractionMatrix.self, forKey: .training)
-        try LatentFactors.validate(factors, training: training)
+        let stored = try StoredFactorModel<Configuration>(from: decoder)
+        configuration = stored.configuration
+        factors = stored.factors
+        training = stored.training
     }
 
     /// The model's name in messages.
@@ -60,7 +58,7 @@ public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatab
         try RecommenderValidation.atLeast(configuration.epochs, 1, "epochs")
         try RecommenderValidation.nonNegative(configuration.userRegularization, "userRegularization")
         try RecommenderValidation.nonNegative(configuration.itemRegularization, "itemRegularization")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let mean = training.globalMean
         var userBias = [Double](repeating: 0, count: training.userCount)
         var itemBias = [Double](repeating: 0, count: training.itemCount)

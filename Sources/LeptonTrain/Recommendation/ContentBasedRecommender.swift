@@ -82,7 +82,7 @@ public struct ContentBasedRecommender: ItemScoringRecommender, Codable, Equatabl
     ) throws {
         try RecommenderValidation.atLeast(configuration.minimumDocumentFrequency, 1, "minimumDocumentFrequency")
         if let maximum = configuration.maximumTerms { try RecommenderValidation.atLeast(maximum, 1, "maximumTerms") }
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         guard !features.items.isEmpty else {
             throw RecommenderError.invalidParameter(name: "features.count", value: 0, expected: "at least 1")
         }

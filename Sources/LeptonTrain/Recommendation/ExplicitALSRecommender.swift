@@ -52,17 +52,15 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
-
-    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
+    /// training interactions' users and items.
     /// - Parameter decoder: The decoder.
     /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decode(LatentFactors.self, forKey: .factors)
-        training = try container.decode(InteractionMatrix.self, forKey: .training)
-        try LatentFactors.validate(factors, training: training)
+        let stored = try StoredFactorModel<Configuration>(from: decoder)
+        configuration = stored.configuration
+        factors = stored.factors
+        training = stored.training
     }
 
     /// The model's name in messages.
@@ -88,26 +86,17 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
     /// Fits the model on a given thread pool (tests compare thread counts with it).
     package init(fitting training: InteractionMatrix, configuration: Configuration, pool: ThreadPool) throws {
         try Self.validate(configuration)
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let d = configuration.factorCount
         var generator = RandomGenerator(seed: configuration.seed)
         var model = LatentFactors(
             users: training.users, items: training.items, factorCount: d, globalMean: Float(training.globalMean))
-        func normals(_ count: Int) -> [Float] {
-            var result: [Float] = []
-            result.reserveCapacity(count + 1)
-            while result.count < count {
-                let (a, b) = generator.nextNormalPair()
-                result.append(Float(configuration.initStandardDeviation * a))
-                result.append(Float(configuration.initStandardDeviation * b))
-            }
-            return Array(result.prefix(count))
-        }
-        model.userFactors = normals(training.userCount * d)
-        model.itemFactors = normals(training.itemCount * d)
+        let deviation = configuration.initStandardDeviation
+        model.userFactors = LatentFactors.normalValues(training.userCount * d, from: &generator) { deviation * $0 }
+        model.itemFactors = LatentFactors.normalValues(training.itemCount * d, from: &generator) { deviation * $0 }
         for iteration in 0..<configuration.iterations {
-            Self.sweepItems(&model, training: training, configuration: configuration, only: nil, pool: pool)
-            Self.sweepUsers(&model, training: training, configuration: configuration, only: nil, pool: pool)
+            Self.sweep(.items, &model, training: training, configuration: configuration, only: nil, pool: pool)
+            Self.sweep(.users, &model, training: training, configuration: configuration, only: nil, pool: pool)
             guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: iteration) }
         }
         self.configuration = configuration
@@ -134,62 +123,62 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
             ? configuration.regularization * Double(count) : configuration.regularization
     }
 
-    /// Re-solves the items (all, or those in `only`) with the users fixed.
-    private static func sweepItems(
-        _ model: inout LatentFactors, training: InteractionMatrix, configuration: Configuration, only: [Int]?,
-        pool: ThreadPool
+    /// The side a half-iteration solves; the other is held fixed.
+    private enum Side { case items, users }
+
+    /// Re-solves one side's rows (all, or those in `only`) with the other side fixed.
+    private static func sweep(
+        _ side: Side, _ model: inout LatentFactors, training: InteractionMatrix, configuration: Configuration,
+        only: [Int]?, pool: ThreadPool
     ) {
-        let rows = only ?? Array(0..<training.itemCount)
-        let d = model.factorCount
-        let offset = Double(model.globalMean)
-        let users = model.userFactors
-        let userBiases = model.userBiases
-        model.itemFactors.withUnsafeMutableBufferPointer { q in
-            model.itemBiases.withUnsafeMutableBufferPointer { b in
-                users.withUnsafeBufferPointer { p in
-                    userBiases.withUnsafeBufferPointer { c in
-                        pool.parallelFor(rows.count) { position in
-                            let item = rows[position]
-                            let range = training.columnOffsets[item]..<training.columnOffsets[item + 1]
-                            guard !range.isEmpty else { return }
-                            let solution = SmallLinearAlgebra.biasedRidge(
-                                otherFactors: p.baseAddress!, otherBiases: c.baseAddress!, factorCount: d,
-                                offset: offset, indices: training.columnUserIndices[range],
-                                values: training.columnValues[range],
-                                regularization: penalty(configuration, count: range.count))
-                            b[item] = Float(solution[0])
-                            for f in 0..<d { q[item * d + f] = Float(solution[f + 1]) }
-                        }
-                    }
-                }
-            }
+        let (d, offset) = (model.factorCount, Double(model.globalMean))
+        switch side {
+        case .items:
+            let fixed = FixedSide(factors: model.userFactors, biases: model.userBiases)
+            solve(
+                only ?? Array(0..<training.itemCount), factors: &model.itemFactors, biases: &model.itemBiases,
+                fixed: fixed, factorCount: d, offset: offset,
+                ratings: (training.columnOffsets, training.columnUserIndices, training.columnValues),
+                configuration: configuration, pool: pool)
+        case .users:
+            let fixed = FixedSide(factors: model.itemFactors, biases: model.itemBiases)
+            solve(
+                only ?? Array(0..<training.userCount), factors: &model.userFactors, biases: &model.userBiases,
+                fixed: fixed, factorCount: d, offset: offset,
+                ratings: (training.rowOffsets, training.itemIndices, training.values),
+                configuration: configuration, pool: pool)
         }
     }
 
-    /// Re-solves the users (all, or those in `only`) with the items fixed.
-    private static func sweepUsers(
-        _ model: inout LatentFactors, training: InteractionMatrix, configuration: Configuration, only: [Int]?,
+    /// The factors and biases of the side held fixed during a half-iteration.
+    private struct FixedSide {
+        let factors: [Float]
+        let biases: [Float]
+    }
+
+    /// Solves each of `rows` (of the side whose `factors` and `biases` are given) by the biased ridge problem over
+    /// its ratings — `offsets[row]..<offsets[row + 1]` of `indices` (the other side's rows) and `values` — with the
+    /// `fixed` side held fixed. Rows without ratings keep their parameters.
+    private static func solve(
+        _ rows: [Int], factors: inout [Float], biases: inout [Float], fixed: FixedSide, factorCount d: Int,
+        offset: Double, ratings: (offsets: [Int], indices: [Int32], values: [Double]), configuration: Configuration,
         pool: ThreadPool
     ) {
-        let rows = only ?? Array(0..<training.userCount)
-        let d = model.factorCount
-        let offset = Double(model.globalMean)
-        let items = model.itemFactors
-        let itemBiases = model.itemBiases
-        model.userFactors.withUnsafeMutableBufferPointer { p in
-            model.userBiases.withUnsafeMutableBufferPointer { b in
-                items.withUnsafeBufferPointer { q in
-                    itemBiases.withUnsafeBufferPointer { c in
+        let (offsets, indices, values) = ratings
+        factors.withUnsafeMutableBufferPointer { solved in
+            biases.withUnsafeMutableBufferPointer { solvedBiases in
+                fixed.factors.withUnsafeBufferPointer { other in
+                    fixed.biases.withUnsafeBufferPointer { otherBiases in
                         pool.parallelFor(rows.count) { position in
-                            let user = rows[position]
-                            let range = training.rowOffsets[user]..<training.rowOffsets[user + 1]
+                            let row = rows[position]
+                            let range = offsets[row]..<offsets[row + 1]
                             guard !range.isEmpty else { return }
                             let solution = SmallLinearAlgebra.biasedRidge(
-                                otherFactors: q.baseAddress!, otherBiases: c.baseAddress!, factorCount: d,
-                                offset: offset, indices: training.itemIndices[range], values: training.values[range],
+                                otherFactors: other.baseAddress!, otherBiases: otherBiases.baseAddress!,
+                                factorCount: d, offset: offset, indices: indices[range], values: values[range],
                                 regularization: penalty(configuration, count: range.count))
-                            b[user] = Float(solution[0])
-                            for f in 0..<d { p[user * d + f] = Float(solution[f + 1]) }
+                            solvedBiases[row] = Float(solution[0])
+                            for f in 0..<d { solved[row * d + f] = Float(solution[f + 1]) }
                         }
                     }
                 }
@@ -235,12 +224,15 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         let touchedUsers = Set(ratings.map { merged.users.index(of: $0.user)! }).sorted()
         let touchedItems = Set(ratings.map { merged.items.index(of: $0.item)! }).sorted()
         // New users start from their fold-in, so the first item solve does not see zero factors.
-        Self.sweepUsers(
-            &model, training: merged, configuration: configuration, only: touchedUsers.filter { $0 >= oldUsers },
+        Self.sweep(
+            .users, &model, training: merged, configuration: configuration,
+            only: touchedUsers.filter { $0 >= oldUsers },
             pool: .shared)
         for sweep in 0..<sweeps {
-            Self.sweepItems(&model, training: merged, configuration: configuration, only: touchedItems, pool: .shared)
-            Self.sweepUsers(&model, training: merged, configuration: configuration, only: touchedUsers, pool: .shared)
+            Self.sweep(
+                .items, &model, training: merged, configuration: configuration, only: touchedItems, pool: .shared)
+            Self.sweep(
+                .users, &model, training: merged, configuration: configuration, only: touchedUsers, pool: .shared)
             guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: sweep) }
         }
         return ExplicitALSRecommender(configuration: configuration, factors: model, training: merged)

@@ -49,17 +49,15 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
-
-    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
+    /// training interactions' users and items.
     /// - Parameter decoder: The decoder.
     /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decode(LatentFactors.self, forKey: .factors)
-        training = try container.decode(InteractionMatrix.self, forKey: .training)
-        try LatentFactors.validate(factors, training: training)
+        let stored = try StoredFactorModel<Configuration>(from: decoder)
+        configuration = stored.configuration
+        factors = stored.factors
+        training = stored.training
     }
 
     /// The model's name in messages.
@@ -88,7 +86,7 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         try RecommenderValidation.atLeast(configuration.conjugateGradientSteps, 1, "conjugateGradientSteps")
         try RecommenderValidation.positive(configuration.regularization, "regularization")
         try RecommenderValidation.nonNegative(configuration.alpha, "alpha")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         if let negative = training.values.first(where: { $0 < 0 }) {
             throw RecommenderError.invalidParameter(
                 name: "interaction strength", value: negative, expected: "a value ≥ 0 (confidence is 1 + α·r)")

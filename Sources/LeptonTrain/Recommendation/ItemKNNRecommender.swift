@@ -68,7 +68,7 @@ public struct ItemKNNRecommender: ItemScoringRecommender, Codable, Equatable {
     package init(fitting training: InteractionMatrix, configuration: Configuration, pool: ThreadPool) throws {
         try RecommenderValidation.atLeast(configuration.neighborCount, 1, "neighborCount")
         try RecommenderValidation.nonNegative(configuration.shrinkage, "shrinkage")
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         if !configuration.binary, let bad = training.values.first(where: { !$0.isFinite || $0 < 0 }) {
             throw RecommenderError.invalidParameter(
                 name: "interaction value", value: bad, expected: "a finite value ≥ 0 for non-binary similarity")

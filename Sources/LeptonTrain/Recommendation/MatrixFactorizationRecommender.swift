@@ -54,17 +54,15 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case configuration, factors, training }
-
-    /// Decodes a fitted model and checks that its parameters match its training interactions' users and items.
+    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
+    /// training interactions' users and items.
     /// - Parameter decoder: The decoder.
     /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decode(LatentFactors.self, forKey: .factors)
-        training = try container.decode(InteractionMatrix.self, forKey: .training)
-        try LatentFactors.validate(factors, training: training)
+        let stored = try StoredFactorModel<Configuration>(from: decoder)
+        configuration = stored.configuration
+        factors = stored.factors
+        training = stored.training
     }
 
     /// The model's name in messages.
@@ -92,7 +90,7 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
         guard configuration.initMean.isFinite else {
             throw RecommenderError.nonFiniteValue(what: "initMean", value: configuration.initMean)
         }
-        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+        try RecommenderValidation.nonEmpty(training)
         let d = configuration.factorCount
         var generator = RandomGenerator(seed: configuration.seed)
         var initializer = generator.split()
@@ -100,25 +98,14 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
         var model = LatentFactors(
             users: training.users, items: training.items, factorCount: d,
             globalMean: configuration.biased ? Float(training.globalMean) : 0)
-        func normals(_ count: Int) -> [Float] {
-            var result: [Float] = []
-            result.reserveCapacity(count + 1)
-            while result.count < count {
-                let (a, b) = initializer.nextNormalPair()
-                result.append(Float(configuration.initMean + configuration.initStandardDeviation * a))
-                result.append(Float(configuration.initMean + configuration.initStandardDeviation * b))
-            }
-            return Array(result.prefix(count))
+        let (initMean, deviation) = (configuration.initMean, configuration.initStandardDeviation)
+        model.userFactors = LatentFactors.normalValues(training.userCount * d, from: &initializer) {
+            initMean + deviation * $0
         }
-        model.userFactors = normals(training.userCount * d)
-        model.itemFactors = normals(training.itemCount * d)
-        // The user of every CSR entry, so that a shuffled entry index finds its row.
-        var entryUsers = [Int32](repeating: 0, count: training.interactionCount)
-        for user in 0..<training.userCount {
-            for position in training.rowOffsets[user]..<training.rowOffsets[user + 1] {
-                entryUsers[position] = Int32(user)
-            }
+        model.itemFactors = LatentFactors.normalValues(training.itemCount * d, from: &initializer) {
+            initMean + deviation * $0
         }
+        let entryUsers = training.entryUsers
         let rate = Float(configuration.learningRate)
         let penalty = Float(configuration.regularization)
         let biased = configuration.biased

@@ -19,6 +19,11 @@ enum RecommenderValidation {
             throw RecommenderError.invalidParameter(name: name, value: Double(value), expected: "at least \(minimum)")
         }
     }
+
+    /// Refuses training interactions without a single interaction.
+    static func nonEmpty(_ training: InteractionMatrix) throws {
+        guard training.interactionCount > 0 else { throw RecommenderError.emptyTraining }
+    }
 }
 
 extension RecommenderValidation {

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonKernels
 import LeptonLayers
 import LeptonTensor

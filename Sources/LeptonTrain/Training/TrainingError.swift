@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonLayers
 import LeptonTensor
 

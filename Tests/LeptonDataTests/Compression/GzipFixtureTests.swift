@@ -1,5 +1,5 @@
 import Foundation
-import LeptonDeploy  // SHA256, to check payloads against digests recorded by Python
+import LeptonDeploy  // SHA256Hasher, to check payloads against digests recorded by Python
 import Testing
 
 @testable import LeptonData
@@ -42,7 +42,7 @@ struct GzipFixtureTests {
             let payload = try #require(manifest.payloads[entry.payload])
             let output = try Gzip.decompress(compressed)
             #expect(output.count == payload.size, "\(entry.file)")
-            #expect(SHA256.hex(SHA256.hash(output)) == payload.sha256, "\(entry.file)")
+            #expect(SHA256Hasher.hex(SHA256Hasher.hash(output)) == payload.sha256, "\(entry.file)")
             if let text = payload.text { #expect(String(decoding: output, as: UTF8.self) == text, "\(entry.file)") }
         }
     }
@@ -55,7 +55,7 @@ struct GzipFixtureTests {
             #expect(!Gzip.isGzip(compressed))
             let payload = try #require(manifest.payloads[entry.payload])
             let output = try Deflate.inflate(compressed)
-            #expect(SHA256.hex(SHA256.hash(output)) == payload.sha256)
+            #expect(SHA256Hasher.hex(SHA256Hasher.hash(output)) == payload.sha256)
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import LeptonDeploy  // SHA256, to check payloads against digests recorded by Python
+import LeptonDeploy  // SHA256Hasher, to check payloads against digests recorded by Python
 import Testing
 
 @testable import LeptonData
@@ -18,8 +18,8 @@ struct MNISTTests {
             for label in split.labels { histogram[Int(label)] += 1 }
             #expect(histogram == expected.labelCounts)
             #expect(split.pixels.reduce(0) { $0 + Int($1) } == expected.pixelSum)
-            #expect(SHA256.hex(SHA256.hash(Data(split.pixels))) == expected.pixelsSHA256)
-            #expect(SHA256.hex(SHA256.hash(Data(split.labels.map { UInt8($0) }))) == expected.labelsSHA256)
+            #expect(SHA256Hasher.hex(SHA256Hasher.hash(Data(split.pixels))) == expected.pixelsSHA256)
+            #expect(SHA256Hasher.hex(SHA256Hasher.hash(Data(split.labels.map { UInt8($0) }))) == expected.labelsSHA256)
             #expect(Array(split.labels.prefix(10)) == expected.firstLabels)
             #expect(Array(split.image(0).dropFirst(14 * 28).prefix(28)) == expected.firstImageRow14)
         }

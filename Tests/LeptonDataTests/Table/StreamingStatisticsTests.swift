@@ -1,4 +1,5 @@
 import Foundation
+import LeptonSupport
 import Testing
 
 @testable import LeptonData
@@ -32,7 +33,7 @@ struct StreamingStatisticsTests {
         for value in data { sketch.add(value) }
         #expect(sketch.isExact && sketch.rankErrorBound == 0)
         let sorted = data.sorted()
-        for p in [0, 0.25, 0.5, 0.75, 1] { #expect(sketch.quantile(p) == Table.linearQuantile(sorted, p)) }
+        for p in [0, 0.25, 0.5, 0.75, 1] { #expect(sketch.quantile(p) == Quantile.linear(sorted: sorted, p)) }
     }
 
     @Test("beyond the exact limit every quantile's rank error stays within the reported bound")

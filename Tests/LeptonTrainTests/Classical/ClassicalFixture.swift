@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonTensor
 import LeptonTrain
 import Testing

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 import LeptonTrain
 import Testing

@@ -22,10 +22,10 @@ public final class PinnedVersionBatchers<Model: ServableModel>: Sendable {
     private let registry: ModelRegistry<Model>
     private let executor: InferenceExecutor
     private let alias: @Sendable (String) -> String
-    private let requests: Counter
-    private let batchSize: Histogram
-    private let queueWait: Histogram
-    private let computeTime: Histogram
+    private let requests: MetricCounter
+    private let batchSize: MetricHistogram
+    private let queueWait: MetricHistogram
+    private let computeTime: MetricHistogram
 
     private struct Entry {
         var batcher: Batcher

@@ -26,11 +26,11 @@ public final class ServedRecommender: Sendable {
     public let metricsRegistry: MetricsRegistry
     /// Recommended items and clicks, for retraining.
     public let interactionLog: PredictionLog
-    private let recommendations: Counter
-    private let recommendedItems: Counter
-    private let coverage: Gauge
-    private let meanPopularity: Gauge
-    private let clicks: Counter
+    private let recommendations: MetricCounter
+    private let recommendedItems: MetricCounter
+    private let coverage: MetricGauge
+    private let meanPopularity: MetricGauge
+    private let clicks: MetricCounter
 
     private struct Versions {
         var kinds: [String: String] = [:]

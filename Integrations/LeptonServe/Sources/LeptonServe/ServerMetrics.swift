@@ -9,11 +9,11 @@ public final class ServerMetrics: Sendable {
     /// Inference requests by model (`_unknown` for names that are not loaded), version and outcome (`success`,
     /// `client_error`, `rejected`, `timeout`,
     /// `unavailable`, `error`).
-    public let requests: Counter
+    public let requests: MetricCounter
     /// End-to-end inference request latency by model, body reading and JSON included.
-    public let latency: Histogram
+    public let latency: MetricHistogram
     /// Requests being handled now.
-    public let inFlight: Gauge
+    public let inFlight: MetricGauge
 
     /// Registers the metrics.
     public init() {

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// Quantiles of a stream in bounded memory, exact for short streams.
 ///
 /// The first `exactLimit` values are kept as they are, so quantiles are exact up to that count. Beyond it
@@ -155,7 +157,7 @@ struct QuantileSketch {
         guard count > 0 else { return nil }
         if isExact {
             let sorted = exactValues.sorted()
-            return ps.map { Table.linearQuantile(sorted, $0) }
+            return ps.map { Quantile.linear(sorted: sorted, $0) }
         }
         var weighted: [(value: Double, weight: Int)] = []
         for (level, values) in levels.enumerated() { for value in values { weighted.append((value, 1 << level)) } }

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// Count, mean, variance (Welford's online algorithm), minimum and maximum of a stream of numbers.
 struct RunningMoments {
     private(set) var count = 0
@@ -44,9 +46,7 @@ struct RunningMoments {
 enum StableHash {
     /// FNV-1a over the bytes, then the MurmurHash3 finaliser to spread the bits.
     static func bytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return mix(hash)
+        mix(FNV1a64.hash(bytes))
     }
 
     /// The hash of a number's bit pattern (-0 hashes as +0).

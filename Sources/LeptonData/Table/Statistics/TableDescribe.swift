@@ -1,3 +1,5 @@
+import LeptonSupport
+
 extension Table {
     /// How many of the most frequent values ``describe()`` lists per non-numeric column.
     static let describedTopValueCount = 5
@@ -59,17 +61,8 @@ extension Table {
         let deviation = values.count > 1 ? (squares / Double(values.count - 1)).squareRoot() : nil
         return NumericSummary(
             mean: mean, standardDeviation: deviation, minimum: sorted[0],
-            firstQuartile: linearQuantile(sorted, 0.25), median: linearQuantile(sorted, 0.5),
-            thirdQuartile: linearQuantile(sorted, 0.75), maximum: sorted[sorted.count - 1], quantileRankError: 0)
-    }
-
-    /// The `p`-quantile of sorted values, interpolating linearly between the values at ranks
-    /// ⌊p·(n−1)⌋ and ⌈p·(n−1)⌉ (Hyndman & Fan type 7, the default of pandas and NumPy).
-    static func linearQuantile(_ sorted: [Double], _ p: Double) -> Double {
-        let position = p * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let fraction = position - Double(lower)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+            firstQuartile: Quantile.linear(sorted: sorted, 0.25), median: Quantile.linear(sorted: sorted, 0.5),
+            thirdQuartile: Quantile.linear(sorted: sorted, 0.75), maximum: sorted[sorted.count - 1],
+            quantileRankError: 0)
     }
 }

@@ -1,23 +1,14 @@
+import LeptonSupport
+
 /// Helpers that turn samples into shared bins or categories.
 enum Binning {
-    /// The q-quantile of sorted values with linear interpolation between order statistics (NumPy's default,
-    /// Hyndman–Fan type 7): h = (n − 1)·q, value = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
-    static func quantile(sorted: [Double], _ q: Double) -> Double {
-        precondition(!sorted.isEmpty, "Binning.quantile: no values")
-        let position = Double(sorted.count - 1) * q
-        let lower = Int(position.rounded(.down))
-        let fraction = position - Double(lower)
-        guard lower + 1 < sorted.count, fraction > 0 else { return sorted[min(lower, sorted.count - 1)] }
-        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
-    }
-
     /// The inner edges of `binCount` equal-frequency bins of the reference: its quantiles at 1/B, 2/B, …, (B−1)/B,
     /// with repeated edges removed (so heavily tied data gets fewer bins). The outer bins are open-ended.
     static func quantileEdges(sortedReference: [Double], binCount: Int) -> [Double] {
         precondition(binCount >= 1, "Binning.quantileEdges: binCount must be at least 1, got \(binCount)")
         var edges: [Double] = []
         for index in 1..<binCount {
-            let edge = quantile(sorted: sortedReference, Double(index) / Double(binCount))
+            let edge = Quantile.linear(sorted: sortedReference, Double(index) / Double(binCount))
             if edges.last != edge { edges.append(edge) }
         }
         return edges

@@ -130,6 +130,13 @@ public final class MultiHeadAttention: Layer {
     }
 }
 
+extension MultiHeadAttention {
+    /// Refuses a head count below 1.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        try requirePositive(configuration.heads, "heads")
+    }
+}
+
 extension MultiHeadAttention: InferenceLowerable {
     /// Checks the heads against a `[time, embed]` input and a stored embedding size; counts `4·embed² + 4·embed`.
     public static func checkArchitecture(

@@ -101,6 +101,13 @@ public final class TransformerDecoderBlock: Layer {
     }
 }
 
+extension TransformerDecoderBlock {
+    /// Checks the block's encoder-layer settings.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        try TransformerEncoderLayer.checkSettings(configuration.encoder)
+    }
+}
+
 extension TransformerDecoderBlock: InferenceLowerable {
     /// Checks the settings as a causal ``TransformerEncoderLayer``.
     public static func checkArchitecture(

@@ -180,6 +180,20 @@ public final class TransformerEncoderLayer: Layer {
     }
 }
 
+extension TransformerEncoderLayer {
+    /// Refuses head and feed-forward sizes below 1 and a dropout rate outside [0, 1) (NaN included).
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        guard configuration.heads > 0, configuration.feedForwardSize > 0 else {
+            throw ArchitectureError(
+                "heads and feedForwardSize must be positive, got \(configuration.heads) and "
+                    + "\(configuration.feedForwardSize)")
+        }
+        guard configuration.dropout >= 0, configuration.dropout < 1 else {
+            throw ArchitectureError("dropout must be in [0, 1), got \(configuration.dropout)")
+        }
+    }
+}
+
 extension TransformerEncoderLayer: InferenceLowerable {
     /// Checks the sizes against a `[time, embed]` input; counts the attention, feed-forward and norm parameters.
     public static func checkArchitecture(

@@ -5,8 +5,8 @@ import LeptonTensor
 /// (linear models, SVMs, neighbours, k-means) and neural networks (through ``NeuralClassifier`` and
 /// ``NeuralRegressor``) share, so cross-validation, search and evaluation work with any of them.
 ///
-/// Features are a `[rows, features]` tensor. Targets are ``Targets/labels(_:)`` for classifiers and
-/// ``Targets/values(_:)`` (shape `[rows]` or `[rows, 1]`) for regressors. Hyperparameters are plain `var`
+/// Features are a `[rows, features]` tensor. Targets are `Targets.labels` for classifiers and
+/// `Targets.values` (shape `[rows]` or `[rows, 1]`) for regressors. Hyperparameters are plain `var`
 /// properties, so ``GridSearch`` and ``RandomSearch`` can set them through key paths; fitting replaces the
 /// fitted state and keeps the hyperparameters.
 ///
@@ -24,7 +24,7 @@ public protocol Estimator {
     /// - Throws: ``EstimatorError`` when the data does not suit the estimator.
     mutating func fit(_ x: Tensor, _ y: Targets) throws
 
-    /// Predicts targets for new rows: ``Targets/labels(_:)`` for classifiers and clusterers, ``Targets/values(_:)``
+    /// Predicts targets for new rows: `Targets.labels` for classifiers and clusterers, `Targets.values`
     /// of shape `[rows]` for regressors.
     ///
     /// - Parameter x: Features, `[rows, features]` with as many features as in training.

@@ -1,3 +1,4 @@
+import LeptonData
 import LeptonTensor
 
 /// How much each class counts in the training loss.
@@ -23,7 +24,7 @@ struct LabelEncoding: Sendable {
     /// Encodes label targets, requiring one label per row and at least two classes.
     ///
     /// - Parameters:
-    ///   - y: The targets; must be ``Targets/labels(_:)``.
+    ///   - y: The targets; must be `Targets.labels`.
     ///   - rows: The number of feature rows.
     ///   - estimator: The estimator's name, for errors.
     init(_ y: Targets, rows: Int, estimator: String) throws {

@@ -37,11 +37,7 @@ public struct KNearestNeighborsClassifier: ProbabilisticClassifier, Codable, Sen
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
-        try EstimatorError.require(neighbors >= 1, "neighbors", neighbors, "must be ≥ 1")
-        let index = try NeighborIndex(x)
-        guard neighbors <= index.rows else {
-            throw EstimatorError.tooFewSamples(what: "\(neighbors) neighbours", needed: neighbors, actual: index.rows)
-        }
+        let index = try NeighborIndex(x, neighbors: neighbors)
         let encoding = try LabelEncoding(y, rows: index.rows, estimator: "KNearestNeighborsClassifier")
         self.index = index
         classes = encoding.classes
@@ -130,11 +126,7 @@ public struct KNearestNeighborsRegressor: Estimator, Codable, Sendable {
     public mutating func fit(_ x: DoubleMatrix, _ y: Targets) throws { try fit(source: x, y) }
 
     private mutating func fit(source x: some FeatureSource, _ y: Targets) throws {
-        try EstimatorError.require(neighbors >= 1, "neighbors", neighbors, "must be ≥ 1")
-        let index = try NeighborIndex(x)
-        guard neighbors <= index.rows else {
-            throw EstimatorError.tooFewSamples(what: "\(neighbors) neighbours", needed: neighbors, actual: index.rows)
-        }
+        let index = try NeighborIndex(x, neighbors: neighbors)
         targets = try EstimatorTargets.values(y, rows: index.rows, estimator: "KNearestNeighborsRegressor")
         self.index = index
     }

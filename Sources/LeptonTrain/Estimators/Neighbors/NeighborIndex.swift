@@ -45,6 +45,20 @@ struct NeighborIndex: Codable, Sendable {
         self.init(rows: features.rows, columns: features.columns, points: features.doubleValues())
     }
 
+    /// Indexes the training rows of a k-nearest-neighbour model after checking `neighbors` against them.
+    ///
+    /// - Parameters:
+    ///   - x: The training features, `[rows, features]`.
+    ///   - neighbors: The model's k.
+    /// - Throws: ``EstimatorError`` for k < 1, bad features, or k larger than the rows.
+    init(_ x: some FeatureSource, neighbors: Int) throws {
+        try EstimatorError.require(neighbors >= 1, "neighbors", neighbors, "must be ≥ 1")
+        try self.init(x)
+        guard neighbors <= rows else {
+            throw EstimatorError.tooFewSamples(what: "\(neighbors) neighbours", needed: neighbors, actual: rows)
+        }
+    }
+
     /// Builds the index from exact row-major points.
     init(rows: Int, columns: Int, points: [Double]) {
         self.rows = rows

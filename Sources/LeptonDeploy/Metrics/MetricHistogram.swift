@@ -16,7 +16,7 @@ public struct HistogramSnapshot: Sendable, Equatable {
 /// Counts observations in configurable buckets, with Prometheus semantics: an observation falls in every bucket
 /// whose upper bound `le` is ≥ it; the output has cumulative `_bucket{le="…"}` lines ending in `le="+Inf"`, then
 /// `_sum` and `_count`. NaN observations are ignored.
-public final class Histogram: MetricFamily {
+public final class MetricHistogram: MetricFamily {
     /// The metric name.
     public let name: String
     /// The help text.
@@ -51,7 +51,8 @@ public final class Histogram: MetricFamily {
     ///   - count: the number of bounds (≥ 1).
     /// - Returns: the bounds.
     public static func exponentialBuckets(start: Double, factor: Double, count: Int) -> [Double] {
-        precondition(start > 0 && factor > 1 && count >= 1, "Histogram.exponentialBuckets: bad \(start), \(factor)")
+        precondition(
+            start > 0 && factor > 1 && count >= 1, "MetricHistogram.exponentialBuckets: bad \(start), \(factor)")
         return (0..<count).map { start * pow(factor, Double($0)) }
     }
 
@@ -62,7 +63,7 @@ public final class Histogram: MetricFamily {
     ///   - count: the number of bounds (≥ 1).
     /// - Returns: the bounds.
     public static func linearBuckets(start: Double, width: Double, count: Int) -> [Double] {
-        precondition(width > 0 && count >= 1, "Histogram.linearBuckets: bad width \(width) or count \(count)")
+        precondition(width > 0 && count >= 1, "MetricHistogram.linearBuckets: bad width \(width) or count \(count)")
         return (0..<count).map { start + width * Double($0) }
     }
 
@@ -71,8 +72,8 @@ public final class Histogram: MetricFamily {
         if bounds.last == .infinity { bounds.removeLast() }
         precondition(
             bounds.allSatisfy(\.isFinite) && zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 },
-            "Histogram \(name): buckets must be finite and strictly increasing, got \(buckets)")
-        precondition(!labelNames.contains("le"), "Histogram \(name): 'le' is reserved and cannot be a label name")
+            "MetricHistogram \(name): buckets must be finite and strictly increasing, got \(buckets)")
+        precondition(!labelNames.contains("le"), "MetricHistogram \(name): 'le' is reserved and cannot be a label name")
         self.name = name
         self.help = help
         self.buckets = bounds

@@ -3,16 +3,16 @@ import Foundation
 /// SHA-256 (FIPS 180-4, section 6.2), fed in pieces.
 ///
 /// ```swift
-/// var hasher = SHA256()
+/// var hasher = SHA256Hasher()
 /// hasher.update(header)
 /// hasher.update(weights)
 /// let hex = hasher.finalizeHex()         // "ba7816bf…" — 64 lowercase hex digits
-/// let once = SHA256.hash(data)           // [UInt8], 32 bytes
+/// let once = SHA256Hasher.hash(data)     // [UInt8], 32 bytes
 /// ```
 ///
 /// The message is processed in 64-byte blocks straight from the caller's buffer; only a partial block is kept
 /// between calls. Messages up to 2^61 − 1 bytes are supported (the bit length is a 64-bit field).
-public struct SHA256: Sendable {
+public struct SHA256Hasher: Sendable {
     /// The digest length in bytes.
     public static let digestByteCount = 32
 
@@ -79,7 +79,7 @@ public struct SHA256: Sendable {
         let savedCount = copy.byteCount
         copy.update(tail)
         copy.byteCount = savedCount
-        precondition(copy.pending.isEmpty, "SHA256.finalize: padding left \(copy.pending.count) bytes")
+        precondition(copy.pending.isEmpty, "SHA256Hasher.finalize: padding left \(copy.pending.count) bytes")
         let words = [
             copy.state.0, copy.state.1, copy.state.2, copy.state.3, copy.state.4, copy.state.5,
             copy.state.6, copy.state.7,
@@ -95,7 +95,7 @@ public struct SHA256: Sendable {
     /// - Parameter data: the message.
     /// - Returns: 32 bytes.
     public static func hash(_ data: Data) -> [UInt8] {
-        var hasher = SHA256()
+        var hasher = SHA256Hasher()
         hasher.update(data)
         return hasher.finalize()
     }

@@ -43,12 +43,12 @@ private func splitMix64Bytes(seed: UInt64, count: Int) -> [UInt8] {
 }
 
 private func digestHex(_ bytes: [UInt8]) -> String {
-    var hasher = SHA256()
+    var hasher = SHA256Hasher()
     hasher.update(bytes)
     return hasher.finalizeHex()
 }
 
-@Suite struct SHA256Tests {
+@Suite struct SHA256HasherTests {
     /// FIPS 180-4 examples (NIST CSRC "Examples with Intermediate Values": SHA256.pdf, SHA2 additional vectors).
     @Test func nistTestVectors() {
         #expect(digestHex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -56,7 +56,7 @@ private func digestHex(_ bytes: [UInt8]) -> String {
             digestHex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(digestHex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        var million = SHA256()
+        var million = SHA256Hasher()
         let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
         for _ in 0..<1000 { million.update(chunk) }
         #expect(million.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
@@ -69,7 +69,7 @@ private func digestHex(_ bytes: [UInt8]) -> String {
         for message in expectations.messages {
             let input = bytes(hex: message.hex)
             #expect(digestHex(input) == message.sha256, "length \(input.count)")
-            #expect(SHA256.hex(SHA256.hash(Data(input))) == message.sha256)
+            #expect(SHA256Hasher.hex(SHA256Hasher.hash(Data(input))) == message.sha256)
         }
     }
 
@@ -77,8 +77,8 @@ private func digestHex(_ bytes: [UInt8]) -> String {
         let data = try Data(contentsOf: resourceURL("sha256_expectations.json"))
         let long = try JSONDecoder().decode(SHA256Expectations.self, from: data).splitmix64
         let message = splitMix64Bytes(seed: long.seed, count: long.byteCount)
-        #expect(SHA256.hex(Array(message.prefix(8))) == long.first8hex)
-        var hasher = SHA256()
+        #expect(SHA256Hasher.hex(Array(message.prefix(8))) == long.first8hex)
+        var hasher = SHA256Hasher()
         var generator = TestRandom(seed: 7)
         var offset = 0
         var pieceCount = 0
