@@ -62,13 +62,27 @@ else
         swift build "${build[@]}" --scratch-path "$scratch" --target "$target"
     done
     # The runner: every library module's objects, the chosen test targets' objects and swift-testing's entry point
-    # (the one SwiftPM's generated runner calls; it reads --filter like `swift test`).
+    # (the one SwiftPM's generated runner calls; it reads --filter like `swift test`). A Swift module's objects are
+    # taken from the build's output file map, so an object left behind by a deleted source file is not linked.
     products="$scratch/debug"
-    objects=()
-    for module in CLeptonKernels LeptonSupport LeptonKernels LeptonTensor LeptonLayers LeptonData LeptonTrain \
-        LeptonDeploy LeptonCommandLine LeptonTestSupport "${tests[@]}"; do
-        if [[ -d "$products/$module.build" ]]; then objects+=("$products/$module.build"/*.o); fi
-    done
+    mapfile -t objects < <(python3 - "$products" CLeptonKernels LeptonSupport LeptonKernels LeptonTensor LeptonLayers \
+        LeptonData LeptonTrain LeptonDeploy LeptonCommandLine LeptonTestSupport "${tests[@]}" <<'PYTHON'
+import glob, json, os, sys
+products = sys.argv[1]
+for module in sys.argv[2:]:
+    folder = os.path.join(products, module + ".build")
+    output_map = os.path.join(folder, "output-file-map.json")
+    if os.path.exists(output_map):
+        with open(output_map) as handle:
+            entries = json.load(handle)
+        for source, outputs in sorted(entries.items()):
+            if source and os.path.exists(outputs.get("object", "")):
+                print(outputs["object"])
+    else:  # a C target
+        for path in sorted(glob.glob(os.path.join(folder, "*.o"))):
+            print(path)
+PYTHON
+    )
     runner="$scratch/sanitizer-runner"
     mkdir -p "$runner"
     printf 'import Testing\n\nawait Testing.__swiftPMEntryPoint() as Never\n' >"$runner/main.swift"
