@@ -1,6 +1,6 @@
 import Foundation
 import LeptonDeploy
-import Synchronization
+import LeptonKernels
 
 /// Where a command writes: standard output and standard error, or buffers for tests.
 public struct CommandConsole: Sendable {
@@ -32,7 +32,7 @@ public struct CommandConsole: Sendable {
 
 /// A console that keeps what commands write, for tests.
 public final class CapturedConsole: Sendable {
-    private let buffers = Mutex<(output: String, error: String)>(("", ""))
+    private let buffers = PthreadMutex<(output: String, error: String)>(("", ""))
 
     /// An empty capture.
     public init() {}

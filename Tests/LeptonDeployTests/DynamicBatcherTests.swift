@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 import Testing
 
 @testable import LeptonDeploy
@@ -10,7 +10,7 @@ private struct Rejected: Error, Equatable {
 
 /// Records the inputs of every batch, in the order the batches started.
 private final class BatchLog: Sendable {
-    private let batches = Mutex<[[Int]]>([])
+    private let batches = PthreadMutex<[[Int]]>([])
 
     func record(_ inputs: [Int]) { batches.withLock { $0.append(inputs) } }
     var all: [[Int]] { batches.withLock { $0 } }

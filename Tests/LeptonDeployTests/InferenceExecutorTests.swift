@@ -1,13 +1,13 @@
 import Foundation
 import LeptonDeploy
-import Synchronization
+import LeptonKernels
 import Testing
 
 /// Shared test state behind locks.
 private final class Flags: Sendable {
-    let offPool = Mutex<[Bool]>([])
-    let starved = Mutex(false)
-    let answered = Mutex(false)
+    let offPool = PthreadMutex<[Bool]>([])
+    let starved = PthreadMutex(false)
+    let answered = PthreadMutex(false)
 }
 
 /// Blocks on `release` for negative inputs; answers others at once; records whether it ran on the executor.

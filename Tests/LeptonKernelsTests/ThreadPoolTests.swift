@@ -6,7 +6,7 @@ import Testing
 
 /// The thread that ran each piece of a loop, as `pthread_self` values.
 private final class PieceThreads: Sendable {
-    private let threads = Mutex<[Int: UInt]>([:])
+    private let threads = PthreadMutex<[Int: UInt]>([:])
 
     func record(_ piece: Int) {
         #if os(Linux)

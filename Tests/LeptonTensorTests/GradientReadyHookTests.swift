@@ -1,5 +1,5 @@
+import LeptonKernels
 import LeptonTensor
-import Synchronization
 import Testing
 
 /// `backward(onGradientReady:)`: each leaf's gradient is reported once, as soon as it is final, and equals the
@@ -8,7 +8,7 @@ import Testing
 struct GradientReadyHookTests {
     /// Events in the order they happened (the pullback runs inside backward, on the caller's thread).
     final class EventLog: Sendable {
-        private let entries = Mutex<[String]>([])
+        private let entries = PthreadMutex<[String]>([])
         func append(_ entry: String) { entries.withLock { $0.append(entry) } }
         var all: [String] { entries.withLock { $0 } }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// One turn of the feedback loop, as recorded for audit: what triggered it, which data trained the new
 /// version, how it did at each gate, and how it ended.
@@ -63,7 +63,7 @@ public struct LoopRecord: Sendable, Codable, Equatable {
 
 /// The history of the feedback loop: which data window and alert produced which version, and what happened to it.
 public final class LineageLog: Sendable {
-    private let entries = Mutex<[LoopRecord]>([])
+    private let entries = PthreadMutex<[LoopRecord]>([])
 
     /// Creates an empty log.
     public init() {}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// How a challenger is exposed to production traffic before it is promoted.
 public struct RolloutPlan: Sendable, Codable, Equatable {
@@ -57,7 +57,7 @@ public final class RolloutController<Model: ServableModel>: Sendable {
     public let log: PredictionLog?
     private let outcome: @Sendable (PredictionRecord) -> LabelledOutcome?
     private let now: @Sendable () -> Date
-    private let state = Mutex(State())
+    private let state = PthreadMutex(State())
 
     /// Creates a controller.
     ///

@@ -1,4 +1,4 @@
-import Synchronization
+import LeptonKernels
 
 /// Latency percentiles over a sliding window, in seconds.
 public struct LatencySummary: Codable, Sendable, Equatable {
@@ -26,7 +26,7 @@ public final class LatencyTracker: Sendable {
         var window: SampleWindow
     }
 
-    private let state: Mutex<State>
+    private let state: PthreadMutex<State>
     private let maxAge: Duration?
     private let clock = ContinuousClock()
 
@@ -36,7 +36,7 @@ public final class LatencyTracker: Sendable {
     ///   - maxAge: if given, observations older than this are left out of summaries.
     public init(capacity: Int = 2048, maxAge: Duration? = nil) {
         precondition(capacity >= 1, "LatencyTracker.init: capacity must be at least 1, got \(capacity)")
-        state = Mutex(State(window: SampleWindow(capacity: capacity)))
+        state = PthreadMutex(State(window: SampleWindow(capacity: capacity)))
         self.maxAge = maxAge
     }
 

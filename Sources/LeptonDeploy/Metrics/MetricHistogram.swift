@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// The state of one histogram series: cumulative bucket counts, sum and count.
 public struct HistogramSnapshot: Sendable, Equatable {
@@ -39,7 +39,7 @@ public final class MetricHistogram: MetricFamily {
         }
     }
 
-    private let series = Mutex(LabelledSeries<SeriesState>())
+    private let series = PthreadMutex(LabelledSeries<SeriesState>())
 
     /// Prometheus's default buckets, in seconds: 5 ms … 10 s.
     public static let defaultBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]

@@ -1,4 +1,4 @@
-import Synchronization
+import LeptonKernels
 
 /// A monotonically increasing count (requests served, errors), optionally split by labels.
 public final class MetricCounter: MetricFamily {
@@ -81,7 +81,7 @@ public final class InfoMetric: MetricFamily {
     /// The help text.
     public let help: String
     let typeName = "gauge"
-    private let current = Mutex<[String: String]?>(nil)
+    private let current = PthreadMutex<[String: String]?>(nil)
 
     init(name: String, help: String) {
         self.name = name
@@ -112,7 +112,7 @@ public final class InfoMetric: MetricFamily {
 private final class ScalarSeries: Sendable {
     private let metric: String
     private let labelNames: [String]
-    private let series = Mutex(LabelledSeries<Double>())
+    private let series = PthreadMutex(LabelledSeries<Double>())
 
     init(metric: String, labelNames: [String]) {
         self.metric = metric

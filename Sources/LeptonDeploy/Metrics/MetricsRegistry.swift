@@ -1,4 +1,4 @@
-import Synchronization
+import LeptonKernels
 
 /// A set of named metrics rendered together in the Prometheus text exposition format (version 0.0.4).
 ///
@@ -16,7 +16,7 @@ public final class MetricsRegistry: Sendable {
     /// The HTTP content type of ``render()``'s output.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    private let families = Mutex<[String: any MetricFamily]>([:])
+    private let families = PthreadMutex<[String: any MetricFamily]>([:])
 
     /// Creates an empty registry.
     public init() {}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// Why the prediction log refused an operation.
 public enum PredictionLogError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -94,7 +94,7 @@ public final class PredictionLog: Sendable {
     /// What opening the log found on disk (all zeros for a new or in-memory log).
     public let recovery: PredictionLogRecovery
     // The storage object is only touched under the mutex, so the state can be sent to it.
-    private let state: Mutex<State>
+    private let state: PthreadMutex<State>
 
     /// Opens a log.
     /// - Parameters:
@@ -147,7 +147,7 @@ public final class PredictionLog: Sendable {
                 corruptLinesSkipped: recovered.corruptLines)
         }
         self.recovery = recovery
-        state = Mutex(initial)
+        state = PthreadMutex(initial)
     }
 
     /// Logs one prediction (and writes it to disk when persisted).

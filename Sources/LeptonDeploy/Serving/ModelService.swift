@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// A model a ``ModelService`` can serve: a batch of requests in, one result per request out, so that a bad request
 /// fails alone.
@@ -65,7 +65,7 @@ public final class ModelService<Model: ServableModel>: Sendable {
         var versions: [RouterArm: String] = [:]
     }
 
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = PthreadMutex(Lifecycle())
 
     /// Creates a service.
     ///

@@ -1,6 +1,6 @@
 import Foundation
+import LeptonKernels
 import LeptonSupport
-import Synchronization
 
 /// Decides which model version answers each request during a rollout, watches both arms, and rolls the
 /// challenger back automatically when it regresses. It only decides and records; the caller runs the models
@@ -47,7 +47,7 @@ public final class TrafficRouter: Sendable {
     private let maxLoggedDecisions: Int
     private let now: @Sendable () -> Date
     private let clock = ContinuousClock()
-    private let state: Mutex<State>
+    private let state: PthreadMutex<State>
 
     /// Creates a router.
     /// - Parameters:
@@ -75,7 +75,7 @@ public final class TrafficRouter: Sendable {
         self.latencyWindow = latencyWindow
         self.maxLoggedDecisions = maxLoggedDecisions
         self.now = now
-        state = Mutex(
+        state = PthreadMutex(
             State(mode: mode, random: SplitMix64(seed: seed), tallies: Self.freshTallies(window: latencyWindow)))
         _ = state.withLock { log(.modeChanged, summary: "router started in mode \(mode)", breaches: [], in: &$0) }
     }

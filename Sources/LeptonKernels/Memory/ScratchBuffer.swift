@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A 64-byte aligned block of floats that kernels borrow for packing and temporaries.
 ///
 /// Kernels take buffers from ``ScratchPool`` and give them back, so steady-state training and inference
@@ -39,7 +37,7 @@ enum ScratchPool {
     /// Buffers not in use. `ScratchBuffer` is not `Sendable`, but a buffer in this list is owned by no
     /// thread: it moves between threads only through the mutex, which orders the accesses.
     private nonisolated(unsafe) static var free: [ScratchBuffer] = []
-    private static let lock = Mutex(())
+    private static let lock = PthreadMutex(())
     private static let maximumKept = 16
 
     /// Returns a buffer with room for at least `count` floats.

@@ -144,7 +144,7 @@ private final class Coordinator: Sendable {
         var shuttingDown = false
     }
 
-    private let state = Mutex(State())
+    private let state = PthreadMutex(State())
     private let generation = Atomic<Int>(0)
     private let wakeUp = ConditionSignal()
     private let spinIterations = 20_000

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LeptonKernels
 
 /// The built-in and user-registered layer types, by name, so a model can be rebuilt from its saved architecture
 /// without user code.
@@ -46,7 +46,7 @@ public enum LayerRegistry {
     /// functions of their arguments, so calling one from any thread is safe.
     private nonisolated(unsafe) static var entries: [String: Entry] = Dictionary(
         uniqueKeysWithValues: builtIn.map { ($0.typeName, entry(for: $0)) })
-    private static let lock = Mutex(())
+    private static let lock = PthreadMutex(())
 
     private static func entry<L: Layer>(for type: L.Type) -> Entry {
         Entry(

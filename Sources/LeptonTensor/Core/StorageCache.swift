@@ -1,4 +1,4 @@
-import Synchronization
+import LeptonKernels
 
 /// A cache of freed tensor buffers, so training steps reuse memory instead of mapping fresh pages.
 ///
@@ -19,7 +19,7 @@ enum StorageCache {
         var cachedBytes = 0
     }
 
-    private static let state = Mutex(State())
+    private static let state = PthreadMutex(State())
 
     /// The byte count actually allocated for a request of `bytes`.
     static func roundedSize(_ bytes: Int) -> Int {

@@ -1,8 +1,8 @@
 import Foundation
+import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 import LeptonTrain
-import Synchronization
 import Testing
 
 /// Gradient buckets are all-reduced while the backward pass is still running (PyTorch DDP's overlap).
@@ -10,7 +10,7 @@ import Testing
 struct GradientOverlapTests {
     /// Events of one rank in the order they happened, from the training and the communication thread.
     final class EventLog: Sendable {
-        private let entries = Mutex<[String]>([])
+        private let entries = PthreadMutex<[String]>([])
         func append(_ entry: String) { entries.withLock { $0.append(entry) } }
         var all: [String] { entries.withLock { $0 } }
     }

@@ -9,7 +9,7 @@ final class CollectiveWatchdog: Sendable {
     private let rank: Int
     private let timeout: Double
     /// The running operation and when it started (uptime nanoseconds), or `nil` between operations.
-    private let running = Mutex<(name: String, started: UInt64)?>(nil)
+    private let running = PthreadMutex<(name: String, started: UInt64)?>(nil)
     private let stopped = Atomic<Bool>(false)
     /// Nanoseconds spent in watched operations.
     private let watchedNanoseconds = Atomic<UInt64>(0)

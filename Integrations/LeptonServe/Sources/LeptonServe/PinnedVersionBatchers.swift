@@ -1,5 +1,4 @@
 import LeptonDeploy
-import Synchronization
 
 /// The dynamic batchers of version-pinned requests (`/v2/models/{name}/versions/{version}/infer`): one per version,
 /// created on the first pinned request for it, with the server's batching knobs, so that pinned traffic is batched
@@ -40,7 +39,7 @@ public final class PinnedVersionBatchers<Model: ServableModel>: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = PthreadMutex(State())
 
     /// Creates the (empty) set of pinned batchers of one model.
     /// - Parameters:

@@ -1,6 +1,5 @@
 import Foundation
 import LeptonDeploy
-import Synchronization
 
 /// One loaded model: its versions in a ``ModelRegistry``, served through a ``ModelService`` (dynamic batching per
 /// rollout arm, traffic routing, rollback), its own serving metrics and its prediction log for feedback.
@@ -19,7 +18,7 @@ public final class ServedModel: Sendable {
     /// The batchers of version-pinned requests, one per version, created on first use.
     public let pinned: PinnedVersionBatchers<Predictor>
     private let executor: InferenceExecutor
-    private let schemas = Mutex<[String: ModelSchema]>([:])
+    private let schemas = PthreadMutex<[String: ModelSchema]>([:])
 
     /// The registry of versions.
     public var registry: ModelRegistry<Predictor> { service.registry }

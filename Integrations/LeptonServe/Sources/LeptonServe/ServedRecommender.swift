@@ -1,6 +1,5 @@
 import Foundation
 import LeptonDeploy
-import Synchronization
 
 /// One loaded recommender: its versions (``RecommenderBundle`` files) in a ``ModelRegistry``, served through a
 /// ``ModelService`` whose batcher hands every batch of top-k requests to one GEMM-backed
@@ -40,7 +39,7 @@ public final class ServedRecommender: Sendable {
         var itemsServed = 0
     }
 
-    private let versions = Mutex(Versions())
+    private let versions = PthreadMutex(Versions())
 
     /// The registry of versions.
     public var registry: ModelRegistry<RecommenderPredictor> { service.registry }

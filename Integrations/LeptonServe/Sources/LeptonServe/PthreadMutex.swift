@@ -1,0 +1,1 @@
+../../../../Sources/LeptonKernels/Threading/PthreadMutex.swift

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The ten-line ThreadSanitizer reproducer, built twice: with `Synchronization.Mutex` (MutexTSanReproducer.swift) and
+# with Lepton's `PthreadMutex` (PthreadMutexTSanReproducer.swift + Sources/LeptonKernels/Threading/PthreadMutex.swift).
+# Runs each RUNS times (default 10) and counts the runs with a TSan report.
+#   Tests/Sanitizers/reproduce.sh [RUNS]
+# Fails if any PthreadMutex run reports a race or does not count to 40 000 (the lock Lepton relies on must stay
+# TSan-clean). The Mutex count is printed, not required: it documents the upstream false positive.
+set -euo pipefail
+runs="${1:-10}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/mutex" "$work/pthread"
+cp "$root/Tests/Sanitizers/MutexTSanReproducer.swift" "$work/mutex/main.swift"
+cp "$root/Tests/Sanitizers/PthreadMutexTSanReproducer.swift" "$work/pthread/main.swift"
+cp "$root/Sources/LeptonKernels/Threading/PthreadMutex.swift" "$work/pthread/PthreadMutex.swift"
+swiftc -sanitize=thread -O -g "$work/mutex/main.swift" -o "$work/mutex-tsan"
+swiftc -sanitize=thread -O -g -package-name Reproducer "$work/pthread/main.swift" "$work/pthread/PthreadMutex.swift" \
+    -o "$work/pthread-tsan"
+count_reports() {
+    local binary="$1" reported=0 wrong=0
+    for _ in $(seq "$runs"); do
+        # halt_on_error=0: every run goes to the end, so its count can be checked too.
+        output="$(TSAN_OPTIONS=halt_on_error=0 "$binary" 2>&1 || true)"
+        if grep -q 'WARNING: ThreadSanitizer' <<<"$output"; then reported=$((reported + 1)); fi
+        if ! grep -qx 'count 40000' <<<"$output"; then wrong=$((wrong + 1)); fi
+    done
+    echo "$reported $wrong"
+}
+read -r mutex_reported mutex_wrong < <(count_reports "$work/mutex-tsan")
+read -r pthread_reported pthread_wrong < <(count_reports "$work/pthread-tsan")
+echo "Synchronization.Mutex: TSan report in $mutex_reported of $runs runs (count wrong in $mutex_wrong)"
+echo "PthreadMutex:          TSan report in $pthread_reported of $runs runs (count wrong in $pthread_wrong)"
+if ((pthread_reported > 0 || pthread_wrong > 0 || mutex_wrong > 0)); then
+    echo "FAIL: PthreadMutex must give no TSan report and every program must count to 40000" >&2
+    exit 1
+fi
