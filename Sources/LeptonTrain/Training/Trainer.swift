@@ -306,7 +306,11 @@ public final class Trainer {
             let updated = Set(parameters.map(\.id))
             var gradientsFinite = true
             let gradients = lossTensor.backward { id, gradient in
-                if gradientsFinite && updated.contains(id) { gradientsFinite = gradient.firstNonFiniteIndex == nil }
+                guard gradientsFinite && updated.contains(id) else { return }
+                // A large gradient is checked in blocks across the compute threads, a small one on this thread.
+                gradientsFinite =
+                    gradient.elementCount >= 65_536
+                    ? Tensor.allFinite([gradient]) : gradient.firstNonFiniteIndex == nil
             }
             return (lossTensor.scalar, predictions.detached, gradients, parameters, gradientsFinite)
         }
