@@ -60,27 +60,6 @@ extension PositionalEmbedding {
     }
 }
 
-extension LSTM {
-    /// Refuses a unit count below 1.
-    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        try requirePositive(configuration.units, "units")
-    }
-}
-
-extension GRU {
-    /// Refuses a unit count below 1.
-    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        try requirePositive(configuration.units, "units")
-    }
-}
-
-extension Bidirectional {
-    /// Refuses a unit count below 1.
-    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
-        try requirePositive(configuration.units, "units")
-    }
-}
-
 extension MultiHeadAttention {
     /// Refuses a head count below 1.
     public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
