@@ -1,9 +1,22 @@
+import CLeptonKernels
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The gate math of one time step of an LSTM or a GRU for one batch row, fused into one pass over the units with
 /// eight lanes at a time (the tail with partial vectors), so a step allocates nothing and reads each value once.
 ///
 /// Pointers name one batch row; `units` is the state size. Gate blocks follow PyTorch's order: LSTM (input,
 /// forget, cell, output), GRU (reset, update, new).
 enum RecurrentGates {
+    /// Whether the forward passes run the AVX2 + FMA loops of `recurrent_gates_avx2.c` (for unit counts that are
+    /// multiples of 8); `LEPTON_RECURRENT_GATES=portable` forces the Swift loops.
+    static let usesAVX2 =
+        CPUFeatures.current.avx2FMA && getenv("LEPTON_RECURRENT_GATES").map { String(cString: $0) } != "portable"
+
     /// LSTM forward: turns the pre-activations `gates` (`4·units`) into the activations `i, f, g, o` in place and
     /// writes `c = f·cPrevious + i·g`, `h = o·tanh(c)` and `tanh(c)` (kept for the backward pass).
     @inline(__always)
@@ -11,6 +24,10 @@ enum RecurrentGates {
         gates: UnsafeMutablePointer<Float>, cellPrevious: UnsafePointer<Float>, cell: UnsafeMutablePointer<Float>,
         hidden: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>, units: Int
     ) {
+        if usesAVX2 && units % vectorWidth == 0 {
+            lepton_lstm_gates_forward_avx2(gates, cellPrevious, cell, hidden, cellTanh, units)
+            return
+        }
         forEachBlock(units) { offset, count in
             let i = VectorMath.sigmoid(load(gates, offset, count))
             let f = VectorMath.sigmoid(load(gates, units + offset, count))
@@ -60,6 +77,10 @@ enum RecurrentGates {
         gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>, hiddenPrevious: UnsafePointer<Float>,
         hidden: UnsafeMutablePointer<Float>, recurrentNew: UnsafeMutablePointer<Float>, units: Int
     ) {
+        if usesAVX2 && units % vectorWidth == 0 {
+            lepton_gru_gates_forward_avx2(gates, recurrent, hiddenPrevious, hidden, recurrentNew, units)
+            return
+        }
         forEachBlock(units) { offset, count in
             let r = VectorMath.sigmoid(load(gates, offset, count) + load(recurrent, offset, count))
             let z = VectorMath.sigmoid(load(gates, units + offset, count) + load(recurrent, units + offset, count))
