@@ -14,9 +14,10 @@ package enum RecurrentCell: Sendable, Hashable {
 /// (``RecurrentGates``), and the backward pass (backpropagation through time) accumulates the weight gradients
 /// over all steps with one GEMM each.
 ///
-/// Every buffer is given by the caller; nothing is allocated per time step. Layouts (row-major): per-time buffers
-/// are `[batch, time, width]`, indexed by the time of the step (not its order: with ``reverse`` the steps run
-/// from the last time to the first). A mask `keep` (`[batch, time]`, 1 for a real step, 0 for padding) makes a
+/// Every buffer is given by the caller; nothing is allocated per time step. Layouts (row-major): inputs and outputs
+/// are batch-first; the saved per-step buffers are step-major, `[time, batch, width]`, so that each step reads and
+/// writes contiguous memory. They are indexed by the time of the step (not its order: with ``reverse`` the steps
+/// run from the last time to the first). A mask `keep` (`[batch, time]`, 1 for a real step, 0 for padding) makes a
 /// padded step carry the state unchanged and output 0.
 package struct RecurrentSequence: Sendable {
     /// The cell.
@@ -54,13 +55,13 @@ package struct RecurrentSequence: Sendable {
 
     /// What the forward pass keeps for the backward pass (and the final states).
     package struct Saved {
-        /// `[batch, time, gates·units]`: the gate activations of each step.
+        /// `[time, batch, gates·units]`: the gate activations of each step.
         package var gates: UnsafeMutablePointer<Float>
-        /// `[batch, time, units]`: the hidden state entering each step.
+        /// `[time, batch, units]`: the hidden state entering each step.
         package var hiddenBefore: UnsafeMutablePointer<Float>
-        /// `[batch, time, units]`: LSTM, the cell state entering each step; unused by a GRU.
+        /// `[time, batch, units]`: LSTM, the cell state entering each step; unused by a GRU.
         package var cellBefore: UnsafeMutablePointer<Float>
-        /// `[batch, time, units]`: LSTM, `tanh` of the new cell state; GRU, the recurrent part of the new gate.
+        /// `[time, batch, units]`: LSTM, `tanh` of the new cell state; GRU, the recurrent part of the new gate.
         package var auxiliary: UnsafeMutablePointer<Float>
         /// `[batch, units]`: the final hidden state.
         package var finalHidden: UnsafeMutablePointer<Float>
@@ -128,60 +129,59 @@ package struct RecurrentSequence: Sendable {
         initialCell: UnsafePointer<Float>?, keep: UnsafePointer<Float>?, saved: Saved,
         output: Strided<UnsafeMutablePointer<Float>>?, pool: ThreadPool = .shared
     ) {
-        let (width, rowUnits, rowGates) = (gateWidth, time * units, time * gateWidth)
-        ScratchPool.withBuffer(atLeast: width + batch * width) { scratch in
-            // The input projection of every step, with the bias (both biases for an LSTM), in one GEMM.
+        let width = gateWidth
+        ScratchPool.withBuffer(atLeast: width + batch * width + time * batch * features) { scratch in
+            // The input projection of every step, with the bias (both biases for an LSTM), in one GEMM over the
+            // step-major input.
             let bias = scratch
             if cell == .lstm {
                 for index in 0..<width { bias[index] = weights.inputBias[index] + weights.recurrentBias[index] }
             } else {
                 bias.update(from: weights.inputBias, count: width)
             }
+            let recurrent = scratch + width
+            let stepMajorInput = recurrent + batch * width
+            transpose(input, into: stepMajorInput, width: features)
             sgemm(
-                .none, .transposed, m: batch * time, n: width, k: features, a: input, lda: features,
+                .none, .transposed, m: time * batch, n: width, k: features, a: stepMajorInput, lda: features,
                 b: weights.inputWeight, ldb: features, c: saved.gates, ldc: width,
                 epilogue: GEMMEpilogue(bias: bias, biasAxis: .perColumn), pool: pool)
             let first = timeOfStep(0)
-            for row in 0..<batch {
-                copyOrZero(
-                    initialHidden.map { $0 + row * units }, to: saved.hiddenBefore + row * rowUnits + first * units)
-                if cell == .lstm {
-                    copyOrZero(
-                        initialCell.map { $0 + row * units }, to: saved.cellBefore + row * rowUnits + first * units)
-                }
+            copyOrZero(initialHidden, to: saved.hiddenBefore + first * batch * units, count: batch * units)
+            if cell == .lstm {
+                copyOrZero(initialCell, to: saved.cellBefore + first * batch * units, count: batch * units)
             }
-            let recurrent = scratch + width
             for order in 0..<time {
                 let t = timeOfStep(order)
                 let last = order == time - 1
                 let next = last ? 0 : timeOfStep(order + 1)
-                let hiddenNow = saved.hiddenBefore + t * units
+                let hiddenNow = saved.hiddenBefore + t * batch * units
                 // The recurrent product: added in place to the LSTM's pre-activations, apart for the GRU's new gate;
                 // from a zero initial state the first step's product is 0 (only the GRU's b_hh is left).
                 let zeroState = order == 0 && initialHidden == nil
                 if cell == .lstm {
                     if !zeroState {
                         sgemm(
-                            .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: rowUnits,
-                            b: weights.recurrentWeight, ldb: units, beta: 1, c: saved.gates + t * width,
-                            ldc: rowGates, pool: pool)
+                            .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: units,
+                            b: weights.recurrentWeight, ldb: units, beta: 1, c: saved.gates + t * batch * width,
+                            ldc: width, pool: pool)
                     }
                 } else if zeroState {
                     for row in 0..<batch { (recurrent + row * width).update(from: weights.recurrentBias, count: width) }
                 } else {
                     sgemm(
-                        .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: rowUnits,
+                        .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: units,
                         b: weights.recurrentWeight, ldb: units, c: recurrent, ldc: width,
                         epilogue: GEMMEpilogue(bias: weights.recurrentBias, biasAxis: .perColumn), pool: pool)
                 }
                 let recurrentProduct = UnsafePointer(recurrent)
                 forRows(pool: pool) { row in
-                    let hiddenPrevious = hiddenNow + row * rowUnits
-                    let cellPrevious = saved.cellBefore + row * rowUnits + t * units
+                    let hiddenPrevious = hiddenNow + row * units
+                    let cellPrevious = saved.cellBefore + (t * batch + row) * units
                     let hiddenNext =
-                        last ? saved.finalHidden + row * units : saved.hiddenBefore + row * rowUnits + next * units
+                        last ? saved.finalHidden + row * units : saved.hiddenBefore + (next * batch + row) * units
                     let cellNext =
-                        last ? saved.finalCell + row * units : saved.cellBefore + row * rowUnits + next * units
+                        last ? saved.finalCell + row * units : saved.cellBefore + (next * batch + row) * units
                     let outputRow = output.map { $0.pointer + row * $0.rowStride + t * units }
                     if let keep, keep[row * time + t] == 0 {
                         hiddenNext.update(from: hiddenPrevious, count: units)
@@ -189,8 +189,8 @@ package struct RecurrentSequence: Sendable {
                         outputRow?.update(repeating: 0, count: units)
                         return
                     }
-                    let gates = saved.gates + row * rowGates + t * width
-                    let auxiliary = saved.auxiliary + row * rowUnits + t * units
+                    let gates = saved.gates + (t * batch + row) * width
+                    let auxiliary = saved.auxiliary + (t * batch + row) * units
                     if cell == .lstm {
                         RecurrentGates.lstmForward(
                             gates: gates, cellPrevious: cellPrevious, cell: cellNext, hidden: hiddenNext,
@@ -233,17 +233,21 @@ package struct RecurrentSequence: Sendable {
         dRecurrentBias: UnsafeMutablePointer<Float>, dInitialHidden: UnsafeMutablePointer<Float>?,
         dInitialCell: UnsafeMutablePointer<Float>?, pool: ThreadPool = .shared
     ) {
-        let (width, rowUnits, rowGates) = (gateWidth, time * units, time * gateWidth)
+        let width = gateWidth
         let perTime = batch * time * width
         let state = batch * units
-        // dGates (input side), for a GRU dRecurrent (recurrent side), the two carried hidden gradients, the cell one.
-        let scratchCount = perTime * (cell == .gru ? 2 : 1) + 3 * state
+        let inputCount = time * batch * features
+        // dGates (input side), for a GRU dRecurrent (recurrent side), the two carried hidden gradients, the cell one,
+        // the step-major input and input gradient.
+        let scratchCount = perTime * (cell == .gru ? 2 : 1) + 3 * state + 2 * inputCount
         ScratchPool.withBuffer(atLeast: scratchCount) { scratch in
             let dGates = scratch
             let dRecurrent = cell == .gru ? scratch + perTime : scratch
             var carried = scratch + perTime * (cell == .gru ? 2 : 1)
             var nextCarried = carried + state
             let dCell = nextCarried + state
+            let stepMajorInput = dCell + state
+            let stepMajorInputGradient = stepMajorInput + inputCount
             copyOrZero(dFinalHidden, to: carried, count: state)
             copyOrZero(dFinalCell, to: dCell, count: state)
             for order in stride(from: time - 1, through: 0, by: -1) {
@@ -252,8 +256,8 @@ package struct RecurrentSequence: Sendable {
                 forRows(pool: pool) { row in
                     let dHidden = incoming + row * units
                     let dPrevious = outgoing + row * units
-                    let gatesGradient = dGates + row * rowGates + t * width
-                    let recurrentGradient = dRecurrent + row * rowGates + t * width
+                    let gatesGradient = dGates + (t * batch + row) * width
+                    let recurrentGradient = dRecurrent + (t * batch + row) * width
                     if let keep, keep[row * time + t] == 0 {
                         // A padded step passes the state (and its gradients) through; its output is a constant 0.
                         dPrevious.update(from: dHidden, count: units)
@@ -268,18 +272,18 @@ package struct RecurrentSequence: Sendable {
                     } else {
                         dPrevious.update(from: dHidden, count: units)
                     }
-                    let activations = UnsafePointer(saved.gates + row * rowGates + t * width)
-                    let auxiliary = UnsafePointer(saved.auxiliary + row * rowUnits + t * units)
+                    let activations = UnsafePointer(saved.gates + (t * batch + row) * width)
+                    let auxiliary = UnsafePointer(saved.auxiliary + (t * batch + row) * units)
                     if cell == .lstm {
                         RecurrentGates.lstmBackward(
-                            activations: activations, cellPrevious: saved.cellBefore + row * rowUnits + t * units,
+                            activations: activations, cellPrevious: saved.cellBefore + (t * batch + row) * units,
                             cellTanh: auxiliary, dHidden: dPrevious, dCell: dCell + row * units,
                             dGates: gatesGradient, units: units)
                         dPrevious.update(repeating: 0, count: units)
                     } else {
                         RecurrentGates.gruBackward(
                             activations: activations, recurrentNew: auxiliary,
-                            hiddenPrevious: saved.hiddenBefore + row * rowUnits + t * units, dHidden: dPrevious,
+                            hiddenPrevious: saved.hiddenBefore + (t * batch + row) * units, dHidden: dPrevious,
                             dInputGates: gatesGradient, dRecurrentGates: recurrentGradient, dHiddenPrevious: dPrevious,
                             units: units)
                     }
@@ -287,7 +291,7 @@ package struct RecurrentSequence: Sendable {
                 // Through the recurrent weights: dPrevious += dRecurrent_t · W_hh.
                 if order > 0 || dInitialHidden != nil {
                     sgemm(
-                        .none, .none, m: batch, n: units, k: width, a: dRecurrent + t * width, lda: rowGates,
+                        .none, .none, m: batch, n: units, k: width, a: dRecurrent + t * batch * width, lda: width,
                         b: weights.recurrentWeight, ldb: units, beta: 1, c: outgoing, ldc: units, pool: pool)
                 }
                 swap(&carried, &nextCarried)
@@ -295,8 +299,9 @@ package struct RecurrentSequence: Sendable {
             if let dInitialHidden { dInitialHidden.update(from: carried, count: state) }
             if let dInitialCell { dInitialCell.update(from: dCell, count: state) }
             // The weight gradients summed over every step, one GEMM each.
+            transpose(input, into: stepMajorInput, width: features)
             sgemm(
-                .transposed, .none, m: width, n: features, k: batch * time, a: dGates, lda: width, b: input,
+                .transposed, .none, m: width, n: features, k: batch * time, a: dGates, lda: width, b: stepMajorInput,
                 ldb: features, c: dInputWeight, ldc: features, pool: pool)
             sgemm(
                 .transposed, .none, m: width, n: units, k: batch * time, a: dRecurrent, lda: width,
@@ -310,7 +315,25 @@ package struct RecurrentSequence: Sendable {
             if let dInput {
                 sgemm(
                     .none, .none, m: batch * time, n: features, k: width, a: dGates, lda: width,
-                    b: weights.inputWeight, ldb: features, c: dInput, ldc: features, pool: pool)
+                    b: weights.inputWeight, ldb: features, c: stepMajorInputGradient, ldc: features, pool: pool)
+                transpose(stepMajorInputGradient, into: dInput, width: features, toBatchFirst: true)
+            }
+        }
+    }
+
+    /// Copies `[batch, time, width]` into `[time, batch, width]`, or back with `toBatchFirst`.
+    private func transpose(
+        _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, width: Int,
+        toBatchFirst: Bool = false
+    ) {
+        for row in 0..<batch {
+            for t in 0..<time {
+                let (batchFirst, stepMajor) = ((row * time + t) * width, (t * batch + row) * width)
+                if toBatchFirst {
+                    (target + batchFirst).update(from: source + stepMajor, count: width)
+                } else {
+                    (target + stepMajor).update(from: source + batchFirst, count: width)
+                }
             }
         }
     }
