@@ -83,6 +83,18 @@ void lepton_conv_small_channels_avx512(const float *input, long height, long wid
 void lepton_sgemm_rows_avx512(long kc, long mr, const float *a, long lda, const float *b, long b_stride, float *c,
                               long ldc, long nr, const LeptonTileEpilogue *epilogue);
 
+/// LSTM forward gate math of one batch row (AVX2 + FMA, `units` a multiple of 8): the pre-activations `gates`
+/// (4 * units: input, forget, cell, output) become the activations in place; writes the new cell state, the new
+/// hidden state and tanh of the new cell state.
+void lepton_lstm_gates_forward_avx2(float *gates, const float *cell_previous, float *cell, float *hidden,
+                                    float *cell_tanh, long units);
+
+/// GRU forward gate math of one batch row (AVX2 + FMA, `units` a multiple of 8): `gates` (3 * units, input side with
+/// its bias) become the activations r, z, n in place; `recurrent` is h W_hh^T + b_hh; writes the new hidden state
+/// and the recurrent part of the new gate.
+void lepton_gru_gates_forward_avx2(float *gates, const float *recurrent, const float *hidden_previous, float *hidden,
+                                   float *recurrent_new, long units);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import LeptonKernels
 import LeptonTensor
 
 /// A bidirectional recurrent layer: one ``LSTM`` or ``GRU`` reads the sequence forwards, another backwards, and
@@ -63,10 +64,7 @@ public final class Bidirectional: Layer {
     /// The settings.
     public var configuration: Configuration {
         var configuration = settings
-        configuration.inputSize =
-            (forward as? LSTM)?.configuration.inputSize
-            ?? (forward as? GRU)?.configuration
-            .inputSize
+        configuration.inputSize = (forward as? RecurrentLayer)?.configuration.inputSize
         return configuration
     }
 
@@ -106,20 +104,9 @@ public final class Bidirectional: Layer {
 
     /// Each direction's `[W_ih, W_hh, b_ih, b_hh]`, read through `read`, or `nil` before building.
     private func directionWeights(_ read: (Parameter) -> Tensor) -> (forward: [Tensor], backward: [Tensor])? {
-        func weights(_ layer: any Layer) -> [Tensor]? {
-            if let lstm = layer as? LSTM, let a = lstm.weightIH, let b = lstm.weightHH, let c = lstm.biasIH,
-                let d = lstm.biasHH
-            {
-                return [a, b, c, d].map(read)
-            }
-            if let gru = layer as? GRU, let a = gru.weightIH, let b = gru.weightHH, let c = gru.biasIH,
-                let d = gru.biasHH
-            {
-                return [a, b, c, d].map(read)
-            }
-            return nil
-        }
-        guard let ahead = weights(forward), let behind = weights(backward) else { return nil }
+        guard let ahead = (forward as? RecurrentLayer)?.weights(read),
+            let behind = (backward as? RecurrentLayer)?.weights(read)
+        else { return nil }
         return (ahead, behind)
     }
 
@@ -127,24 +114,16 @@ public final class Bidirectional: Layer {
     static func run(
         _ input: Tensor, forward: [Tensor], backward: [Tensor], cell: Cell, returnSequences: Bool, mask: Tensor?
     ) -> Tensor {
-        func direction(_ weights: [Tensor], reverse: Bool) -> (output: Tensor, state: Tensor) {
-            switch cell {
-            case .lstm:
-                let result = LSTM.run(
-                    input, weights: weights, initialState: nil, returnSequences: returnSequences, mask: mask,
-                    reverse: reverse)
-                return (result.output, result.state.hidden)
-            case .gru:
-                return GRU.run(
-                    input, weights: weights, initialState: nil, returnSequences: returnSequences, mask: mask,
-                    reverse: reverse)
-            }
+        let kind: RecurrentCell = cell == .lstm ? .lstm : .gru
+        func direction(_ weights: [Tensor], reverse: Bool) -> Tensor {
+            let result = RecurrentLayer.run(
+                kind, input, weights: weights, hidden: nil, cell: nil, mask: mask, reverse: reverse,
+                returnSequences: returnSequences, includeState: false)
+            return result.output
         }
         let ahead = direction(forward, reverse: false)
         let behind = direction(backward, reverse: true)
-        return returnSequences
-            ? Tensor.concatenate([ahead.output, behind.output], axis: 2)
-            : Tensor.concatenate([ahead.state, behind.state], axis: 1)
+        return Tensor.concatenate([ahead, behind], axis: returnSequences ? 2 : 1)
     }
 }
 
@@ -184,5 +163,14 @@ extension Bidirectional: InferenceLowerable {
                     $0, forward: weights.forward, backward: weights.backward, cell: cell,
                     returnSequences: returnSequences, mask: nil)
             })
+    }
+}
+
+extension Bidirectional {
+    /// Refuses a unit count below 1.
+    public static func checkSettings(_ configuration: Configuration) throws(ArchitectureError) {
+        guard configuration.units > 0 else {
+            throw ArchitectureError("units must be positive, got \(configuration.units)")
+        }
     }
 }
