@@ -95,6 +95,33 @@ void lepton_lstm_gates_forward_avx2(float *gates, const float *cell_previous, fl
 void lepton_gru_gates_forward_avx2(float *gates, const float *recurrent, const float *hidden_previous, float *hidden,
                                    float *recurrent_new, long units);
 
+/// The per-step constants of an Adam-family update (see `OptimizerKernels.adam` in LeptonKernels).
+typedef struct {
+    /// Decay of the first moment.
+    float beta1;
+    /// Decay of the second moment.
+    float beta2;
+    /// Added to the denominator.
+    float epsilon;
+    /// The learning rate over the first moment's bias correction.
+    float step_size;
+    /// One over the square root of the second moment's bias correction.
+    float inverse_sqrt_correction2;
+    /// Weight decay added to the gradient (Adam's L2 form); 0 for AdamW.
+    float coupled_decay;
+    /// The factor applied to the parameter (1 − lr·λ for AdamW); 1 for Adam.
+    float decoupled_factor;
+} LeptonAdamCoefficients;
+
+/// One Adam / AdamW / AMSGrad update of `count` parameters in place, 16 lanes at a time with AVX-512 F (masked tail);
+/// `maximum_second_moment` is NULL except for AMSGrad. Bit-identical to the portable Swift loop.
+void lepton_adam_update_avx512(float *parameter, const float *gradient, float *first_moment, float *second_moment,
+                               float *maximum_second_moment, long count, const LeptonAdamCoefficients *coefficients);
+
+/// The same update eight lanes at a time with AVX2 (scalar tail).
+void lepton_adam_update_avx2(float *parameter, const float *gradient, float *first_moment, float *second_moment,
+                             float *maximum_second_moment, long count, const LeptonAdamCoefficients *coefficients);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,5 @@
+import CLeptonKernels
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -53,19 +55,20 @@ package enum OptimizerKernels {
     ///   - count: The number of values.
     ///   - settings: Step size, decays, ε, weight decay and step number.
     ///   - pool: The threads to use for large parameters.
+    ///   - loop: Which instruction set's loop runs the update; all give bit-identical results.
     package static func adam(
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         firstMoment: UnsafeMutablePointer<Float>,
         secondMoment: UnsafeMutablePointer<Float>, maximumSecondMoment: UnsafeMutablePointer<Float>?, count: Int,
-        settings: AdamSettings, pool: ThreadPool = .shared
+        settings: AdamSettings, pool: ThreadPool = .shared, loop: AdamLoop = .fastest
     ) {
         let s = settings
-        let coefficients = AdamCoefficients(
+        let coefficients = LeptonAdamCoefficients(
             beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon,
-            stepSize: s.learningRate / (1 - Float(pow(Double(s.beta1), Double(s.step)))),
-            inverseSqrtCorrection2: 1 / (1 - Float(pow(Double(s.beta2), Double(s.step)))).squareRoot(),
-            coupledDecay: s.decoupledWeightDecay ? 0 : s.weightDecay,
-            decoupledFactor: s.decoupledWeightDecay ? 1 - s.learningRate * s.weightDecay : 1)
+            step_size: s.learningRate / (1 - Float(pow(Double(s.beta1), Double(s.step)))),
+            inverse_sqrt_correction2: 1 / (1 - Float(pow(Double(s.beta2), Double(s.step)))).squareRoot(),
+            coupled_decay: s.decoupledWeightDecay ? 0 : s.weightDecay,
+            decoupled_factor: s.decoupledWeightDecay ? 1 - s.learningRate * s.weightDecay : 1)
         let pieces = count >= 1 << 17 ? pool.threadCount : 1
         let chunk = roundUp((count + pieces - 1) / pieces, 16)
         DenormalFlushing.run {
@@ -73,32 +76,66 @@ package enum OptimizerKernels {
                 let start = piece * chunk
                 let end = Swift.min(count, start + chunk)
                 guard start < end else { return }
-                adamRange(
-                    start..<end, parameter, gradient, firstMoment, secondMoment, maximumSecondMoment, coefficients)
+                let (first, second, maximum) = (
+                    firstMoment + start, secondMoment + start, maximumSecondMoment.map { $0 + start }
+                )
+                withUnsafePointer(to: coefficients) { c in
+                    switch loop {
+                    case .avx512:
+                        lepton_adam_update_avx512(
+                            parameter + start, gradient + start, first, second, maximum, end - start, c)
+                    case .avx2:
+                        lepton_adam_update_avx2(
+                            parameter + start, gradient + start, first, second, maximum, end - start, c)
+                    case .portable:
+                        adamRange(
+                            start..<end, parameter, gradient, firstMoment, secondMoment, maximumSecondMoment,
+                            coefficients)
+                    }
+                }
             }
         }
     }
 
-    private struct AdamCoefficients {
-        let beta1: Float
-        let beta2: Float
-        let epsilon: Float
-        let stepSize: Float
-        let inverseSqrtCorrection2: Float
-        let coupledDecay: Float
-        let decoupledFactor: Float
+    /// The loops of the Adam update, one per instruction set (`adam_update.c` for the vector ones). They follow the
+    /// same arithmetic in the same order without fused multiply-adds, so they agree bit for bit.
+    package enum AdamLoop: Sendable, CaseIterable {
+        /// Swift SIMD8 (two SSE halves on baseline x86-64); every CPU.
+        case portable
+        /// Eight lanes with AVX2.
+        case avx2
+        /// Sixteen lanes with AVX-512 F.
+        case avx512
+
+        /// The widest loop the CPU runs; `LEPTON_OPTIMIZER_KERNEL=portable|avx2` narrows it.
+        package static let fastest: AdamLoop = {
+            let features = CPUFeatures.current
+            let requested = getenv("LEPTON_OPTIMIZER_KERNEL").map { String(cString: $0) }
+            if requested != "portable" && requested != "avx2" && features.avx512F { return .avx512 }
+            if requested != "portable" && features.avx2 { return .avx2 }
+            return .portable
+        }()
+
+        /// Whether this CPU can run the loop.
+        package var isSupported: Bool {
+            switch self {
+            case .portable: true
+            case .avx2: CPUFeatures.current.avx2
+            case .avx512: CPUFeatures.current.avx512F
+            }
+        }
     }
 
     private static func adamRange(
         _ range: Range<Int>, _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
         _ firstMoment: UnsafeMutablePointer<Float>, _ secondMoment: UnsafeMutablePointer<Float>,
-        _ maximumSecondMoment: UnsafeMutablePointer<Float>?, _ c: AdamCoefficients
+        _ maximumSecondMoment: UnsafeMutablePointer<Float>?, _ c: LeptonAdamCoefficients
     ) {
         var index = range.lowerBound
         let oneMinusBeta1 = 1 - c.beta1
         let oneMinusBeta2 = 1 - c.beta2
         while index + 8 <= range.upperBound {
-            let g = load(gradient + index) + c.coupledDecay * load(parameter + index)
+            let g = load(gradient + index) + c.coupled_decay * load(parameter + index)
             let m = c.beta1 * load(firstMoment + index) + oneMinusBeta1 * g
             let v = c.beta2 * load(secondMoment + index) + oneMinusBeta2 * g * g
             store(m, firstMoment + index)
@@ -109,12 +146,12 @@ package enum OptimizerKernels {
                 source = running.replacing(with: v, where: v .> running)
                 store(source, maximumSecondMoment + index)
             }
-            let denominator = source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon
-            store(load(parameter + index) * c.decoupledFactor - c.stepSize * m / denominator, parameter + index)
+            let denominator = source.squareRoot() * c.inverse_sqrt_correction2 + c.epsilon
+            store(load(parameter + index) * c.decoupled_factor - c.step_size * m / denominator, parameter + index)
             index += 8
         }
         while index < range.upperBound {
-            let g = gradient[index] + c.coupledDecay * parameter[index]
+            let g = gradient[index] + c.coupled_decay * parameter[index]
             let m = c.beta1 * firstMoment[index] + oneMinusBeta1 * g
             let v = c.beta2 * secondMoment[index] + oneMinusBeta2 * g * g
             firstMoment[index] = m
@@ -125,8 +162,8 @@ package enum OptimizerKernels {
                 maximumSecondMoment[index] = source
             }
             parameter[index] =
-                parameter[index] * c.decoupledFactor - c.stepSize * m
-                / (source.squareRoot() * c.inverseSqrtCorrection2 + c.epsilon)
+                parameter[index] * c.decoupled_factor - c.step_size * m
+                / (source.squareRoot() * c.inverse_sqrt_correction2 + c.epsilon)
             index += 1
         }
     }
