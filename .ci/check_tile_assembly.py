@@ -18,6 +18,8 @@ TILES = {
     "lepton_sgemm_tile_avx512_12x32_rows": "zmm",
     "lepton_sgemm_rows_avx512": "zmm",
     "lepton_sgemm_tile_avx2_6x16": "ymm",
+    "lepton_sgemm_tile_avx2_6x16_rows": "ymm",
+    "lepton_sgemm_rows_avx2": "ymm",
     "lepton_conv_small_channels_avx512": "zmm",
 }
 

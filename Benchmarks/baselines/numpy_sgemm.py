@@ -4,7 +4,9 @@
 
 Prints one JSON line per size with the fields lepton-bench prints. The caller sets OPENBLAS_NUM_THREADS
 before this process starts (OpenBLAS reads it when numpy loads) and removes OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE so that OpenBLAS picks its kernels for the CPU it runs on.
+OPENBLAS_L2_SIZE so that OpenBLAS picks its kernels for the CPU it runs on (or sets OPENBLAS_CORETYPE=Haswell to
+force its AVX2 kernels: `compare.py gemm --avx2`). The kernel family OpenBLAS chose is in the "architecture" field
+when threadpoolctl is installed.
 """
 
 import argparse
@@ -12,6 +14,15 @@ import json
 import time
 
 import numpy as np
+
+
+def openblas_architecture():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    return next((info.get("architecture") for info in threadpoolctl.threadpool_info()
+                 if info.get("internal_api") == "openblas"), None)
 
 
 def percentile(samples, fraction):
@@ -25,6 +36,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=1.5)
     args = parser.parse_args()
     rng = np.random.default_rng(42)
+    architecture = openblas_architecture()
     for n in [int(s) for s in args.sizes.split(",")]:
         a = rng.standard_normal((n, n), dtype=np.float32)
         b = rng.standard_normal((n, n), dtype=np.float32)
@@ -44,6 +56,7 @@ def main():
             "threads": args.threads, "median_seconds": median, "p10": percentile(samples, 0.1),
             "p90": percentile(samples, 0.9), "min": min(samples), "max": max(samples),
             "repeats": len(samples), "throughput": gflop / median, "gflops": gflop / median, "units": "GFLOP/s",
+            "architecture": architecture,
         }), flush=True)
 
 

@@ -1,16 +1,18 @@
-// The AVX2 + FMA register tile for SGEMM: 6 rows x 16 columns held in 12 YMM accumulators.
+// The AVX2 + FMA register tiles for SGEMM: 6 rows x 16 columns held in 12 YMM accumulators, with A packed
+// (`lepton_sgemm_tile_avx2_6x16`) or read where it is stored (`..._rows`, for products with few columns such as
+// dense layers and convolutions, where packing A would cost as much as using it).
 
 #include "CLeptonKernels.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "sgemm_avx2_store.h"
 
 #define MR 6
-#define NR 16
 
-__attribute__((target("avx2,fma")))
-void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
-                                 long mr, long nr, const LeptonTileEpilogue *epilogue) {
+/// The tile's depth loop; row i of A at `a_row[i] + p * a_step` for depth step p.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_6x16(long kc, const float *a_row[MR], long a_step, const float *b, long b_stride, float *c,
+                             long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue) {
     __m256 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
@@ -22,70 +24,36 @@ void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const flo
         const __m256 b1 = _mm256_loadu_ps(b + 8);
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR; i++) {
-            const __m256 ai = _mm256_broadcast_ss(a + i);
+            const __m256 ai = _mm256_broadcast_ss(a_row[i] + p * a_step);
             acc0[i] = _mm256_fmadd_ps(ai, b0, acc0[i]);
             acc1[i] = _mm256_fmadd_ps(ai, b1, acc1[i]);
         }
-        a += a_step;
         b += b_stride;
     }
-
-    // Full tiles store straight into C; edge tiles go through a stack tile so no lane outside C is touched.
-    float edge[MR * NR];
-    const int full = (mr == MR && nr == NR);
-    float *target = full ? c : edge;
-    const long targetStride = full ? ldc : NR;
-    if (!full && epilogue->beta != 0.0f) {
-        for (long i = 0; i < mr; i++) {
-            for (long j = 0; j < nr; j++) {
-                edge[i * NR + j] = c[i * ldc + j];
-            }
-        }
-    }
-    const __m256 alpha = _mm256_set1_ps(epilogue->alpha);
-    const __m256 beta = _mm256_set1_ps(epilogue->beta);
-    const int readOld = epilogue->beta != 0.0f;
-    __m256 colBias0 = _mm256_setzero_ps(), colBias1 = _mm256_setzero_ps();
-    float colBiasEdge[NR] = {0};
-    if (epilogue->col_bias) {
-        for (long j = 0; j < nr; j++) {
-            colBiasEdge[j] = epilogue->col_bias[j];
-        }
-        colBias0 = _mm256_loadu_ps(colBiasEdge);
-        colBias1 = _mm256_loadu_ps(colBiasEdge + 8);
-    }
+    const LeptonAVX2Epilogue e = lepton_avx2_epilogue(nr, epilogue);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
-        if (i < mr) {
-            float *row = target + i * targetStride;
-            __m256 v0 = _mm256_mul_ps(acc0[i], alpha);
-            __m256 v1 = _mm256_mul_ps(acc1[i], alpha);
-            if (readOld) {
-                v0 = _mm256_fmadd_ps(_mm256_loadu_ps(row), beta, v0);
-                v1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + 8), beta, v1);
-            }
-            v0 = _mm256_add_ps(v0, colBias0);
-            v1 = _mm256_add_ps(v1, colBias1);
-            if (epilogue->row_bias) {
-                const __m256 rowBias = _mm256_set1_ps(epilogue->row_bias[i]);
-                v0 = _mm256_add_ps(v0, rowBias);
-                v1 = _mm256_add_ps(v1, rowBias);
-            }
-            if (epilogue->relu) {
-                v0 = _mm256_max_ps(v0, _mm256_setzero_ps());
-                v1 = _mm256_max_ps(v1, _mm256_setzero_ps());
-            }
-            _mm256_storeu_ps(row, v0);
-            _mm256_storeu_ps(row + 8, v1);
-        }
+        if (i < mr) lepton_avx2_store_row(c + i * ldc, i, acc0[i], acc1[i], &e, epilogue);
     }
-    if (!full) {
-        for (long i = 0; i < mr; i++) {
-            for (long j = 0; j < nr; j++) {
-                c[i * ldc + j] = edge[i * NR + j];
-            }
-        }
-    }
+}
+
+__attribute__((target("avx2,fma")))
+void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
+                                 long mr, long nr, const LeptonTileEpilogue *epilogue) {
+    // Packed A: the mr values of depth step p are consecutive, at a + p * a_step.
+    const float *a_row[MR];
+    for (int i = 0; i < MR; i++) a_row[i] = a + i;
+    tile_6x16(kc, a_row, a_step, b, b_stride, c, ldc, mr, nr, epilogue);
+}
+
+__attribute__((target("avx2,fma")))
+void lepton_sgemm_tile_avx2_6x16_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
+                                      long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue) {
+    // A in place: row i at a + i * lda, consecutive along the depth. Rows past mr repeat row 0: computed but never
+    // stored, and never read out of bounds.
+    const float *a_row[MR];
+    for (int i = 0; i < MR; i++) a_row[i] = a + (i < mr ? i : 0) * lda;
+    tile_6x16(kc, a_row, 1, b, b_stride, c, ldc, mr, nr, epilogue);
 }
 
 #else
@@ -94,6 +62,11 @@ void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const flo
                                  long mr, long nr, const LeptonTileEpilogue *epilogue) {
     (void)kc; (void)a; (void)a_step; (void)b; (void)b_stride; (void)c; (void)ldc; (void)mr; (void)nr; (void)epilogue;
     __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX2 off x86-64.
+}
+
+void lepton_sgemm_tile_avx2_6x16_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
+                                      long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue) {
+    lepton_sgemm_tile_avx2_6x16(kc, a, lda, b, b_stride, c, ldc, mr, nr, epilogue);
 }
 
 #endif

@@ -8,6 +8,7 @@ private final class Flags: Sendable {
     let offPool = PthreadMutex<[Bool]>([])
     let starved = PthreadMutex(false)
     let answered = PthreadMutex(false)
+    let armed = PthreadMutex(false)
 }
 
 /// Blocks on `release` for negative inputs; answers others at once; records whether it ran on the executor.
@@ -41,9 +42,11 @@ struct InferenceExecutorTests {
                 maxBatchSize: 1, maxQueueDelay: .zero, maxBatchesInFlight: blocked + 1),
             executor: executor)
         // A hang guard on its own thread: if the models' calls were starving the pool, the request below could only
-        // be answered after the blocked calls end; the guard ends them after a generous wait (other tests share the
-        // pool) and records that it had to, so the test fails instead of hanging.
+        // be answered after the blocked calls end; the guard ends them after a generous wait and records that it
+        // had to, so the test fails instead of hanging. Its clock starts once every blocked call is in flight (under
+        // a sanitizer with the whole suite running, getting there alone can take minutes on two cores).
         let watchdog = Thread {
+            while !flags.armed.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.05) }
             for _ in 0..<600 {
                 if flags.answered.withLock({ $0 }) { return }
                 Thread.sleep(forTimeInterval: 0.5)
@@ -53,7 +56,15 @@ struct InferenceExecutorTests {
         }
         watchdog.start()
         let held = (0..<blocked).map { index in Task { try await service.respond(to: -1 - index) } }
-        while await service.statistics(of: .champion).batchesInFlight < blocked { await Task.yield() }
+        let inFlightDeadline = ContinuousClock.now + .seconds(1200)
+        while await service.statistics(of: .champion).batchesInFlight < blocked {
+            guard ContinuousClock.now < inFlightDeadline else {
+                Issue.record("the \(blocked) blocked calls never were all in flight")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        flags.armed.withLock { $0 = true }
         #expect(try await service.respond(to: 5).response == 5)
         flags.answered.withLock { $0 = true }
         #expect(!flags.starved.withLock { $0 })

@@ -96,4 +96,50 @@ struct DirectConvolutionTests {
         #expect(maxAbsDifference(actual, expected) < 1e-5)
         #expect(DirectConvolution.applies(to: geometry) == DirectConvolution.hasKernel)
     }
+
+    @Test(
+        "each instruction set's loop equals the reference, pooled or not, with partial channel blocks",
+        arguments: DirectConvolution.supportedLoops.map(\.name))
+    func everyLoopMatchesReference(name: String) {
+        let loop = DirectConvolution.supportedLoops.first { $0.name == name }!.loop
+        for (inChannels, outChannels, pooled) in [(1, 16, true), (3, 24, false), (2, 40, true), (4, 8, false)] {
+            var random = TestRandom(seed: UInt64(inChannels * 1000 + outChannels))
+            let g = Conv2DGeometry(
+                batch: 1, height: 9, width: 8, inChannels: inChannels, outChannels: outChannels, kernelHeight: 3,
+                kernelWidth: 2)
+            let input = random.floats(g.inputCount)
+            let weights = random.floats(g.weightCount)
+            let bias = random.floats(outChannels)
+            let convolved = Self.reference(input, weights, bias, g, relu: true)
+            var expected = convolved
+            if pooled {
+                // 2×2 max pooling, stride 2, floor, of the biased and rectified outputs.
+                let (rows, columns) = (g.outHeight / 2, g.outWidth / 2)
+                expected = [Float](repeating: 0, count: rows * columns * outChannels)
+                for r in 0..<rows {
+                    for c in 0..<columns {
+                        for o in 0..<outChannels {
+                            var best = -Float.infinity
+                            for q in 0..<4 {
+                                let at = ((2 * r + q / 2) * g.outWidth + 2 * c + q % 2) * outChannels + o
+                                best = Swift.max(best, convolved[at])
+                            }
+                            expected[(r * columns + c) * outChannels + o] = best
+                        }
+                    }
+                }
+            }
+            // One lane past the output stays untouched: the partial blocks' stores are masked.
+            var actual = [Float](repeating: .nan, count: expected.count + 1)
+            actual[expected.count] = 12345
+            actual.withUnsafeMutableBufferPointer { out in
+                loop(
+                    input, g.height, g.width, inChannels, weights, g.kernelHeight, g.kernelWidth, outChannels, bias, 1,
+                    pooled ? 1 : 0, out.baseAddress!)
+            }
+            let difference = maxAbsDifference(Array(actual[0..<expected.count]), expected)
+            #expect(difference < 1e-5, "\(name) cin \(inChannels) cout \(outChannels) pooled \(pooled)")
+            #expect(actual[expected.count] == 12345, "\(name): wrote past the output")
+        }
+    }
 }

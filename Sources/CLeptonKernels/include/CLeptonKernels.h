@@ -60,6 +60,15 @@ void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const 
 void lepton_sgemm_tile_avx2_6x16(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                  long mr, long nr, const LeptonTileEpilogue *epilogue);
 
+/// AVX2 + FMA tile of 6 rows by 16 columns reading A in place, row `i` at `a + i * lda` (rows past `mr` are not read).
+void lepton_sgemm_tile_avx2_6x16_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
+                                      long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue);
+
+/// AVX2 + FMA loop for products of 1 to 4 rows (`mr`) by at most 16 columns (`nr`), A and B read where they are
+/// stored (B's rows through lane masks); arguments as for ``lepton_sgemm_rows_avx512``.
+void lepton_sgemm_rows_avx2(long kc, long mr, const float *a, long lda, const float *b, long b_stride, float *c,
+                            long ldc, long nr, const LeptonTileEpilogue *epilogue);
+
 /// AVX-512 tile of 12 rows by 32 columns reading A in place, row `i` at `a + i * lda` (rows past `mr` are not read).
 void lepton_sgemm_tile_avx512_12x32_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
                                          long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue);
@@ -77,6 +86,10 @@ void lepton_flush_denormals_end(unsigned int previous);
 void lepton_conv_small_channels_avx512(const float *input, long height, long width, long cin, const float *weights,
                                        long kh, long kw, long cout, const float *bias, int relu, int pool,
                                        float *output);
+
+/// The same convolution with AVX2 + FMA (16 output channels per block), for CPUs without AVX-512.
+void lepton_conv_small_channels_avx2(const float *input, long height, long width, long cin, const float *weights,
+                                     long kh, long kw, long cout, const float *bias, int relu, int pool, float *output);
 
 /// AVX-512 loop for 1 to 4 rows of C (`mr`) by up to 32 columns (`nr`), reading A unpacked (`a[i * lda + p]`) and
 /// `nr` floats of each B row (`b_stride` floats apart) with masked loads, so nothing past the matrices is read.

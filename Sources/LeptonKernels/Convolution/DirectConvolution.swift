@@ -3,12 +3,31 @@ import CLeptonKernels
 /// Direct convolution for layers with few input channels — the first layer of an image model, where im2col
 /// would build a matrix only 9 to 27 columns deep and the GEMM would spend its time storing results.
 ///
-/// The AVX-512 loop (`lepton_conv_small_channels_avx512`) keeps 32 output channels of one position in registers,
-/// fuses bias and ReLU, and can fuse 2×2 max pooling so that only pooled values are written. It applies to
-/// stride 1, dilation 1, no padding, at most 4 input channels and whole blocks of 16 output channels; other
-/// layers (and CPUs without AVX-512) use im2col and GEMM.
+/// The AVX-512 loop (`lepton_conv_small_channels_avx512`) keeps 32 output channels of one position in registers
+/// (the AVX2 + FMA loop, `lepton_conv_small_channels_avx2`, 16), fuses bias and ReLU, and can fuse 2×2 max pooling
+/// so that only pooled values are written. It applies to stride 1, dilation 1, no padding, at most 4 input channels
+/// and whole blocks of 16 output channels; other layers (and CPUs without AVX2) use im2col and GEMM. The loop
+/// follows the GEMM tile's instruction set (``TileKernel/best``), so `LEPTON_SGEMM_KERNEL=avx2` switches both.
 enum DirectConvolution {
-    static let hasKernel = CPUFeatures.current.avx512F
+    /// `(input, height, width, cin, weights, kh, kw, cout, bias, relu, pool, output)`: one image.
+    typealias Loop =
+        @convention(c) (
+            UnsafePointer<Float>?, Int, Int, Int, UnsafePointer<Float>?, Int, Int, Int, UnsafePointer<Float>?, Int32,
+            Int32, UnsafeMutablePointer<Float>?
+        ) -> Void
+
+    /// Every loop the running CPU can execute, by instruction-set name, fastest first.
+    static let supportedLoops: [(name: String, loop: Loop)] = {
+        var loops: [(name: String, loop: Loop)] = []
+        if CPUFeatures.current.avx512F { loops.append(("avx512", lepton_conv_small_channels_avx512)) }
+        if CPUFeatures.current.avx2FMA { loops.append(("avx2", lepton_conv_small_channels_avx2)) }
+        return loops
+    }()
+
+    /// The loop for the instruction set of ``TileKernel/best``, or `nil` when it has none.
+    static let loop: Loop? = supportedLoops.first { $0.name == TileKernel.best.name }?.loop
+
+    static var hasKernel: Bool { loop != nil }
 
     /// Whether the direct loop handles this geometry on this CPU.
     static func applies(to g: Conv2DGeometry) -> Bool {
@@ -27,9 +46,10 @@ enum DirectConvolution {
         let outputPerImage =
             pooled ? (g.outHeight / 2) * (g.outWidth / 2) * g.outChannels : g.outHeight * g.outWidth * g.outChannels
         let costPerImage = g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth * g.inChannels
+        guard let loop = Self.loop else { preconditionFailure("DirectConvolution.run without a loop for this CPU") }
         ParallelSplit.forEach(count: g.batch, costPerIndex: costPerImage, grain: 1 << 15, pool: pool) { images in
             for image in images {
-                lepton_conv_small_channels_avx512(
+                loop(
                     input + image * inputPerImage, g.height, g.width, g.inChannels, weights, g.kernelHeight,
                     g.kernelWidth, g.outChannels, bias, activation == .relu ? 1 : 0, pooled ? 1 : 0,
                     output + image * outputPerImage)

@@ -58,7 +58,8 @@ struct TileKernel: Sendable {
         name: "avx512", mr: 12, nr: 32, kc: 256, mc: 2400, nc: 512, loop: lepton_sgemm_tile_avx512_12x32,
         fewRowsLoop: lepton_sgemm_rows_avx512, rowsLoop: lepton_sgemm_tile_avx512_12x32_rows)
     static let avx2 = TileKernel(
-        name: "avx2", mr: 6, nr: 16, kc: 256, mc: 1200, nc: 384, loop: lepton_sgemm_tile_avx2_6x16)
+        name: "avx2", mr: 6, nr: 16, kc: 256, mc: 1200, nc: 384, loop: lepton_sgemm_tile_avx2_6x16,
+        fewRowsLoop: lepton_sgemm_rows_avx2, rowsLoop: lepton_sgemm_tile_avx2_6x16_rows)
     static let portable = TileKernel(
         name: "portable", mr: 4, nr: 8, kc: 256, mc: 512, nc: 256, loop: portableTile4x8)
 
