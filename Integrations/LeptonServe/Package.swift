@@ -24,6 +24,7 @@ let package = Package(
             name: "LeptonServe",
             dependencies: [
                 .product(name: "Lepton", package: "Lepton"),
+                .product(name: "LeptonData", package: "Lepton"),
                 .product(name: "LeptonDeploy", package: "Lepton"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

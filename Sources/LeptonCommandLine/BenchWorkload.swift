@@ -91,22 +91,22 @@ struct BenchWorkload {
         switch field.type {
         case .numeric:
             if !sample.isEmpty {
-                return .numeric(sample[Int(random.next() % UInt64(sample.count))])
+                return .number(sample[Int(random.next() % UInt64(sample.count))])
             }
             let low = field.minimum ?? (field.maximum.map { $0 - 1 } ?? 0)
             let high = field.maximum ?? low + 1
-            return .numeric(low + (high - low) * random.unitInterval())
+            return .number(low + (high - low) * random.unitInterval())
         case .categorical:
             if let categories = field.categories, !categories.isEmpty {
-                return .categorical(categories[Int(random.next() % UInt64(categories.count))])
+                return .string(categories[Int(random.next() % UInt64(categories.count))])
             }
             if case .categorical(let column) = reference?.features[field.name], !column.frequencies.isEmpty {
                 let keys = column.frequencies.keys.sorted()
-                return .categorical(keys[Int(random.next() % UInt64(keys.count))])
+                return .string(keys[Int(random.next() % UInt64(keys.count))])
             }
-            return .categorical("a")
-        case .boolean: return .numeric(Double(random.next() % 2))
-        case .text: return .categorical("sample text")
+            return .string("a")
+        case .boolean: return .number(Double(random.next() % 2))
+        case .text: return .string("sample text")
         }
     }
 }

@@ -83,12 +83,12 @@ enum PredictionInputFile {
     /// is kept as a string so that the predictor reports the wrong type), strings otherwise; missing tokens are
     /// missing — except that a spelling of NaN (`NaN`, `nan`, `-nan`, …) in a numeric field stays a NaN number, so
     /// that the predictor answers "not finite" rather than "missing" for a value that was sent.
-    private static func featureValue(_ field: String, type: FieldType) -> FeatureValue {
+    private static func featureValue(_ field: String, type: ColumnType) -> FeatureValue {
         let trimmed = field.trimmingCharacters(in: .whitespaces)
-        if type == .numeric, let number = parseNumber(trimmed), number.isNaN { return .numeric(number) }
+        if type == .numeric, let number = parseNumber(trimmed), number.isNaN { return .number(number) }
         if CSVReadOptions.defaultMissingTokens.contains(trimmed) { return .missing }
-        if type == .numeric, let number = parseNumber(trimmed) { return .numeric(number) }
-        return .categorical(type == .text ? field : trimmed)
+        if type == .numeric, let number = parseNumber(trimmed) { return .number(number) }
+        return .string(type == .text ? field : trimmed)
     }
 
     private static func parseNumber(_ text: String) -> Double? {
@@ -184,9 +184,9 @@ enum PredictionInputFile {
     private static func featureValue(json value: JSONValue) -> FeatureValue? {
         switch value {
         case .null: return .missing
-        case .string(let string): return .categorical(string)
-        case .bool(let bool): return .categorical(bool ? "true" : "false")
-        default: return number(value).map(FeatureValue.numeric)
+        case .string(let string): return .string(string)
+        case .bool(let bool): return .string(bool ? "true" : "false")
+        default: return number(value).map(FeatureValue.number)
         }
     }
 

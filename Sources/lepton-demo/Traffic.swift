@@ -17,7 +17,7 @@ struct PopulationShift: Sendable {
     func applied(to record: [String: FeatureValue]) -> [String: FeatureValue] {
         var shifted = record
         for (name, factor) in factors {
-            if case .numeric(let value) = record[name] { shifted[name] = .numeric((value * factor).rounded()) }
+            if case .number(let value) = record[name] { shifted[name] = .number((value * factor).rounded()) }
         }
         return shifted
     }
@@ -46,9 +46,9 @@ enum Traffic {
             var record: [String: FeatureValue] = [:]
             for column in table.columns where column.name != CreditApplications.target {
                 switch column.data[row] {
-                case .number(let value): record[column.name] = .numeric(value)
-                case .string(let value): record[column.name] = .categorical(value)
-                case .bool(let value): record[column.name] = .categorical(value ? "true" : "false")
+                case .number(let value): record[column.name] = .number(value)
+                case .string(let value): record[column.name] = .string(value)
+                case .bool(let value): record[column.name] = .string(value ? "true" : "false")
                 case .missing: record[column.name] = .missing
                 }
             }
@@ -64,9 +64,9 @@ enum Traffic {
             guard index % 20 == 7 else { return application }
             var record = application.record
             switch (index / 20) % 3 {
-            case 0: record["purpose"] = .categorical("spaceship")
+            case 0: record["purpose"] = .string("spaceship")
             case 1: record.removeValue(forKey: "age_in_years")
-            default: record["credit_amount"] = .numeric(.nan)
+            default: record["credit_amount"] = .number(.nan)
             }
             return Application(id: application.id, record: record, outcome: application.outcome)
         }
@@ -139,12 +139,12 @@ extension Traffic {
                     name: column.name,
                     data: .numeric(
                         values.map { value -> Double? in
-                            if case .numeric(let number) = value { return number }
+                            if case .number(let number) = value { return number }
                             return nil
                         }))
             default:
                 let strings = values.map { value -> String? in
-                    if case .categorical(let text) = value { return text }
+                    if case .string(let text) = value { return text }
                     return nil
                 }
                 return Column(

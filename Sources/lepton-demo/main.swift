@@ -168,13 +168,13 @@ let week2Window = week2Times.min().flatMap { start in week2Times.max().map { Dat
 Story.stage("Feedback: outcomes of the served loans arrive and are joined to the logged predictions")
 var joined = 0
 for application in baselineApplications + driftedApplications where log.record(requestId: application.id) != nil {
-    try log.recordFeedback(requestId: application.id, label: .categorical(application.outcome))
+    try log.recordFeedback(requestId: application.id, label: .string(application.outcome))
     joined += 1
 }
 func realisedAUC(_ applications: [Application]) -> Double {
     let records = applications.compactMap { log.record(requestId: $0.id) }
     let scores = records.map { $0.prediction.count > 1 ? $0.prediction[1] : 0 }
-    let positives = records.map { $0.groundTruth == .categorical("bad") }
+    let positives = records.map { $0.groundTruth == .string("bad") }
     return (try? Evaluation.rocAUC(scores: scores, positives: positives)) ?? 0.5
 }
 Story.say(
@@ -185,7 +185,7 @@ Story.say(
 /// joined), as a table for training.
 func labelledRows(of applications: [Application]) throws -> Table {
     let rows = applications.filter { $0.id.contains("-0-") }.compactMap { application -> Application? in
-        guard let record = log.record(requestId: application.id), case .categorical(let outcome)? = record.groundTruth
+        guard let record = log.record(requestId: application.id), case .string(let outcome)? = record.groundTruth
         else { return nil }
         return Application(id: record.requestId, record: record.features, outcome: outcome)
     }
@@ -266,7 +266,7 @@ if let alert {
             service: service, plan: RolloutPlan(shadowSamplePercent: 100, canaryPercent: 20), log: log,
             criteria: criteria
         ) { record in
-            guard case .categorical(let outcome)? = record.groundTruth, record.prediction.count > 1 else { return nil }
+            guard case .string(let outcome)? = record.groundTruth, record.prediction.count > 1 else { return nil }
             return LabelledOutcome(score: record.prediction[1], positive: outcome == "bad")
         }
         try await rollout.beginShadow(of: "v2")
@@ -283,7 +283,7 @@ if let alert {
             )
             var canaryLabels = 0
             for application in canaryApplications where log.record(requestId: application.id) != nil {
-                try log.recordFeedback(requestId: application.id, label: .categorical(application.outcome))
+                try log.recordFeedback(requestId: application.id, label: .string(application.outcome))
                 canaryLabels += 1
             }
             Story.say("\(canaryLabels) canary outcomes arrive and are joined by request id.")

@@ -31,7 +31,7 @@ func serveAndCollectFeedback(
         try log.append(
             PredictionRecord(
                 requestId: requestId, modelVersion: prediction.modelVersion,
-                features: ["text": .categorical(texts[row]), "handed_off": .categorical(handedOff ? "yes" : "no")],
+                features: ["text": .string(texts[row]), "handed_off": .string(handedOff ? "yes" : "no")],
                 prediction: (prediction.probabilities ?? []).map(Double.init), predictedLabel: prediction.label,
                 latencySeconds: 0))
         outcome.logged += 1
@@ -40,7 +40,7 @@ func serveAndCollectFeedback(
             if predicted == labels[row] { outcome.helpful += 1 }
         }
         if predicted != labels[row] { outcome.corrected += 1 }
-        try log.recordFeedback(requestId: requestId, label: .categorical(intents[Int(labels[row])]))
+        try log.recordFeedback(requestId: requestId, label: .string(intents[Int(labels[row])]))
     }
     try log.synchronize()
     return outcome

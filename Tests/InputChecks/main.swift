@@ -365,19 +365,19 @@ try ModelBundle(model: creditModel, pipeline: pipeline, schema: schema, name: "c
     .write(to: bundleURL)
 let predictor = try Predictor(bundle: bundleURL)
 ledger.expectThrow("Predictor with an age out of range") {
-    _ = try predictor.predict(record: ["age": .numeric(12), "purpose": .categorical("car")])
+    _ = try predictor.predict(record: ["age": .number(12), "purpose": .string("car")])
 }
 ledger.expectThrow("Predictor with a NaN age") {
-    _ = try predictor.predict(record: ["age": .numeric(.nan), "purpose": .categorical("car")])
+    _ = try predictor.predict(record: ["age": .number(.nan), "purpose": .string("car")])
 }
 ledger.expectThrow("Predictor without a required field") {
-    _ = try predictor.predict(record: ["purpose": .categorical("car")])
+    _ = try predictor.predict(record: ["purpose": .string("car")])
 }
 ledger.expectThrow("Predictor with an unknown category") {
-    _ = try predictor.predict(record: ["age": .numeric(30), "purpose": .categorical("boat")])
+    _ = try predictor.predict(record: ["age": .number(30), "purpose": .string("boat")])
 }
 ledger.expectThrow("Predictor with text where a number belongs") {
-    _ = try predictor.predict(record: ["age": .categorical("thirty"), "purpose": .categorical("car")])
+    _ = try predictor.predict(record: ["age": .string("thirty"), "purpose": .string("car")])
 }
 ledger.expectThrow("Predictor given a tensor for a tabular model") {
     _ = try predictor.predict(tensor: Tensor(repeating: 1, shape: [1, 3]))

@@ -140,8 +140,8 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(lines.map { $0["row"] as? Int } == [1, 2, 3, 4])
         let predictor = try Predictor(bundle: URL(fileURLWithPath: path))
         let first = try predictor.predict(record: [
-            "age": .numeric(30), "income": .numeric(45), "purpose": .categorical("car"),
-            "owns_home": .categorical("true"),
+            "age": .number(30), "income": .number(45), "purpose": .string("car"),
+            "owns_home": .string("true"),
         ])
         #expect(lines[0]["label"] as? String == first.label)
         #expect(abs((lines[0]["probability"] as? Double ?? -1) - Double(first.probability!)) < 1e-6)

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import Testing
 
 @testable import LeptonDeploy
@@ -12,10 +13,10 @@ import Testing
     static func traffic(rows: Int, random: inout TestRandom, shift: Double = 0) -> [[String: FeatureValue]] {
         (0..<rows).map { _ in
             [
-                "age": .numeric(random.normal(mean: 40, deviation: 12)),
-                "balance": .numeric(random.normal(mean: 5 + 2 * shift, deviation: 2)),
-                "score": .numeric(random.normal(mean: -1, deviation: 0.5)),
-                "channel": .categorical(random.category(categories, weights: [5, 3, 2])),
+                "age": .number(random.normal(mean: 40, deviation: 12)),
+                "balance": .number(random.normal(mean: 5 + 2 * shift, deviation: 2)),
+                "score": .number(random.normal(mean: -1, deviation: 0.5)),
+                "channel": .string(random.category(categories, weights: [5, 3, 2])),
             ]
         }
     }

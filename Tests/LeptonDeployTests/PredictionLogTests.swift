@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import Testing
 
 @testable import LeptonDeploy
@@ -10,8 +11,8 @@ import Testing
         PredictionRecord(
             requestId: "r\(index)", timestamp: start.addingTimeInterval(Double(index)), modelVersion: "v1",
             features: [
-                "income": .numeric(Double(index) * 1.5), "city": .categorical(index % 2 == 0 ? "Oslo" : "Rome"),
-                "age": index % 3 == 0 ? .missing : .numeric(30),
+                "income": .number(Double(index) * 1.5), "city": .string(index % 2 == 0 ? "Oslo" : "Rome"),
+                "age": index % 3 == 0 ? .missing : .number(30),
             ],
             prediction: [0.25, 0.75], predictedLabel: "approved", latencySeconds: 0.002, groundTruth: label)
     }
@@ -19,12 +20,12 @@ import Testing
     @Test func feedbackIsJoinedByRequestIdAndUnknownIdsAreTypedErrors() throws {
         let log = try PredictionLog()
         for index in 0..<3 { try log.append(Self.record(index)) }
-        try log.recordFeedback(requestId: "r1", label: .categorical("approved"), at: Self.start)
-        #expect(log.record(requestId: "r1")?.groundTruth == .categorical("approved"))
+        try log.recordFeedback(requestId: "r1", label: .string("approved"), at: Self.start)
+        #expect(log.record(requestId: "r1")?.groundTruth == .string("approved"))
         #expect(log.record(requestId: "r1")?.feedbackTimestamp == Self.start)
         #expect(log.record(requestId: "r0")?.groundTruth == nil)
         #expect(throws: PredictionLogError.unknownRequestId("nope")) {
-            try log.recordFeedback(requestId: "nope", label: .numeric(1))
+            try log.recordFeedback(requestId: "nope", label: .number(1))
         }
         #expect(throws: PredictionLogError.duplicateRequestId("r2")) { try log.append(Self.record(2)) }
     }
@@ -37,7 +38,7 @@ import Testing
         #expect(log.count == 5)
         #expect(log.records.map(\.requestId) == ["r3", "r4", "r5", "r6", "r7"])
         #expect(throws: PredictionLogError.unknownRequestId("r0")) {
-            try log.recordFeedback(requestId: "r0", label: .numeric(1))
+            try log.recordFeedback(requestId: "r0", label: .number(1))
         }
         #expect(
             throws: PredictionLogError.invalidConfiguration(setting: "capacity", reason: "must be at least 1, got 0")
@@ -59,8 +60,8 @@ import Testing
                 written.append(Self.record(index))
             }
             for index in [2, 5, 9] {
-                try log.recordFeedback(requestId: "r\(index)", label: .numeric(Double(index)), at: Self.start)
-                written[index].groundTruth = .numeric(Double(index))
+                try log.recordFeedback(requestId: "r\(index)", label: .number(Double(index)), at: Self.start)
+                written[index].groundTruth = .number(Double(index))
                 written[index].feedbackTimestamp = Self.start
             }
             try log.synchronize()
@@ -143,11 +144,11 @@ import Testing
             record.predictedLabel = "yes"
             try log.append(record)
             if index < 30 {
-                try log.recordFeedback(requestId: "r\(index)", label: .categorical(index % 4 == 0 ? "no" : "yes"))
+                try log.recordFeedback(requestId: "r\(index)", label: .string(index % 4 == 0 ? "no" : "yes"))
             }
         }
         let accuracy: ([PredictionRecord]) -> Double = { records in
-            Double(records.filter { $0.groundTruth == .categorical($0.predictedLabel ?? "") }.count)
+            Double(records.filter { $0.groundTruth == .string($0.predictedLabel ?? "") }.count)
                 / Double(records.count)
         }
         let byCount = log.realisedPerformance(windowing: .count(10), metric: accuracy)
@@ -169,10 +170,10 @@ import Testing
             return
         }
         #expect(ages.map(\.isNaN) == [true, false, false, true])
-        let values: [FeatureValue] = [.numeric(2.5), .categorical("NaN"), .missing, .numeric(.nan)]
+        let values: [FeatureValue] = [.number(2.5), .string("NaN"), .missing, .number(.nan)]
         let json = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
         #expect(json == #"[2.5,"NaN",null,null]"#)
         let decoded = try makeLogDecoder().decode([FeatureValue].self, from: Data(json.utf8))
-        #expect(decoded == [.numeric(2.5), .categorical("NaN"), .missing, .missing])
+        #expect(decoded == [.number(2.5), .string("NaN"), .missing, .missing])
     }
 }

@@ -61,12 +61,12 @@ import Testing
             try predictor.predict(record: BundleFixtures.record(income: .infinity))
         }
         var wrongType = BundleFixtures.record()
-        wrongType["age"] = .categorical("forty")
+        wrongType["age"] = .string("forty")
         #expect(throws: PredictionError.wrongType(field: "age", expected: .numeric, actual: "the string \"forty\"")) {
             try predictor.predict(record: wrongType)
         }
         var badBoolean = BundleFixtures.record()
-        badBoolean["owns_home"] = .numeric(2)
+        badBoolean["owns_home"] = .number(2)
         #expect(throws: PredictionError.wrongType(field: "owns_home", expected: .boolean, actual: "the number 2.0")) {
             try predictor.predict(record: badBoolean)
         }
@@ -107,7 +107,7 @@ import Testing
             throws: PredictionError.wrongRequestKind(
                 expected: "a tensor of shape [6, 6, 1]", actual: "a record of named fields")
         ) {
-            try predictor.predict(record: ["x": .numeric(1)])
+            try predictor.predict(record: ["x": .number(1)])
         }
     }
 
@@ -146,9 +146,9 @@ import Testing
         let predictor = try Predictor(model: model, pipeline: strict, schema: schema, version: "v")
         #expect(predictor.isReady)  // warm-up survives a pipeline that rejects its synthetic record
         let results = predictor.predict(batch: [
-            .record(["age": .numeric(30), "purpose": .categorical("car")]),
-            .record(["age": .numeric(31), "purpose": .categorical("yacht")]),
-            .record(["age": .numeric(32), "purpose": .categorical("business")]),
+            .record(["age": .number(30), "purpose": .string("car")]),
+            .record(["age": .number(31), "purpose": .string("yacht")]),
+            .record(["age": .number(32), "purpose": .string("business")]),
         ])
         #expect((try? results[0].get()) != nil)
         #expect((try? results[2].get()) != nil)

@@ -78,8 +78,8 @@ struct RecommenderFeedbackLoopTests {
                 requestId: "c1", user: "u2", item: "i3", clicked: false, modelVersion: "shop-1"))
         try log.append(
             PredictionRecord(
-                requestId: "tabular", modelVersion: "credit-1", features: ["age": .numeric(40)], prediction: [0.2],
-                latencySeconds: 0, groundTruth: .numeric(1)))
+                requestId: "tabular", modelVersion: "credit-1", features: ["age": .number(40)], prediction: [0.2],
+                latencySeconds: 0, groundTruth: .number(1)))
         let feedback = log.recommendationFeedback
         #expect(feedback.count == 2, "\(feedback)")  // i9 has no reaction; the tabular record is another layout
         #expect(feedback.map(\.item) == ["i3", "i7"])

@@ -49,7 +49,7 @@ struct RolloutEvidenceTests {
             service: service, plan: RolloutPlan(shadowSamplePercent: 0, canaryPercent: 50), log: log,
             criteria: criteria
         ) { (record: PredictionRecord) -> LabelledOutcome? in
-            guard case .categorical(let outcome)? = record.groundTruth, let score = record.prediction.first else {
+            guard case .string(let outcome)? = record.groundTruth, let score = record.prediction.first else {
                 return nil
             }
             return LabelledOutcome(score: score, positive: outcome == "bad")
@@ -76,7 +76,7 @@ struct RolloutEvidenceTests {
                         latencySeconds: 0))
                 if row % labelEvery == 0 {
                     try setup.log.recordFeedback(
-                        requestId: id, label: .categorical(setup.labels[row] ? "bad" : "good"))
+                        requestId: id, label: .string(setup.labels[row] ? "bad" : "good"))
                 }
             }
         }

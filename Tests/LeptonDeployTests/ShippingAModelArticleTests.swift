@@ -42,7 +42,7 @@ struct ShippingAModelArticleTests {
         try ModelBundle(model: model, pipeline: pipeline, schema: schema, name: "credit", version: "v1").write(to: url)
         let predictor = try Predictor(bundle: url)
         let answer = try predictor.predict(record: [
-            "age": .numeric(41), "income": .numeric(52), "purpose": .categorical("car"),
+            "age": .number(41), "income": .number(52), "purpose": .string("car"),
         ])
         // end tour
 
@@ -55,7 +55,7 @@ struct ShippingAModelArticleTests {
 
         // tour: validate
         do {
-            _ = try predictor.predict(record: ["age": .numeric(12), "purpose": .categorical("car")])
+            _ = try predictor.predict(record: ["age": .number(12), "purpose": .string("car")])
         } catch {
             print(error)  // age: 12 is outside 18...100
         }
@@ -63,7 +63,7 @@ struct ShippingAModelArticleTests {
 
         let caught: PredictionError
         do {
-            _ = try predictor.predict(record: ["age": .numeric(12), "purpose": .categorical("car")])
+            _ = try predictor.predict(record: ["age": .number(12), "purpose": .string("car")])
             Issue.record("an age of 12 was accepted")
             return
         } catch {
@@ -83,7 +83,7 @@ struct ShippingAModelArticleTests {
             registry: registry, router: try TrafficRouter(mode: .championOnly),
             batching: DynamicBatcherConfiguration(maxBatchSize: 16, maxQueueDelay: .milliseconds(2)))
         let served = try await service.respond(
-            to: .record(["age": .numeric(41), "income": .numeric(52), "purpose": .categorical("car")]))
+            to: .record(["age": .number(41), "income": .number(52), "purpose": .string("car")]))
         // end tour
 
         #expect(served.version.id == "v1")

@@ -76,10 +76,10 @@ private func serve(_ rows: [(String, Int32)], _ predictor: Predictor, log: Predi
         let id = "\(prefix)-\(index)"
         try log.append(
             PredictionRecord(
-                requestId: id, modelVersion: prediction.modelVersion, features: ["text": .categorical(row.0)],
+                requestId: id, modelVersion: prediction.modelVersion, features: ["text": .string(row.0)],
                 prediction: (prediction.probabilities ?? []).map(Double.init), predictedLabel: prediction.label,
                 latencySeconds: 0))
-        try log.recordFeedback(requestId: id, label: .categorical(IntentTraffic.intents[Int(row.1)]))
+        try log.recordFeedback(requestId: id, label: .string(IntentTraffic.intents[Int(row.1)]))
     }
 }
 
@@ -116,12 +116,12 @@ private func gateDecision(champion: Predictor, challenger: Predictor, later: [(S
         // A request without feedback and one of another feature are not joined.
         try log.append(
             PredictionRecord(
-                requestId: "unlabelled", modelVersion: "intents-1", features: ["text": .categorical("hi parcel")],
+                requestId: "unlabelled", modelVersion: "intents-1", features: ["text": .string("hi parcel")],
                 prediction: [1, 0, 0, 0], latencySeconds: 0))
         try log.append(
             PredictionRecord(
-                requestId: "numeric", modelVersion: "intents-1", features: ["amount": .numeric(3)],
-                prediction: [1, 0, 0, 0], latencySeconds: 0, groundTruth: .categorical("refund")))
+                requestId: "numeric", modelVersion: "intents-1", features: ["amount": .number(3)],
+                prediction: [1, 0, 0, 0], latencySeconds: 0, groundTruth: .string("refund")))
         let joined = log.labelledTexts()
         #expect(joined.count == earlier.count)
         #expect(joined.map(\.text) == earlier.map(\.0))

@@ -155,7 +155,7 @@ private func softmax(_ row: [Float]) -> [Float] {
             try predictor.predict(tensor: Tensor(repeating: 0, shape: [12]))
         }
         #expect(throws: PredictionError.wrongRequestKind(expected: "a text", actual: "a record of named fields")) {
-            try predictor.predict(record: ["text": .categorical("hello")])
+            try predictor.predict(record: ["text": .string("hello")])
         }
     }
 

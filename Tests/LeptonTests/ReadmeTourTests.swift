@@ -13,14 +13,8 @@ struct ReadmeTourTests {
     /// One applicant's values by column name: the first row of the loan data, as a client would send it.
     static func firstApplicant(of table: Table, skipping target: String) -> [String: FeatureValue] {
         var record: [String: FeatureValue] = [:]
-        for column in table.columns where column.name != target {
-            switch column.data[0] {
-            case .number(let value): record[column.name] = .numeric(value)
-            case .string(let value): record[column.name] = .categorical(value)
-            case .bool(let value): record[column.name] = .categorical(value ? "true" : "false")
-            case .missing: record[column.name] = .missing
-            }
-        }
+        // A table cell and a request field are the same kind of value.
+        for column in table.columns where column.name != target { record[column.name] = column[0] }
         return record
     }
 

@@ -65,12 +65,12 @@ public enum ColumnData: Sendable, Equatable {
     }
 
     /// The cell at `row`.
-    public subscript(row: Int) -> CellValue {
+    public subscript(row: Int) -> FeatureValue {
         switch self {
-        case .numeric(let values): return values[row].map(CellValue.number) ?? .missing
+        case .numeric(let values): return values[row].map(FeatureValue.number) ?? .missing
         case .categorical(let values): return values.codes[row].map { .string(values.categories[Int($0)]) } ?? .missing
-        case .boolean(let values): return values[row].map(CellValue.bool) ?? .missing
-        case .text(let values): return values[row].map(CellValue.string) ?? .missing
+        case .boolean(let values): return values[row].map(FeatureValue.bool) ?? .missing
+        case .text(let values): return values[row].map(FeatureValue.string) ?? .missing
         }
     }
 
@@ -108,7 +108,7 @@ public struct Column: Sendable, Equatable {
     /// Number of rows.
     public var count: Int { data.count }
     /// The cell at `row`.
-    public subscript(row: Int) -> CellValue { data[row] }
+    public subscript(row: Int) -> FeatureValue { data[row] }
 
     /// Number of missing cells; in a numeric column NaN counts as missing, as in ``Table/describe()`` and pandas'
     /// `isna()`.

@@ -1,7 +1,7 @@
 /// Statistics of one numeric column within one group of a ``GroupedTable``.
 public struct GroupSummary: Sendable, Equatable {
-    /// The group's key (a value of the key column, or ``CellValue/missing``).
-    public let key: CellValue
+    /// The group's key (a value of the key column, or ``FeatureValue/missing``).
+    public let key: FeatureValue
     /// Rows in the group.
     public let count: Int
     /// Rows in the group whose value is not missing.
@@ -26,11 +26,11 @@ public struct GroupedTable: Sendable {
     /// The name of the key column.
     public let keyColumn: String
     /// Each group's key and row indices (in table order).
-    public let groups: [(key: CellValue, rows: [Int])]
+    public let groups: [(key: FeatureValue, rows: [Int])]
 
     init(table: Table, keyColumn: String) throws {
         let column = try table.column(keyColumn)
-        var rowsOfKey: [CellValue: [Int]] = [:]
+        var rowsOfKey: [FeatureValue: [Int]] = [:]
         for row in 0..<table.rowCount { rowsOfKey[column[row], default: []].append(row) }
         self.table = table
         self.keyColumn = keyColumn
@@ -38,7 +38,7 @@ public struct GroupedTable: Sendable {
     }
 
     /// Number of rows per group, in group order.
-    public func counts() -> [(key: CellValue, count: Int)] { groups.map { ($0.key, $0.rows.count) } }
+    public func counts() -> [(key: FeatureValue, count: Int)] { groups.map { ($0.key, $0.rows.count) } }
 
     /// Count, sum, mean, minimum and maximum of numeric column `name` in every group.
     /// - Parameter name: a numeric column.
@@ -88,7 +88,7 @@ public struct GroupedTable: Sendable {
     }
 
     /// The group order: values ascending within a type, missing last.
-    private static func keyPrecedes(_ left: CellValue, _ right: CellValue) -> Bool {
+    private static func keyPrecedes(_ left: FeatureValue, _ right: FeatureValue) -> Bool {
         switch (left, right) {
         case (.number(let a), .number(let b)): return a < b || (!a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): return a < b

@@ -81,7 +81,7 @@ public struct Table: Sendable, Equatable {
 
     /// The cell in `row` of column `name`.
     /// - Throws: ``TableError/unknownColumn(_:available:)``.
-    public func value(row: Int, column name: String) throws -> CellValue {
+    public func value(row: Int, column name: String) throws -> FeatureValue {
         precondition(row >= 0 && row < rowCount, "Table.value: row \(row) out of range 0..<\(rowCount)")
         return try column(name)[row]
     }

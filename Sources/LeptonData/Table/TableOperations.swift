@@ -7,7 +7,7 @@ public struct TableRow: Sendable {
 
     /// The cell in column `name`. The name must exist (a misspelt name traps, naming the columns);
     /// use ``value(_:)`` to get an error instead.
-    public subscript(name: String) -> CellValue {
+    public subscript(name: String) -> FeatureValue {
         guard let column = table[name] else {
             preconditionFailure("TableRow[\(name.debugDescription)]: no such column; columns are \(table.columnNames)")
         }
@@ -16,7 +16,7 @@ public struct TableRow: Sendable {
 
     /// The cell in column `name`.
     /// - Throws: ``TableError/unknownColumn(_:available:)``.
-    public func value(_ name: String) throws -> CellValue { try table.column(name)[index] }
+    public func value(_ name: String) throws -> FeatureValue { try table.column(name)[index] }
 }
 
 extension Table {

@@ -55,34 +55,12 @@ public enum InputSchema: Codable, Sendable, Equatable {
     }
 }
 
-/// The type of a raw input field.
-public enum FieldType: String, Codable, Sendable, CaseIterable {
-    /// A number.
-    case numeric
-    /// One of a set of strings.
-    case categorical
-    /// `true` or `false` (requests may also send 0/1 or the strings `true`/`false`).
-    case boolean
-    /// Free text.
-    case text
-
-    /// The table column type a field of this type becomes.
-    public var columnType: ColumnType {
-        switch self {
-        case .numeric: return .numeric
-        case .categorical: return .categorical
-        case .boolean: return .boolean
-        case .text: return .text
-        }
-    }
-}
-
 /// One raw input field of a tabular model.
 public struct FieldSchema: Codable, Sendable, Equatable {
     /// The field name (the column name the pipeline was fitted on).
     public var name: String
     /// The value type.
-    public var type: FieldType
+    public var type: ColumnType
     /// Whether a request must carry a value (optional fields may be missing; the pipeline imputes them).
     public var required: Bool
     /// The smallest allowed value of a numeric field, if limited.
@@ -101,7 +79,7 @@ public struct FieldSchema: Codable, Sendable, Equatable {
     ///   - maximum: the largest allowed number.
     ///   - categories: the allowed categories.
     public init(
-        name: String, type: FieldType, required: Bool = true, minimum: Double? = nil, maximum: Double? = nil,
+        name: String, type: ColumnType, required: Bool = true, minimum: Double? = nil, maximum: Double? = nil,
         categories: [String]? = nil
     ) {
         self.name = name
@@ -242,7 +220,7 @@ extension ModelSchema {
         var fields: [FieldSchema] = []
         for name in columns {
             let column = try table.column(name)
-            var field = FieldSchema(name: name, type: fieldType(column.type), required: column.missingCount == 0)
+            var field = FieldSchema(name: name, type: column.type, required: column.missingCount == 0)
             switch column.data {
             case .numeric(let values) where limitRanges:
                 let finite = values.compactMap { $0 }.filter(\.isFinite)
@@ -255,14 +233,5 @@ extension ModelSchema {
             fields.append(field)
         }
         return ModelSchema(input: .tabular(fields), output: output)
-    }
-
-    private static func fieldType(_ type: ColumnType) -> FieldType {
-        switch type {
-        case .numeric: return .numeric
-        case .categorical: return .categorical
-        case .boolean: return .boolean
-        case .text: return .text
-        }
     }
 }

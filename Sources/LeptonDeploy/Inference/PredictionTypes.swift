@@ -91,7 +91,7 @@ public enum PredictionError: Error, Equatable, Sendable, CustomStringConvertible
     /// A value lies outside the schema's range.
     case outOfRange(InputLocation, value: Double, minimum: Double?, maximum: Double?)
     /// A field's value has the wrong type (a string for a numeric field…); `actual` describes what came.
-    case wrongType(field: String, expected: FieldType, actual: String)
+    case wrongType(field: String, expected: ColumnType, actual: String)
     /// A tensor was sent to a tabular model or a record to a tensor model.
     case wrongRequestKind(expected: String, actual: String)
     /// A table request has other than one row.

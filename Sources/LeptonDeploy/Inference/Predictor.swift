@@ -11,7 +11,7 @@ import LeptonTensor
 ///
 /// ```swift
 /// let predictor = try Predictor(bundle: URL(fileURLWithPath: "credit.lepton"))   // warmed up: isReady
-/// let answer = try predictor.predict(.record(["age": .numeric(42), "purpose": .categorical("car")]))
+/// let answer = try predictor.predict(.record(["age": .number(42), "purpose": .string("car")]))
 /// let answers = predictor.predict(batch: requests)     // one model call; a bad item fails alone
 /// ```
 public struct Predictor: Sendable {
@@ -198,7 +198,7 @@ public struct Predictor: Sendable {
             return (Tensor(scalars, shape: Shape([rows.count] + inputShape)), rows)
         }
         guard let recordValidator, let pipeline else { preconditionFailure("Predictor: no validator for the input") }
-        var validated: [[ValidatedValue]] = []
+        var validated: [[FeatureValue]] = []
         var rows: [Int] = []
         for (index, request) in batch.enumerated() {
             do throws(PredictionError) {

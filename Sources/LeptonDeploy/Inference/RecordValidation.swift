@@ -1,62 +1,5 @@
 import LeptonData
 
-/// A field value after validation, typed as its schema field says.
-enum ValidatedValue: Sendable, Equatable {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case missing
-
-    var number: Double? {
-        if case .number(let number) = self { return number }
-        return nil
-    }
-
-    var string: String? {
-        if case .string(let string) = self { return string }
-        return nil
-    }
-
-    var bool: Bool? {
-        if case .bool(let bool) = self { return bool }
-        return nil
-    }
-}
-
-/// A raw value as it arrives, from a ``FeatureValue`` or a table cell.
-enum RawValue {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case missing
-
-    init(_ value: FeatureValue?) {
-        switch value {
-        case .numeric(let number): self = .number(number)
-        case .categorical(let string): self = .string(string)
-        case .missing, nil: self = .missing
-        }
-    }
-
-    init(_ cell: CellValue) {
-        switch cell {
-        case .number(let number): self = .number(number)
-        case .string(let string): self = .string(string)
-        case .bool(let bool): self = .bool(bool)
-        case .missing: self = .missing
-        }
-    }
-
-    var summary: String {
-        switch self {
-        case .number(let number): return "the number \(number)"
-        case .string(let string): return "the string \"\(string)\""
-        case .bool(let bool): return "the boolean \(bool)"
-        case .missing: return "nothing"
-        }
-    }
-}
-
 /// Validates tabular records against a schema's fields.
 struct RecordValidator: Sendable {
     let fields: [FieldSchema]
@@ -69,13 +12,19 @@ struct RecordValidator: Sendable {
     }
 
     /// One validated value per field, in field order.
-    func validate(_ request: PredictionRequest) throws(PredictionError) -> [ValidatedValue] {
+    ///
+    /// The values are typed as their field says: `.number` (finite, in range) for a numeric field, `.string` (an
+    /// allowed category) for a categorical or text field, `.bool` for a boolean field, `.missing` only for an
+    /// optional field. `table(_:)` relies on this; the guarantee comes from this validator, not from the type (a
+    /// separate validated-value enum with the same four cases guaranteed nothing more and was folded into
+    /// `FeatureValue`).
+    func validate(_ request: PredictionRequest) throws(PredictionError) -> [FeatureValue] {
         switch request {
         case .record(let record):
-            return try validate { record[$0.name].map(RawValue.init) ?? .missing }
+            return try validate { record[$0.name] ?? .missing }
         case .table(let table):
             guard table.rowCount == 1 else { throw .wrongRowCount(expected: 1, actual: table.rowCount) }
-            return try validate { table[$0.name].map { RawValue($0[0]) } ?? .missing }
+            return try validate { table[$0.name]?[0] ?? .missing }
         case .tensor, .values:
             throw .wrongRequestKind(expected: "a record of named fields", actual: "a tensor")
         case .text:
@@ -83,8 +32,8 @@ struct RecordValidator: Sendable {
         }
     }
 
-    private func validate(_ lookup: (FieldSchema) -> RawValue) throws(PredictionError) -> [ValidatedValue] {
-        var values: [ValidatedValue] = []
+    private func validate(_ lookup: (FieldSchema) -> FeatureValue) throws(PredictionError) -> [FeatureValue] {
+        var values: [FeatureValue] = []
         values.reserveCapacity(fields.count)
         for (index, field) in fields.enumerated() {
             values.append(try validate(lookup(field), field, allowed[index]))
@@ -92,8 +41,8 @@ struct RecordValidator: Sendable {
         return values
     }
 
-    private func validate(_ raw: RawValue, _ field: FieldSchema, _ categories: Set<String>?) throws(PredictionError)
-        -> ValidatedValue
+    private func validate(_ raw: FeatureValue, _ field: FieldSchema, _ categories: Set<String>?)
+        throws(PredictionError) -> FeatureValue
     {
         if case .missing = raw {
             if field.required { throw .missingField(field.name) }
@@ -118,7 +67,7 @@ struct RecordValidator: Sendable {
             case .string(let string): key = string
             case .number(let number):
                 guard number.isFinite else { throw .nonFinite(.field(field.name), value: number) }
-                key = Self.categoryKey(number)
+                key = raw.description
             case .bool(let bool): key = bool ? "true" : "false"
             case .missing: return .missing
             }
@@ -146,14 +95,8 @@ struct RecordValidator: Sendable {
         }
     }
 
-    /// A number as a category key, as the pipeline's encoders spell it: integral values without `.0`.
-    static func categoryKey(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
-        return "\(number)"
-    }
-
     /// The validated rows as a table with one column per field, typed as the schema says.
-    func table(_ rows: [[ValidatedValue]]) throws -> Table {
+    func table(_ rows: [[FeatureValue]]) throws -> Table {
         let columns = fields.enumerated().map { index, field -> Column in
             let values = rows.map { $0[index] }
             let data: LeptonData.ColumnData
@@ -166,5 +109,17 @@ struct RecordValidator: Sendable {
             return Column(name: field.name, data: data)
         }
         return try Table(columns: columns)
+    }
+}
+
+extension FeatureValue {
+    /// What came, for a `PredictionError.wrongType` message.
+    fileprivate var summary: String {
+        switch self {
+        case .number(let number): return "the number \(number)"
+        case .string(let string): return "the string \"\(string)\""
+        case .bool(let bool): return "the boolean \(bool)"
+        case .missing: return "nothing"
+        }
     }
 }

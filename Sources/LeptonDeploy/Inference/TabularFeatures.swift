@@ -7,7 +7,7 @@ enum TabularFeatures {
     /// pipeline at once; if it rejects the batch, each row is tried alone so that only the bad ones fail (with
     /// ``PredictionError/preprocessingFailed(reason:)`` in `results`).
     static func matrix(
-        _ validated: [[ValidatedValue]], rows: [Int], validator: RecordValidator, pipeline: FittedPipeline,
+        _ validated: [[FeatureValue]], rows: [Int], validator: RecordValidator, pipeline: FittedPipeline,
         results: inout [Result<Prediction, PredictionError>?]
     ) -> (features: Tensor, rows: [Int]) {
         let width = pipeline.featureNames.count
@@ -28,7 +28,7 @@ enum TabularFeatures {
         return (Tensor(scalars, shape: [accepted.count, width]), accepted)
     }
 
-    private static func features(_ rows: [[ValidatedValue]], validator: RecordValidator, pipeline: FittedPipeline)
+    private static func features(_ rows: [[FeatureValue]], validator: RecordValidator, pipeline: FittedPipeline)
         throws -> Tensor
     {
         try pipeline.features(from: validator.table(rows)).matrix
@@ -47,10 +47,10 @@ enum WarmUpInput {
             var record: [String: FeatureValue] = [:]
             for field in fields {
                 switch field.type {
-                case .numeric: record[field.name] = .numeric(clamp(0, field.minimum, field.maximum))
-                case .categorical: record[field.name] = .categorical(field.categories?.first ?? "")
-                case .boolean: record[field.name] = .numeric(0)
-                case .text: record[field.name] = .categorical("")
+                case .numeric: record[field.name] = .number(clamp(0, field.minimum, field.maximum))
+                case .categorical: record[field.name] = .string(field.categories?.first ?? "")
+                case .boolean: record[field.name] = .bool(false)
+                case .text: record[field.name] = .string("")
                 }
             }
             return .record(record)

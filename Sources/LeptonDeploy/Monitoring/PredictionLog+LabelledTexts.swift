@@ -24,8 +24,8 @@ extension PredictionLog {
         feature: String = "text", where include: (PredictionRecord) -> Bool = { _ in true }
     ) -> [LabelledText] {
         records.compactMap { record in
-            guard include(record), case .categorical(let label)? = record.groundTruth,
-                case .categorical(let text)? = record.features[feature]
+            guard include(record), case .string(let label)? = record.groundTruth,
+                case .string(let text)? = record.features[feature]
             else { return nil }
             return LabelledText(
                 requestId: record.requestId, text: text, label: label, predictedLabel: record.predictedLabel,

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonKernels
 
 /// Why the prediction log refused an operation.

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 
 /// One line of the prediction log file: a prediction or a piece of feedback.
 struct PredictionLogLine: Codable {

@@ -1,42 +1,5 @@
 import Foundation
-
-/// One feature value of a logged request: a number, a category, or missing.
-///
-/// In JSON it is a bare number, a string, or `null` (missing; non-finite numbers are also written as `null`).
-public enum FeatureValue: Codable, Sendable, Hashable {
-    /// A number.
-    case numeric(Double)
-    /// A category.
-    case categorical(String)
-    /// No value.
-    case missing
-
-    /// Reads a number, a string or `null`.
-    /// - Parameter decoder: the decoder to read from.
-    /// - Throws: `DecodingError.typeMismatch` for anything else.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .missing
-        } else if let category = try? container.decode(String.self) {
-            self = .categorical(category)
-        } else {
-            self = .numeric(try container.decode(Double.self))
-        }
-    }
-
-    /// Writes a number, a string or `null`.
-    /// - Parameter encoder: the encoder to write to.
-    /// - Throws: whatever the encoder throws.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .numeric(let number) where number.isFinite: try container.encode(number)
-        case .categorical(let category): try container.encode(category)
-        case .numeric, .missing: try container.encodeNil()
-        }
-    }
-}
+import LeptonData
 
 /// One served request as the prediction log keeps it: what came in, what went out, and — later — the truth.
 public struct PredictionRecord: Codable, Sendable, Equatable {
@@ -86,9 +49,9 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
 
     /// Turns the features of many records into drift-ready columns.
     ///
-    /// A feature is numeric when its first non-missing value is a number, categorical otherwise. Missing values
-    /// become NaN in numeric columns (left out by drift statistics) and are left out of categorical columns; a value
-    /// of the other kind counts as missing.
+    /// A feature is numeric when its first non-missing value is a number, categorical otherwise (a boolean is the
+    /// category `true` or `false`). Missing values become NaN in numeric columns (left out by drift statistics) and
+    /// are left out of categorical columns; a value of the other kind counts as missing.
     /// - Parameter records: the records, for example one monitoring window.
     /// - Returns: the columns by feature name.
     public static func featureColumns(of records: [PredictionRecord]) -> [String: DriftColumn] {
@@ -96,8 +59,8 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
         for record in records {
             for (name, value) in record.features where kinds[name] == nil {
                 switch value {
-                case .numeric: kinds[name] = .numeric
-                case .categorical: kinds[name] = .categorical
+                case .number: kinds[name] = .numeric
+                case .string, .bool: kinds[name] = .categorical
                 case .missing: break
                 }
             }
@@ -108,14 +71,16 @@ public struct PredictionRecord: Codable, Sendable, Equatable {
             case .numeric:
                 columns[name] = .numeric(
                     records.map {
-                        if case .numeric(let number)? = $0.features[name] { return number }
-                        return .nan
+                        $0.features[name]?.number ?? .nan
                     })
             case .categorical:
                 columns[name] = .categorical(
                     records.compactMap {
-                        if case .categorical(let category)? = $0.features[name] { return category }
-                        return nil
+                        switch $0.features[name] {
+                        case .string(let category)?: return category
+                        case .bool(let bool)?: return bool ? "true" : "false"
+                        default: return nil
+                        }
                     })
             }
         }

@@ -57,7 +57,7 @@ extension ReferenceStatistics {
         for field in fields where field.type != .text {
             let column = try table.column(field.name)
             let cells = (0..<column.count).map { column[$0] }
-            columns[field.name] = driftColumn(cells.map(RawValue.init), type: field.type)
+            columns[field.name] = driftColumn(cells, type: field.type)
         }
         return columns
     }
@@ -72,7 +72,7 @@ extension ReferenceStatistics {
     {
         var columns: [String: DriftColumn] = [:]
         for field in fields where field.type != .text {
-            columns[field.name] = driftColumn(records.map { RawValue($0[field.name]) }, type: field.type)
+            columns[field.name] = driftColumn(records.map { $0[field.name] ?? .missing }, type: field.type)
         }
         return columns
     }
@@ -121,7 +121,7 @@ extension ReferenceStatistics {
         }
     }
 
-    private static func driftColumn(_ values: [RawValue], type: FieldType) -> DriftColumn {
+    private static func driftColumn(_ values: [FeatureValue], type: ColumnType) -> DriftColumn {
         switch type {
         case .numeric:
             return .numeric(values.map { if case .number(let number) = $0 { number } else { .nan } })
@@ -138,15 +138,8 @@ extension ReferenceStatistics {
                     }
                 })
         default:
-            return .categorical(
-                values.map { value in
-                    switch value {
-                    case .string(let string): return string
-                    case .number(let number): return RecordValidator.categoryKey(number)
-                    case .bool(let bool): return bool ? "true" : "false"
-                    case .missing: return ""
-                    }
-                })
+            // Numbers as the pipeline's encoders key them (integral without `.0`), missing as the empty string.
+            return .categorical(values.map(\.description))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 
 /// A user's reaction to an item as a served recommender logs it: clicked, or shown and ignored.
 ///
@@ -41,9 +42,9 @@ public struct RecommendationFeedback: Sendable, Equatable {
     ///
     /// - Parameter record: A prediction-log record.
     public init?(record: PredictionRecord) {
-        guard case .categorical(let user)? = record.features["user"],
-            case .categorical(let item)? = record.features["item"],
-            case .numeric(let label)? = record.groundTruth, label == 0 || label == 1
+        guard case .string(let user)? = record.features["user"],
+            case .string(let item)? = record.features["item"],
+            case .number(let label)? = record.groundTruth, label == 0 || label == 1
         else { return nil }
         self.init(
             user: user, item: item, clicked: label == 1, date: record.feedbackTimestamp ?? record.timestamp,
@@ -65,7 +66,7 @@ public struct RecommendationFeedback: Sendable, Equatable {
     ) -> PredictionRecord {
         PredictionRecord(
             requestId: impressionID(requestId: requestId, item: item), modelVersion: modelVersion,
-            features: ["user": .categorical(user), "item": .categorical(item)], prediction: [Double(score)],
+            features: ["user": .string(user), "item": .string(item)], prediction: [Double(score)],
             predictedLabel: item, latencySeconds: latencySeconds)
     }
 
@@ -81,7 +82,7 @@ public struct RecommendationFeedback: Sendable, Equatable {
     ///
     /// - Parameter clicked: Whether the item was clicked.
     /// - Returns: The ground-truth value.
-    public static func label(clicked: Bool) -> FeatureValue { .numeric(clicked ? 1 : 0) }
+    public static func label(clicked: Bool) -> FeatureValue { .number(clicked ? 1 : 0) }
 
     /// The record of a reaction to an item no logged recommendation showed (already labelled).
     ///
@@ -97,7 +98,7 @@ public struct RecommendationFeedback: Sendable, Equatable {
     ) -> PredictionRecord {
         PredictionRecord(
             requestId: requestId, modelVersion: modelVersion,
-            features: ["user": .categorical(user), "item": .categorical(item)], prediction: [], latencySeconds: 0,
+            features: ["user": .string(user), "item": .string(item)], prediction: [], latencySeconds: 0,
             groundTruth: label(clicked: clicked))
     }
 }

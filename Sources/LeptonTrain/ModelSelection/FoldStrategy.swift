@@ -14,8 +14,9 @@ public struct CrossValidationFold: Sendable, Hashable, Codable {
 /// by at most one (the first `n mod k` are one larger); `stratifiedKFold` deals each class's rows to the folds so
 /// every fold keeps the class proportions (scikit-learn's `StratifiedKFold` allocation). Shuffling uses Lepton's
 /// seeded generator, so shuffled folds are reproducible but differ from scikit-learn's. The folds come from
-/// LeptonData's `KFold` and `StratifiedKFold` (one implementation); stratified folds need every class to have
-/// at least as many members as folds.
+/// LeptonData's `KFold` and `StratifiedKFold`, the one k-fold implementation, with the same defaults (no shuffling,
+/// seed 0): `.kFold(k)` equals `KFold(folds: k)` and `.stratifiedKFold(k)` equals `StratifiedKFold(folds: k)`.
+/// Stratified folds need every class to have at least as many members as folds.
 public enum FoldStrategy: Sendable, Hashable, Codable {
     /// Consecutive (or shuffled, then consecutive) blocks of rows.
     case kFold(Int, shuffle: Bool = false, seed: UInt64 = 0)
@@ -40,15 +41,13 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
             let strategy: FoldStrategy = labels == nil ? .kFold(folds) : .stratifiedKFold(folds)
             return try strategy.folds(sampleCount: sampleCount, labels: labels)
         case .kFold(let folds, let shuffle, let seed):
-            try Self.checkFoldCount(folds, sampleCount)
-            splits = try KFold(folds: folds, shuffle: shuffle, seed: seed).splits(count: sampleCount)
+            splits = try Self.translatingSplitErrors(folds: folds, samples: sampleCount) {
+                try KFold(folds: folds, shuffle: shuffle, seed: seed).splits(count: sampleCount)
+            }
         case .stratifiedKFold(let folds, let shuffle, let seed):
             guard let labels else { throw ModelSelectionError.stratificationNeedsLabels }
-            try Self.checkFoldCount(folds, labels.count)
-            do {
-                splits = try StratifiedKFold(folds: folds, shuffle: shuffle, seed: seed).splits(labels: labels)
-            } catch SplitError.classTooSmall(let label, let count, _) {
-                throw ModelSelectionError.classTooSmallForFolds(label: label, count: count, folds: folds)
+            splits = try Self.translatingSplitErrors(folds: folds, samples: labels.count) {
+                try StratifiedKFold(folds: folds, shuffle: shuffle, seed: seed).splits(labels: labels)
             }
         case .predefined(let testRows):
             return try Self.predefined(testRows, sampleCount: sampleCount)
@@ -56,9 +55,16 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
         return splits.map { CrossValidationFold(training: $0.train, test: $0.validation) }
     }
 
-    private static func checkFoldCount(_ folds: Int, _ samples: Int) throws {
-        guard folds >= 2 && folds <= samples else {
+    /// Runs LeptonData's splitter and reports its errors in model-selection terms.
+    private static func translatingSplitErrors(folds: Int, samples: Int, _ split: () throws -> [Fold]) throws
+        -> [Fold]
+    {
+        do {
+            return try split()
+        } catch SplitError.invalidFoldCount, SplitError.tooFewRows {
             throw ModelSelectionError.invalidFoldCount(folds: folds, samples: samples)
+        } catch SplitError.classTooSmall(let label, let count, _) {
+            throw ModelSelectionError.classTooSmallForFolds(label: label, count: count, folds: folds)
         }
     }
 

@@ -79,9 +79,9 @@ private func exercise(_ bundle: ModelBundle, quantization: Quantization) {
         var record: [String: FeatureValue] = [:]
         for field in fields {
             switch field.type {
-            case .numeric: record[field.name] = .numeric(field.minimum ?? field.maximum ?? 0)
-            case .categorical, .text: record[field.name] = .categorical(field.categories?.first ?? "x")
-            case .boolean: record[field.name] = .categorical("true")
+            case .numeric: record[field.name] = .number(field.minimum ?? field.maximum ?? 0)
+            case .categorical, .text: record[field.name] = .string(field.categories?.first ?? "x")
+            case .boolean: record[field.name] = .string("true")
             }
         }
         request = .record(record)

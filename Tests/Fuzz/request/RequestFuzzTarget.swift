@@ -87,12 +87,12 @@ private func request(_ tree: JSONValue) -> PredictionRequest {
 private func feature(_ value: JSONValue) -> FeatureValue {
     switch value {
     case .null: return .missing
-    case .bool(let bool): return .categorical(bool ? "true" : "false")
-    case .string(let string): return .categorical(string)
-    case .integer(let integer): return .numeric(Double(integer))
-    case .unsignedInteger(let integer): return .numeric(Double(integer))
-    case .number(let number): return .numeric(number)
-    case .array, .object: return .categorical("\(value)")
+    case .bool(let bool): return .string(bool ? "true" : "false")
+    case .string(let string): return .string(string)
+    case .integer(let integer): return .number(Double(integer))
+    case .unsignedInteger(let integer): return .number(Double(integer))
+    case .number(let number): return .number(number)
+    case .array, .object: return .string("\(value)")
     }
 }
 

@@ -51,12 +51,12 @@ struct SplitTests {
 
     @Test("k-fold: sizes as scikit-learn (differ by at most one), validation folds partition the rows")
     func kFold() throws {
-        let folds = try KFold(folds: 5, seed: 3).splits(count: 103)
+        let folds = try KFold(folds: 5, shuffle: true, seed: 3).splits(count: 103)
         #expect(folds.map(\.validation.count) == truth["kfold_sizes_103_5"].ints)
         expectPartition(folds.map(\.validation), count: 103)
         for fold in folds { expectPartition([fold.train, fold.validation], count: 103) }
-        #expect(try KFold(folds: 5, seed: 3).splits(count: 103) == folds)
-        #expect(try KFold(folds: 5, seed: 4).splits(count: 103) != folds)
+        #expect(try KFold(folds: 5, shuffle: true, seed: 3).splits(count: 103) == folds)
+        #expect(try KFold(folds: 5, shuffle: true, seed: 4).splits(count: 103) != folds)
         let ordered = try KFold(folds: 4, shuffle: false).splits(count: 10)
         #expect(ordered.map(\.validation) == [[0, 1, 2], [3, 4, 5], [6, 7], [8, 9]])
         #expect(throws: SplitError.invalidFoldCount(1)) { try KFold(folds: 1).splits(count: 10) }
@@ -71,7 +71,7 @@ struct SplitTests {
         for (labels, folds, key) in [
             (creditLabels.labels, 5, "stratified_credit_5"), (imbalanced, 4, "stratified_imbalanced_4"),
         ] {
-            let splits = try StratifiedKFold(folds: folds, seed: 11).splits(labels: labels)
+            let splits = try StratifiedKFold(folds: folds, shuffle: true, seed: 11).splits(labels: labels)
             let classes = Set(labels).sorted()
             let counts = splits.map { fold in
                 classes.map { label in fold.validation.filter { labels[$0] == label }.count }
@@ -80,7 +80,7 @@ struct SplitTests {
             expectPartition(splits.map(\.validation), count: labels.count)
             let sizes = splits.map(\.validation.count)
             #expect(sizes.max()! - sizes.min()! <= 1)
-            #expect(try StratifiedKFold(folds: folds, seed: 11).splits(labels: labels) == splits)
+            #expect(try StratifiedKFold(folds: folds, shuffle: true, seed: 11).splits(labels: labels) == splits)
         }
         #expect(throws: SplitError.classTooSmall(label: 0, count: 2, required: 3)) {
             try StratifiedKFold(folds: 3).splits(labels: [0, 1, 0, 1])

@@ -108,8 +108,8 @@ enum BundleFixtures {
         -> [String: FeatureValue]
     {
         [
-            "age": .numeric(age), "income": income.map(FeatureValue.numeric) ?? .missing,
-            "purpose": .categorical(purpose), "owns_home": .numeric(owns ? 1 : 0),
+            "age": .number(age), "income": income.map(FeatureValue.number) ?? .missing,
+            "purpose": .string(purpose), "owns_home": .number(owns ? 1 : 0),
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LeptonData
 import LeptonDeploy
 
 /// Turns Open Inference Protocol inputs into ``PredictionRequest``s (one per row) and predictions back into outputs,
@@ -76,7 +77,7 @@ public enum InferenceCodec {
         var result: [(request: PredictionRequest, features: [String: FeatureValue])] = []
         result.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
-            guard case .categorical(let text)? = row.features[textInputName] else {
+            guard case .string(let text)? = row.features[textInputName] else {
                 throw .badRequest("input '\(textInputName)' row \(index) is not a string")
             }
             result.append((PredictionRequest.text(text), row.features))
@@ -170,8 +171,8 @@ public enum InferenceCodec {
             for (index, leaf) in leaves.enumerated() {
                 switch leaf {
                 case .null: values.append(.missing)
-                case .bool(let flag): values.append(.numeric(flag ? 1 : 0))
-                default: values.append(.numeric(try number(leaf, datatype: input.datatype, input: input.name, index)))
+                case .bool(let flag): values.append(.number(flag ? 1 : 0))
+                default: values.append(.number(try number(leaf, datatype: input.datatype, input: input.name, index)))
                 }
             }
             return values
@@ -180,7 +181,7 @@ public enum InferenceCodec {
                 throw .badRequest("input '\(input.name)' has datatype \(input.datatype); a text column is BYTES")
             }
             return leaves.map { leaf in
-                if case .string(let text) = leaf { return .categorical(text) }
+                if case .string(let text) = leaf { return .string(text) }
                 return .missing
             }
         }

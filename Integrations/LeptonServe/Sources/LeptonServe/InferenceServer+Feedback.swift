@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LeptonData
 import LeptonDeploy
 import Logging
 
@@ -31,11 +32,11 @@ extension InferenceServer {
         let feedback = try JSONBody.decode(FeedbackRequest.self, from: body)
         let label: FeatureValue
         switch feedback.label {
-        case .string(let text): label = .categorical(text)
-        case .integer(let integer): label = .numeric(Double(integer))
-        case .unsignedInteger(let integer): label = .numeric(Double(integer))
-        case .number(let number): label = .numeric(number)
-        case .bool(let flag): label = .numeric(flag ? 1 : 0)
+        case .string(let text): label = .string(text)
+        case .integer(let integer): label = .number(Double(integer))
+        case .unsignedInteger(let integer): label = .number(Double(integer))
+        case .number(let number): label = .number(number)
+        case .bool(let flag): label = .number(flag ? 1 : 0)
         default: throw ServeError.badRequest("label must be a string, number or boolean")
         }
         let model = try await repository.model(name)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LeptonData
 import LeptonDeploy
 import Logging
 

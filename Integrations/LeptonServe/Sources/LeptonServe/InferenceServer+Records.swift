@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LeptonData
 import LeptonDeploy
 import Logging
 
@@ -91,11 +92,11 @@ extension InferenceServer {
         for (key, value) in record {
             switch value {
             case .null: features[key] = .missing
-            case .bool(let flag): features[key] = .numeric(flag ? 1 : 0)
-            case .integer(let integer): features[key] = .numeric(Double(integer))
-            case .unsignedInteger(let integer): features[key] = .numeric(Double(integer))
-            case .number(let number): features[key] = .numeric(number)
-            case .string(let text): features[key] = .categorical(text)
+            case .bool(let flag): features[key] = .number(flag ? 1 : 0)
+            case .integer(let integer): features[key] = .number(Double(integer))
+            case .unsignedInteger(let integer): features[key] = .number(Double(integer))
+            case .number(let number): features[key] = .number(number)
+            case .string(let text): features[key] = .string(text)
             case .array, .object:
                 throw .badRequest("record \(row): field '\(key)' must be a number, string, boolean or null")
             }

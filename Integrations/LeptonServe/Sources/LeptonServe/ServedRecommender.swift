@@ -194,7 +194,7 @@ public final class ServedRecommender: Sendable {
         if let requestId {
             let joined = RecommendationFeedback.impressionID(requestId: requestId, item: item)
             if let record = interactionLog.record(requestId: joined) {
-                guard record.features["user"] == .categorical(user) else {
+                guard record.features["user"] == .string(user) else {
                     throw ServeError.badRequest(
                         "request '\(requestId)' recommended '\(item)' to another user, not '\(user)'")
                 }

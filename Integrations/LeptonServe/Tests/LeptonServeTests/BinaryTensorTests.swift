@@ -46,10 +46,10 @@ import Testing
         let images = (0..<2).map { ServeFixtures.image($0 + 3) }
         let expected = try images.map { try cnn.predict(.values($0, shape: [8, 8, 1])) }
         let records: [[String: FeatureValue]] = [
-            ["age": .numeric(30), "income": .numeric(44), "purpose": .categorical("car"), "owns_home": .numeric(1)],
+            ["age": .number(30), "income": .number(44), "purpose": .string("car"), "owns_home": .number(1)],
             [
-                "age": .numeric(58), "income": .numeric(71), "purpose": .categorical("business"),
-                "owns_home": .numeric(0),
+                "age": .number(58), "income": .number(71), "purpose": .string("business"),
+                "owns_home": .number(0),
             ],
         ]
         let creditExpected = try records.map { try credit.predict(record: $0) }

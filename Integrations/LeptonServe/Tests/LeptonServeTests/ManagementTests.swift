@@ -236,9 +236,9 @@ import Testing
         }
         let model = try await server.repository.model("credit")
         let record = try #require(model.predictionLog.record(requestId: "req-42"))
-        #expect(record.groundTruth == .categorical("good"))
+        #expect(record.groundTruth == .string("good"))
         #expect(record.modelVersion == "credit-1")
-        #expect(record.features["age"] == .numeric(41))
+        #expect(record.features["age"] == .number(41))
     }
 
     @Test func metricsExposeRequestsLatencyBatchesAndInFlight() async throws {

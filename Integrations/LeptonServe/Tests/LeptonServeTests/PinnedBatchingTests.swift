@@ -46,8 +46,8 @@ import Testing
 
     static func record(_ index: Int) -> [String: FeatureValue] {
         [
-            "age": .numeric(ages[index]), "income": .numeric(Double(20 + 7 * index)),
-            "purpose": .categorical(purposes[index]), "owns_home": .numeric(index % 2 == 0 ? 1 : 0),
+            "age": .number(ages[index]), "income": .number(Double(20 + 7 * index)),
+            "purpose": .string(purposes[index]), "owns_home": .number(index % 2 == 0 ? 1 : 0),
         ]
     }
 

@@ -134,10 +134,10 @@ import Testing
             bundle: server.configuration.modelRepository.appendingPathComponent("credit.lepton"))
         let records: [[String: FeatureValue]] = [
             [
-                "age": .numeric(23), "income": .numeric(31), "purpose": .categorical("business"),
-                "owns_home": .numeric(0),
+                "age": .number(23), "income": .number(31), "purpose": .string("business"),
+                "owns_home": .number(0),
             ],
-            ["age": .numeric(67), "income": .missing, "purpose": .categorical("car"), "owns_home": .numeric(1)],
+            ["age": .number(67), "income": .missing, "purpose": .string("car"), "owns_home": .number(1)],
         ]
         let expected = try records.map { try predictor.predict(record: $0) }
         try await ServeFixtures.withLiveServer(server) { client in

@@ -299,13 +299,13 @@ import Testing
                 if let joined { #expect(response.object["joined"] as? Bool == joined) }
             }
             let log = try await server.repository.recommender("recs").interactionLog
-            #expect(log.record(requestId: "req-7#\(first)")?.groundTruth == .numeric(1))
-            #expect(log.record(requestId: "req-7#\(shown[1])")?.groundTruth == .numeric(0))
+            #expect(log.record(requestId: "req-7#\(first)")?.groundTruth == .number(1))
+            #expect(log.record(requestId: "req-7#\(shown[1])")?.groundTruth == .number(0))
             #expect(log.record(requestId: "req-7#\(shown[2])")?.groundTruth == nil)
-            let organic = log.records.filter { $0.features["user"] == .categorical("new-user") }
+            let organic = log.records.filter { $0.features["user"] == .string("new-user") }
             #expect(organic.count == 1)
-            #expect(organic.first?.features["item"] == .categorical("i3"))
-            #expect(organic.first?.groundTruth == .numeric(1))
+            #expect(organic.first?.features["item"] == .string("i3"))
+            #expect(organic.first?.groundTruth == .number(1))
             #expect(log.labelCoverage.labelled == 3)
         }
     }

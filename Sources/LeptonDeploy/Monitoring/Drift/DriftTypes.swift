@@ -22,7 +22,11 @@ public enum DriftColumn: Sendable, Equatable {
     }
 }
 
-/// Whether a column holds numbers or categories.
+/// Whether drift statistics treat a column as numbers or as categories.
+///
+/// Not a second column-type vocabulary: LeptonData's `ColumnType` says what a column's values are; this says which
+/// family of drift tests applies, and the two differ on purpose (a numeric column with few distinct values is
+/// treated as categorical; boolean columns and predicted labels are categories; text columns have no drift test).
 public enum ColumnKind: String, Codable, Sendable {
     /// Numbers.
     case numeric

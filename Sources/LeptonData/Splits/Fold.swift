@@ -1,0 +1,16 @@
+/// One fold of a cross-validation: the rows to train on and the rows to validate on.
+public struct Fold: Sendable, Equatable {
+    /// Training row indices.
+    public let train: [Int]
+    /// Validation row indices.
+    public let validation: [Int]
+
+    /// A fold.
+    /// - Parameters:
+    ///   - train: training row indices.
+    ///   - validation: validation row indices.
+    public init(train: [Int], validation: [Int]) {
+        self.train = train
+        self.validation = validation
+    }
+}
