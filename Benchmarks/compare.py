@@ -8,13 +8,15 @@
     python3 Benchmarks/compare.py cnn-infer   --threads 1,2 --venv VENV
     python3 Benchmarks/compare.py lstm        --threads 1,2 --venv VENV
     python3 Benchmarks/compare.py transformer-layer --threads 1,2 --venv VENV
+    python3 Benchmarks/compare.py mlp-train   --threads 1,2 --venv VENV
 
 gemm, elementwise: against numpy (OpenBLAS for sgemm; `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` are removed
 from numpy's environment only). cnn-train: against PyTorch and Keras (TensorFlow with
 `TF_ENABLE_ONEDNN_OPTS=1`) with the protocol of baselines/bench_cnn_train.py. cnn-infer: against ONNX Runtime,
 PyTorch and Keras (`tf.function`). lstm, transformer-layer: against PyTorch with the protocol of baselines/bench_torch_misc.py
 (forward, MSE loss, backward; LSTM 32→128 on [64, 50, 32], encoder layer d 128, 4 heads, ff 512, train mode, on
-[32, 64, 128]). The Python frameworks come from a virtualenv made by
+[32, 64, 128]). mlp-train: against PyTorch with the `mlp` protocol of baselines/bench_torch_misc.py (784-128-10
+Linear-ReLU-Linear, SGD lr 0.01, cross-entropy, batch 128, epochs of 60,000 synthetic samples, median epoch). The Python frameworks come from a virtualenv made by
 `Benchmarks/baselines/setup.sh` (`--venv`); gemm and elementwise only need numpy.
 
 Each round runs every configuration once per framework, back to back, so all see the same machine state; the
@@ -245,12 +247,13 @@ def compare_cnn_infer(args, results):
 
 
 def compare_sequence(args, results):
-    """lstm or transformer-layer: Lepton's step against PyTorch's, alternating processes, same thread count."""
+    """lstm, transformer-layer or mlp-train: Lepton against PyTorch, alternating processes, same thread count."""
     python = venv_python(args)
     threads = [int(t) for t in args.threads.split(",")]
     script = os.path.join(BASELINES, "bench_torch_misc.py")
-    task, only = {"lstm": ("lstm_fwd_bwd", "lstm"),
-                  "transformer-layer": ("transformer_fwd_bwd", "transformer")}[args.task]
+    task, only, unit = {"lstm": ("lstm_fwd_bwd", "lstm", "sequences/s"),
+                        "transformer-layer": ("transformer_fwd_bwd", "transformer", "sequences/s"),
+                        "mlp-train": ("mlp_train", "mlp", "samples/s")}[args.task]
     key = lambda line: (line["framework"], line["task"], line["threads"])
     for round_index in range(args.rounds):
         for t in threads:
@@ -259,7 +262,7 @@ def compare_sequence(args, results):
             results.add(json_lines([python, script, "--threads", str(t), "--only", only], env=environment(t)),
                         key, lambda l: l["throughput"], round_index)
             print(f"round {round_index + 1}: {t} threads done", file=sys.stderr)
-    print("| task | threads | Lepton sequences/s (median, min-max over rounds) | PyTorch | Lepton / PyTorch |")
+    print(f"| task | threads | Lepton {unit} (median, min-max over rounds) | PyTorch | Lepton / PyTorch |")
     print("|---|---:|---:|---:|---:|")
     for t in threads:
         ours = results.median(("lepton", task, t))
@@ -272,7 +275,8 @@ def compare_sequence(args, results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=["gemm", "elementwise", "cnn-train", "cnn-infer", "lstm", "transformer-layer"])
+    parser.add_argument("task", choices=["gemm", "elementwise", "cnn-train", "cnn-infer", "lstm", "transformer-layer",
+                                         "mlp-train"])
     parser.add_argument("--sizes", default="256,512,1024,2048")
     parser.add_argument("--batch-sizes", default="32,128")
     parser.add_argument("--threads", default="1,2")
@@ -301,7 +305,7 @@ def main():
         results = Results(log)
         {"gemm": compare_gemm, "elementwise": compare_elementwise, "cnn-train": compare_cnn_train,
          "cnn-infer": compare_cnn_infer, "lstm": compare_sequence,
-         "transformer-layer": compare_sequence}[args.task](args, results)
+         "transformer-layer": compare_sequence, "mlp-train": compare_sequence}[args.task](args, results)
     print(f"measurements: {os.path.relpath(output, ROOT)}", file=sys.stderr)
 
 

@@ -18,6 +18,7 @@ let commands: [String: (BenchmarkArguments) throws -> Void] = [
     "load-csv": runLoadCSVBenchmark,
     "lstm": runLSTMBenchmark,
     "transformer-layer": runTransformerLayerBenchmark,
+    "mlp-train": runMLPTrainingBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,5 +1,6 @@
-// The LSTM and GRU forward gate math of one batch row with AVX2 + FMA, eight units at a time (units a multiple of
-// 8): the transcendental-heavy part of a recurrent step, which Swift's SIMD8 compiles to two SSE halves without FMA.
+// The LSTM and GRU forward gate math (and the LSTM backward gate math) of one batch row with AVX2 + FMA, eight units
+// at a time (units a multiple of 8): the transcendental-heavy part of a recurrent step, which Swift's SIMD8 compiles
+// to two SSE halves without FMA.
 // exp is Cephes' single-precision reduction and polynomial (about 1e-7 relative); tanh uses Cephes' odd polynomial
 // below |x| = 0.625 (no cancellation near 0) and 1 - 2/(e^{2|x|} + 1) above.
 
@@ -88,7 +89,38 @@ TARGET void lepton_gru_gates_forward_avx2(float *gates, const float *recurrent, 
     }
 }
 
+TARGET void lepton_lstm_gates_backward_avx2(const float *activations, const float *cell_previous,
+                                            const float *cell_tanh, const float *d_hidden, const float *d_output,
+                                            float *d_cell, float *d_gates, long units) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (long j = 0; j + 8 <= units; j += 8) {
+        const __m256 i = _mm256_loadu_ps(activations + j);
+        const __m256 f = _mm256_loadu_ps(activations + units + j);
+        const __m256 g = _mm256_loadu_ps(activations + 2 * units + j);
+        const __m256 o = _mm256_loadu_ps(activations + 3 * units + j);
+        const __m256 t = _mm256_loadu_ps(cell_tanh + j);
+        __m256 dh = _mm256_loadu_ps(d_hidden + j);
+        if (d_output) dh = _mm256_add_ps(dh, _mm256_loadu_ps(d_output + j));
+        // dc = dCell + dh·o·(1 − tanh²c)
+        const __m256 dc = _mm256_fmadd_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(t, t, one), _mm256_loadu_ps(d_cell + j));
+        _mm256_storeu_ps(d_gates + j, _mm256_mul_ps(_mm256_mul_ps(dc, g), _mm256_fnmadd_ps(i, i, i)));
+        _mm256_storeu_ps(d_gates + units + j,
+                         _mm256_mul_ps(_mm256_mul_ps(dc, _mm256_loadu_ps(cell_previous + j)), _mm256_fnmadd_ps(f, f, f)));
+        _mm256_storeu_ps(d_gates + 2 * units + j, _mm256_mul_ps(_mm256_mul_ps(dc, i), _mm256_fnmadd_ps(g, g, one)));
+        _mm256_storeu_ps(d_gates + 3 * units + j, _mm256_mul_ps(_mm256_mul_ps(dh, t), _mm256_fnmadd_ps(o, o, o)));
+        _mm256_storeu_ps(d_cell + j, _mm256_mul_ps(dc, f));
+    }
+}
+
 #else
+
+void lepton_lstm_gates_backward_avx2(const float *activations, const float *cell_previous, const float *cell_tanh,
+                                     const float *d_hidden, const float *d_output, float *d_cell, float *d_gates,
+                                     long units) {
+    (void)activations; (void)cell_previous; (void)cell_tanh; (void)d_hidden; (void)d_output; (void)d_cell;
+    (void)d_gates; (void)units;
+    __builtin_trap();  // Never selected: lepton_cpu_features reports no AVX2 off x86-64.
+}
 
 void lepton_lstm_gates_forward_avx2(float *gates, const float *cell_previous, float *cell, float *hidden,
                                     float *cell_tanh, long units) {

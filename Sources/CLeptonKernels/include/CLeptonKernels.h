@@ -102,6 +102,14 @@ void lepton_sgemm_rows_avx512(long kc, long mr, const float *a, long lda, const 
 void lepton_lstm_gates_forward_avx2(float *gates, const float *cell_previous, float *cell, float *hidden,
                                     float *cell_tanh, long units);
 
+/// LSTM backward gate math of one batch row (AVX2 + FMA, `units` a multiple of 8): from the activations i, f, g, o
+/// (4 * units), the previous cell state, tanh of the cell state, the hidden state's gradient `d_hidden` plus, unless
+/// NULL, the step output's gradient `d_output`, and the cell state's gradient `d_cell` (replaced by the previous cell
+/// state's), writes the pre-activation gradients `d_gates` (4 * units).
+void lepton_lstm_gates_backward_avx2(const float *activations, const float *cell_previous, const float *cell_tanh,
+                                     const float *d_hidden, const float *d_output, float *d_cell, float *d_gates,
+                                     long units);
+
 /// GRU forward gate math of one batch row (AVX2 + FMA, `units` a multiple of 8): `gates` (3 * units, input side with
 /// its bias) become the activations r, z, n in place; `recurrent` is h W_hh^T + b_hh; writes the new hidden state
 /// and the recurrent part of the new gate.

@@ -12,8 +12,9 @@ import CLeptonKernels
 /// Pointers name one batch row; `units` is the state size. Gate blocks follow PyTorch's order: LSTM (input,
 /// forget, cell, output), GRU (reset, update, new).
 enum RecurrentGates {
-    /// Whether the forward passes run the AVX2 + FMA loops of `recurrent_gates_avx2.c` (for unit counts that are
-    /// multiples of 8); `LEPTON_RECURRENT_GATES=portable` forces the Swift loops.
+    /// Whether the LSTM and GRU forward passes and the LSTM backward pass run the AVX2 + FMA loops of
+    /// `recurrent_gates_avx2.c` (for unit counts that are multiples of 8); `LEPTON_RECURRENT_GATES=portable` forces
+    /// the Swift loops.
     static let usesAVX2 =
         CPUFeatures.current.avx2FMA && getenv("LEPTON_RECURRENT_GATES").map { String(cString: $0) } != "portable"
 
@@ -45,21 +46,27 @@ enum RecurrentGates {
         }
     }
 
-    /// LSTM backward: from `dHidden` (the gradient of `h`) and `dCell` (of `c`, replaced by the gradient of
-    /// `cPrevious`) and the saved activations, writes the pre-activation gradients `dGates` (`4·units`).
+    /// LSTM backward: from `dHidden` (the gradient of `h`, plus `dOutput`, the gradient of the step's output, unless
+    /// `nil`), `dCell` (of `c`, replaced by the gradient of `cPrevious`) and the saved activations, writes the
+    /// pre-activation gradients `dGates` (`4·units`).
     @inline(__always)
     static func lstmBackward(
         activations: UnsafePointer<Float>, cellPrevious: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>,
-        dHidden: UnsafePointer<Float>, dCell: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
-        units: Int
+        dHidden: UnsafePointer<Float>, dOutput: UnsafePointer<Float>?, dCell: UnsafeMutablePointer<Float>,
+        dGates: UnsafeMutablePointer<Float>, units: Int
     ) {
+        if usesAVX2 && units % vectorWidth == 0 {
+            lepton_lstm_gates_backward_avx2(activations, cellPrevious, cellTanh, dHidden, dOutput, dCell, dGates, units)
+            return
+        }
         forEachBlock(units) { offset, count in
             let i = load(activations, offset, count)
             let f = load(activations, units + offset, count)
             let g = load(activations, 2 * units + offset, count)
             let o = load(activations, 3 * units + offset, count)
             let tanhC = load(cellTanh, offset, count)
-            let dh = load(dHidden, offset, count)
+            var dh = load(dHidden, offset, count)
+            if let dOutput { dh += load(dOutput, offset, count) }
             let dc = load(dCell, offset, count) + dh * o * (1 - tanhC * tanhC)
             store(dc * g * i * (1 - i), dGates, offset, count)
             store(dc * load(cellPrevious, offset, count) * f * (1 - f), dGates, units + offset, count)

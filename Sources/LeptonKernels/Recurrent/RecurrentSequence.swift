@@ -14,7 +14,11 @@ package enum RecurrentCell: Sendable, Hashable {
 /// (``RecurrentGates``), and the backward pass (backpropagation through time) accumulates the weight gradients
 /// over all steps with one GEMM each.
 ///
-/// Every buffer is given by the caller; nothing is allocated per time step. Layouts (row-major): inputs and outputs
+/// W_hh is packed once per pass (``PrepackedMatrix``) and every step's recurrent product reads the packed panels.
+/// Since the recurrence of one batch row never reads another row, the steps are not split over threads one by one:
+/// each thread runs every step for its own block of batch rows, with no synchronization between steps.
+///
+/// Every buffer is given by the caller or borrowed once per pass; nothing is allocated per time step. Layouts (row-major): inputs and outputs
 /// are batch-first; the saved per-step buffers are step-major, `[time, batch, width]`, so that each step reads and
 /// writes contiguous memory. They are indexed by the time of the step (not its order: with ``reverse`` the steps
 /// run from the last time to the first). A mask `keep` (`[batch, time]`, 1 for a real step, 0 for padding) makes a
@@ -130,7 +134,9 @@ package struct RecurrentSequence: Sendable {
         output: Strided<UnsafeMutablePointer<Float>>?, pool: ThreadPool = .shared
     ) {
         let width = gateWidth
-        ScratchPool.withBuffer(atLeast: width + batch * width + time * batch * features) { scratch in
+        let inputCount = time * batch * features
+        let packedCount = PrepackedMatrix.storageCount(k: units, n: width)
+        ScratchPool.withBuffer(atLeast: width + batch * width + inputCount + packedCount) { scratch in
             // The input projection of every step, with the bias (both biases for an LSTM), in one GEMM over the
             // step-major input.
             let bias = scratch
@@ -151,58 +157,76 @@ package struct RecurrentSequence: Sendable {
             if cell == .lstm {
                 copyOrZero(initialCell, to: saved.cellBefore + first * batch * units, count: batch * units)
             }
-            for order in 0..<time {
-                let t = timeOfStep(order)
-                let last = order == time - 1
-                let next = last ? 0 : timeOfStep(order + 1)
-                let hiddenNow = saved.hiddenBefore + t * batch * units
-                // The recurrent product: added in place to the LSTM's pre-activations, apart for the GRU's new gate;
-                // from a zero initial state the first step's product is 0 (only the GRU's b_hh is left).
-                let zeroState = order == 0 && initialHidden == nil
-                if cell == .lstm {
-                    if !zeroState {
-                        sgemm(
-                            .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: units,
-                            b: weights.recurrentWeight, ldb: units, beta: 1, c: saved.gates + t * batch * width,
-                            ldc: width, pool: pool)
-                    }
-                } else if zeroState {
-                    for row in 0..<batch { (recurrent + row * width).update(from: weights.recurrentBias, count: width) }
-                } else {
-                    sgemm(
-                        .none, .transposed, m: batch, n: width, k: units, a: hiddenNow, lda: units,
-                        b: weights.recurrentWeight, ldb: units, c: recurrent, ldc: width,
-                        epilogue: GEMMEpilogue(bias: weights.recurrentBias, biasAxis: .perColumn), pool: pool)
-                }
-                let recurrentProduct = UnsafePointer(recurrent)
-                forRows(pool: pool) { row in
-                    let hiddenPrevious = hiddenNow + row * units
-                    let cellPrevious = saved.cellBefore + (t * batch + row) * units
-                    let hiddenNext =
-                        last ? saved.finalHidden + row * units : saved.hiddenBefore + (next * batch + row) * units
-                    let cellNext =
-                        last ? saved.finalCell + row * units : saved.cellBefore + (next * batch + row) * units
-                    let outputRow = output.map { $0.pointer + row * $0.rowStride + t * units }
-                    if let keep, keep[row * time + t] == 0 {
-                        hiddenNext.update(from: hiddenPrevious, count: units)
-                        if cell == .lstm { cellNext.update(from: cellPrevious, count: units) }
-                        outputRow?.update(repeating: 0, count: units)
-                        return
-                    }
-                    let gates = saved.gates + (t * batch + row) * width
-                    let auxiliary = saved.auxiliary + (t * batch + row) * units
-                    if cell == .lstm {
-                        RecurrentGates.lstmForward(
-                            gates: gates, cellPrevious: cellPrevious, cell: cellNext, hidden: hiddenNext,
-                            cellTanh: auxiliary, units: units)
-                    } else {
-                        RecurrentGates.gruForward(
-                            gates: gates, recurrent: recurrentProduct + row * width, hiddenPrevious: hiddenPrevious,
-                            hidden: hiddenNext, recurrentNew: auxiliary, units: units)
-                    }
-                    outputRow?.update(from: hiddenNext, count: units)
+            // W_hh, used by every step, packed once.
+            let recurrentWeight = PrepackedMatrix(
+                .transposed, k: units, n: width, b: weights.recurrentWeight, ldb: units,
+                into: stepMajorInput + inputCount)
+            // Each batch row's recurrence is independent of the others: every thread runs all the steps of its rows,
+            // with no synchronization between steps.
+            forRowBlocks(pool: pool) { rows in
+                for order in 0..<time {
+                    forwardStep(
+                        order: order, rows: rows, recurrentWeight: recurrentWeight, weights: weights,
+                        zeroInitialState: initialHidden == nil, keep: keep, saved: saved, recurrent: recurrent,
+                        output: output)
                 }
             }
+        }
+    }
+
+    /// Step `order` of the forward pass for the batch rows `rows`: the recurrent product, then the gate math.
+    private func forwardStep(
+        order: Int, rows: Range<Int>, recurrentWeight: PrepackedMatrix, weights: Weights, zeroInitialState: Bool,
+        keep: UnsafePointer<Float>?, saved: Saved, recurrent: UnsafeMutablePointer<Float>,
+        output: Strided<UnsafeMutablePointer<Float>>?
+    ) {
+        let width = gateWidth
+        let t = timeOfStep(order)
+        let last = order == time - 1
+        let next = last ? 0 : timeOfStep(order + 1)
+        let hiddenNow = saved.hiddenBefore + t * batch * units
+        let firstRow = rows.lowerBound
+        // The recurrent product: added in place to the LSTM's pre-activations, apart for the GRU's new gate; from a
+        // zero initial state the first step's product is 0 (only the GRU's b_hh is left).
+        let zeroState = order == 0 && zeroInitialState
+        if cell == .lstm {
+            if !zeroState {
+                sgemm(
+                    m: rows.count, a: hiddenNow + firstRow * units, lda: units, b: recurrentWeight, beta: 1,
+                    c: saved.gates + (t * batch + firstRow) * width, ldc: width)
+            }
+        } else if zeroState {
+            for row in rows { (recurrent + row * width).update(from: weights.recurrentBias, count: width) }
+        } else {
+            sgemm(
+                m: rows.count, a: hiddenNow + firstRow * units, lda: units, b: recurrentWeight,
+                c: recurrent + firstRow * width, ldc: width,
+                epilogue: GEMMEpilogue(bias: weights.recurrentBias, biasAxis: .perColumn))
+        }
+        for row in rows {
+            let hiddenPrevious = hiddenNow + row * units
+            let cellPrevious = saved.cellBefore + (t * batch + row) * units
+            let hiddenNext = last ? saved.finalHidden + row * units : saved.hiddenBefore + (next * batch + row) * units
+            let cellNext = last ? saved.finalCell + row * units : saved.cellBefore + (next * batch + row) * units
+            let outputRow = output.map { $0.pointer + row * $0.rowStride + t * units }
+            if let keep, keep[row * time + t] == 0 {
+                hiddenNext.update(from: hiddenPrevious, count: units)
+                if cell == .lstm { cellNext.update(from: cellPrevious, count: units) }
+                outputRow?.update(repeating: 0, count: units)
+                continue
+            }
+            let gates = saved.gates + (t * batch + row) * width
+            let auxiliary = saved.auxiliary + (t * batch + row) * units
+            if cell == .lstm {
+                RecurrentGates.lstmForward(
+                    gates: gates, cellPrevious: cellPrevious, cell: cellNext, hidden: hiddenNext, cellTanh: auxiliary,
+                    units: units)
+            } else {
+                RecurrentGates.gruForward(
+                    gates: gates, recurrent: recurrent + row * width, hiddenPrevious: hiddenPrevious,
+                    hidden: hiddenNext, recurrentNew: auxiliary, units: units)
+            }
+            outputRow?.update(from: hiddenNext, count: units)
         }
     }
 
@@ -237,75 +261,84 @@ package struct RecurrentSequence: Sendable {
         let perTime = batch * time * width
         let state = batch * units
         let inputCount = time * batch * features
+        let packedCount = PrepackedMatrix.storageCount(k: width, n: units)
         // dGates (input side), for a GRU dRecurrent (recurrent side), the two carried hidden gradients, the cell one,
-        // the step-major input and input gradient.
-        let scratchCount = perTime * (cell == .gru ? 2 : 1) + 3 * state + 2 * inputCount
+        // the step-major input and input gradient, the packed W_hh and the transposed weight gradients.
+        let scratchCount =
+            perTime * (cell == .gru ? 2 : 1) + 3 * state + 2 * inputCount + packedCount + width * (units + features)
+            + (cell == .lstm ? batch * time * (features + units) : 0)
         ScratchPool.withBuffer(atLeast: scratchCount) { scratch in
             let dGates = scratch
             let dRecurrent = cell == .gru ? scratch + perTime : scratch
-            var carried = scratch + perTime * (cell == .gru ? 2 : 1)
-            var nextCarried = carried + state
+            let carried = scratch + perTime * (cell == .gru ? 2 : 1)
+            let nextCarried = carried + state
             let dCell = nextCarried + state
             let stepMajorInput = dCell + state
             let stepMajorInputGradient = stepMajorInput + inputCount
             copyOrZero(dFinalHidden, to: carried, count: state)
             copyOrZero(dFinalCell, to: dCell, count: state)
-            for order in stride(from: time - 1, through: 0, by: -1) {
-                let t = timeOfStep(order)
-                let (incoming, outgoing) = (UnsafePointer(carried), nextCarried)
-                forRows(pool: pool) { row in
-                    let dHidden = incoming + row * units
-                    let dPrevious = outgoing + row * units
-                    let gatesGradient = dGates + (t * batch + row) * width
-                    let recurrentGradient = dRecurrent + (t * batch + row) * width
-                    if let keep, keep[row * time + t] == 0 {
-                        // A padded step passes the state (and its gradients) through; its output is a constant 0.
-                        dPrevious.update(from: dHidden, count: units)
-                        gatesGradient.update(repeating: 0, count: width)
-                        if cell == .gru { recurrentGradient.update(repeating: 0, count: width) }
-                        return
+            // W_hh, used by every step, packed once.
+            let recurrentWeight = PrepackedMatrix(
+                .none, k: width, n: units, b: weights.recurrentWeight, ldb: units,
+                into: stepMajorInputGradient + inputCount)
+            // The LSTM's gate pass leaves nothing in dPrevious for the product to add to, except on padded rows.
+            let overwrites = cell == .lstm && keep == nil
+            // As in the forward pass, every thread runs all the steps of its own batch rows.
+            forRowBlocks(pool: pool) { rows in
+                var (incoming, outgoing) = (carried, nextCarried)
+                for order in stride(from: time - 1, through: 0, by: -1) {
+                    let t = timeOfStep(order)
+                    for row in rows {
+                        backwardGates(
+                            t: t, row: row, keep: keep, saved: saved, dOutput: dOutput,
+                            dHidden: incoming + row * units, dPrevious: outgoing + row * units,
+                            dCell: dCell + row * units,
+                            dGates: dGates, dRecurrent: dRecurrent)
                     }
-                    // dHidden + the gradient of this step's output, summed into the outgoing buffer first.
-                    if let dOutput {
-                        let fromOutput = dOutput.pointer + row * dOutput.rowStride + t * units
-                        for unit in 0..<units { dPrevious[unit] = dHidden[unit] + fromOutput[unit] }
-                    } else {
-                        dPrevious.update(from: dHidden, count: units)
+                    // Through the recurrent weights: dPrevious += dRecurrent_t · W_hh (for an unmasked LSTM,
+                    // dPrevious = dRecurrent_t · W_hh). Not needed after the first step unless dInitialHidden is.
+                    if order > 0 || dInitialHidden != nil {
+                        sgemm(
+                            m: rows.count, a: dRecurrent + (t * batch + rows.lowerBound) * width, lda: width,
+                            b: recurrentWeight, beta: overwrites ? 0 : 1, c: outgoing + rows.lowerBound * units,
+                            ldc: units)
                     }
-                    let activations = UnsafePointer(saved.gates + (t * batch + row) * width)
-                    let auxiliary = UnsafePointer(saved.auxiliary + (t * batch + row) * units)
-                    if cell == .lstm {
-                        RecurrentGates.lstmBackward(
-                            activations: activations, cellPrevious: saved.cellBefore + (t * batch + row) * units,
-                            cellTanh: auxiliary, dHidden: dPrevious, dCell: dCell + row * units,
-                            dGates: gatesGradient, units: units)
-                        dPrevious.update(repeating: 0, count: units)
-                    } else {
-                        RecurrentGates.gruBackward(
-                            activations: activations, recurrentNew: auxiliary,
-                            hiddenPrevious: saved.hiddenBefore + (t * batch + row) * units, dHidden: dPrevious,
-                            dInputGates: gatesGradient, dRecurrentGates: recurrentGradient, dHiddenPrevious: dPrevious,
-                            units: units)
-                    }
+                    swap(&incoming, &outgoing)
                 }
-                // Through the recurrent weights: dPrevious += dRecurrent_t · W_hh.
-                if order > 0 || dInitialHidden != nil {
-                    sgemm(
-                        .none, .none, m: batch, n: units, k: width, a: dRecurrent + t * batch * width, lda: width,
-                        b: weights.recurrentWeight, ldb: units, beta: 1, c: outgoing, ldc: units, pool: pool)
-                }
-                swap(&carried, &nextCarried)
             }
-            if let dInitialHidden { dInitialHidden.update(from: carried, count: state) }
+            // Every row block swapped its buffers once per step.
+            let finalCarried = time % 2 == 0 ? carried : nextCarried
+            if let dInitialHidden { dInitialHidden.update(from: finalCarried, count: state) }
             if let dInitialCell { dInitialCell.update(from: dCell, count: state) }
-            // The weight gradients summed over every step, one GEMM each.
+            // The weight gradients summed over every step, computed transposed and then transposed back:
+            // dW_hhᵀ = Hᵀ·dRecurrent reads the saved states transposed, which the GEMM packs with contiguous copies,
+            // where dW_hh = dRecurrentᵀ·H would read dRecurrent transposed in place, `width` floats apart per depth
+            // step, at about half the speed (likewise dW_ih). For an LSTM (dRecurrent = dGates) both are one GEMM
+            // over the inputs and states side by side, so dGates is read and packed once.
             transpose(input, into: stepMajorInput, width: features)
-            sgemm(
-                .transposed, .none, m: width, n: features, k: batch * time, a: dGates, lda: width, b: stepMajorInput,
-                ldb: features, c: dInputWeight, ldc: features, pool: pool)
-            sgemm(
-                .transposed, .none, m: width, n: units, k: batch * time, a: dRecurrent, lda: width,
-                b: saved.hiddenBefore, ldb: units, c: dRecurrentWeight, ldc: units, pool: pool)
+            let gradients = stepMajorInputGradient + inputCount + packedCount
+            let rowCount = batch * time
+            if cell == .lstm {
+                let stacked = gradients + width * (units + features)
+                let stackedWidth = features + units
+                for row in 0..<rowCount {
+                    (stacked + row * stackedWidth).update(from: stepMajorInput + row * features, count: features)
+                    (stacked + row * stackedWidth + features).update(
+                        from: saved.hiddenBefore + row * units, count: units)
+                }
+                sgemm(
+                    .transposed, .none, m: stackedWidth, n: width, k: rowCount, a: stacked, lda: stackedWidth,
+                    b: dGates, ldb: width, c: gradients, ldc: width, pool: pool)
+            } else {
+                sgemm(
+                    .transposed, .none, m: features, n: width, k: rowCount, a: stepMajorInput, lda: features,
+                    b: dGates, ldb: width, c: gradients, ldc: width, pool: pool)
+                sgemm(
+                    .transposed, .none, m: units, n: width, k: rowCount, a: saved.hiddenBefore, lda: units,
+                    b: dRecurrent, ldb: width, c: gradients + features * width, ldc: width, pool: pool)
+            }
+            transposeMatrix(gradients, rows: features, columns: width, into: dInputWeight)
+            transposeMatrix(gradients + features * width, rows: units, columns: width, into: dRecurrentWeight)
             columnSums(dGates, rows: batch * time, columns: width, into: dInputBias)
             if cell == .gru {
                 columnSums(dRecurrent, rows: batch * time, columns: width, into: dRecurrentBias)
@@ -338,16 +371,77 @@ package struct RecurrentSequence: Sendable {
         }
     }
 
-    /// Runs `body` for every batch row, split over the pool when a step has enough work to gain from threads.
-    private func forRows(pool: ThreadPool, _ body: (Int) -> Void) {
-        let pieces = batch * gateWidth >= 1 << 14 ? Swift.min(pool.threadCount, batch) : 1
+    /// Writes the transpose of the `rows`×`columns` matrix `source` into `target` (`columns`×`rows`), in tiles.
+    private func transposeMatrix(
+        _ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>
+    ) {
+        let tile = 16
+        for rowStart in stride(from: 0, to: rows, by: tile) {
+            for columnStart in stride(from: 0, to: columns, by: tile) {
+                for column in columnStart..<Swift.min(columnStart + tile, columns) {
+                    for row in rowStart..<Swift.min(rowStart + tile, rows) {
+                        target[column * rows + row] = source[row * columns + column]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on blocks of batch rows covering the batch: one block per thread when the whole sequence has
+    /// enough work to gain from threads (the blocks run all their steps independently), else one block.
+    private func forRowBlocks(pool: ThreadPool, _ body: (Range<Int>) -> Void) {
+        let work = 2 * batch * gateWidth * units * time
+        let pieces = work >= GEMMDriver.parallelThreshold ? Swift.min(pool.threadCount, batch) : 1
         if pieces <= 1 {
-            for row in 0..<batch { body(row) }
+            body(0..<batch)
             return
         }
-        pool.parallelFor(pieces) { piece in
-            for row in (batch * piece / pieces)..<(batch * (piece + 1) / pieces) { body(row) }
+        pool.parallelFor(pieces) { piece in body((batch * piece / pieces)..<(batch * (piece + 1) / pieces)) }
+    }
+
+    /// The gate part of backward step `t` for batch row `row`: from the incoming hidden gradient `dHidden` (and this
+    /// step's output gradient), writes the row of `dGates` (and for a GRU of `dRecurrent`) at time `t`, updates
+    /// `dCell`, and leaves in `dPrevious` the part of the previous hidden state's gradient that does not go through
+    /// W_hh.
+    @inline(__always)
+    private func backwardGates(
+        t: Int, row: Int, keep: UnsafePointer<Float>?, saved: Saved, dOutput: Strided<UnsafePointer<Float>>?,
+        dHidden: UnsafePointer<Float>, dPrevious: UnsafeMutablePointer<Float>, dCell: UnsafeMutablePointer<Float>,
+        dGates: UnsafeMutablePointer<Float>, dRecurrent: UnsafeMutablePointer<Float>
+    ) {
+        let width = gateWidth
+        let gatesGradient = dGates + (t * batch + row) * width
+        let recurrentGradient = dRecurrent + (t * batch + row) * width
+        if let keep, keep[row * time + t] == 0 {
+            // A padded step passes the state (and its gradients) through; its output is a constant 0.
+            dPrevious.update(from: dHidden, count: units)
+            gatesGradient.update(repeating: 0, count: width)
+            if cell == .gru { recurrentGradient.update(repeating: 0, count: width) }
+            return
         }
+        let activations = UnsafePointer(saved.gates + (t * batch + row) * width)
+        let auxiliary = UnsafePointer(saved.auxiliary + (t * batch + row) * units)
+        let fromOutput = dOutput.map { $0.pointer + row * $0.rowStride + t * units }
+        if cell == .lstm {
+            RecurrentGates.lstmBackward(
+                activations: activations, cellPrevious: saved.cellBefore + (t * batch + row) * units,
+                cellTanh: auxiliary, dHidden: dHidden, dOutput: fromOutput, dCell: dCell, dGates: gatesGradient,
+                units: units)
+            // Only the product with W_hh reaches the previous hidden state: it overwrites dPrevious unless a mask
+            // makes it accumulate onto the pass-through of padded rows.
+            if keep != nil { dPrevious.update(repeating: 0, count: units) }
+            return
+        }
+        // dHidden + the gradient of this step's output, summed into the outgoing buffer first.
+        if let fromOutput {
+            for unit in 0..<units { dPrevious[unit] = dHidden[unit] + fromOutput[unit] }
+        } else {
+            dPrevious.update(from: dHidden, count: units)
+        }
+        RecurrentGates.gruBackward(
+            activations: activations, recurrentNew: auxiliary,
+            hiddenPrevious: saved.hiddenBefore + (t * batch + row) * units, dHidden: dPrevious,
+            dInputGates: gatesGradient, dRecurrentGates: recurrentGradient, dHiddenPrevious: dPrevious, units: units)
     }
 
     private func copyOrZero(_ source: UnsafePointer<Float>?, to target: UnsafeMutablePointer<Float>, count: Int? = nil)
