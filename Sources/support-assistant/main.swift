@@ -12,6 +12,7 @@ import Foundation
 import Lepton
 
 do {
+    let started = DispatchTime.now().uptimeNanoseconds
     let options = try AssistantOptions.parse(CommandLine.arguments.dropFirst())
     ComputeThreads.count = options.threads
     let data = try IntentData.load(try options.dataURL())
@@ -191,21 +192,29 @@ do {
     var retraining = data.train
     retraining.texts += joined.texts
     retraining.labels += joined.labels
-    let challengerVocabulary = try WordTokenizer(fitting: retraining.texts, subwordTrigrams: options.subwords)
+    // The challenger starts from the champion's weights and tokenizer and is fine-tuned for a few epochs on the
+    // training split plus the feedback (words new in the feedback reach it through their character trigrams).
     let challengerSplits = try datasets(
-        tokenizer: challengerVocabulary, [retraining, data.validation], maximumLength: options.maximumLength)
+        tokenizer: vocabulary, [retraining, data.validation], maximumLength: options.maximumLength)
     let challengerModel = IntentClassifier(
-        vocabularySize: challengerVocabulary.vocabularySize, classes: classes, options: options)
-    print("challenger: retraining on \(data.train.texts.count) training + \(joined.texts.count) feedback messages")
+        vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
+    for (target, source) in zip(challengerModel.namedParameters(), model.namedParameters()) {
+        target.parameter.value = source.parameter.value
+    }
+    var fineTuning = options
+    fineTuning.maximumEpochs = options.challengerEpochs
+    print(
+        "challenger: the champion fine-tuned for up to \(options.challengerEpochs) epochs on "
+            + "\(data.train.texts.count) training + \(joined.texts.count) feedback messages")
     let challengerTraining = try train(
         challengerModel, on: challengerSplits[0], validation: challengerSplits[1],
-        validationLabels: data.validation.labels, classes: classes, options: options, seed: options.seed,
+        validationLabels: data.validation.labels, classes: classes, options: fineTuning, seed: options.seed,
         log: { print("  " + $0) })
     let challengerURL = bundleDirectory.appendingPathComponent("support-assistant-2.lepton")
     try ModelBundle(
         model: challengerModel.network,
         schema: ModelSchema(
-            input: .text(TextSchema(tokenizer: .words(challengerVocabulary), maximumLength: options.maximumLength)),
+            input: .text(TextSchema(tokenizer: .words(vocabulary), maximumLength: options.maximumLength)),
             output: .classification(labels: data.intents)),
         name: "support-assistant", version: "support-assistant-2",
         evaluationMetrics: ["validation_accuracy": challengerTraining.bestValidationAccuracy],
@@ -245,6 +254,7 @@ do {
         "gate_challenger_accuracy": decision.overall.challenger ?? -1,
         "gate_lift_lower_bound": decision.overall.lowerBound ?? -1, "gate_passed": decision.passed,
         "serving_version": promoted,
+        "total_seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
     ]
     let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
