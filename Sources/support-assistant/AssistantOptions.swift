@@ -7,22 +7,23 @@ struct AssistantOptions {
     var dataFile: URL?
     var feedbackDirectory: URL?
     var bundleDirectory: URL?
-    var maximumEpochs = 15
-    var patience = 4
+    var maximumEpochs = 20
+    var patience = 5
     var challengerEpochs = 3
     var seed: UInt64 = 7
     var threads = ComputeThreads.available
     var layers = 1
     var heads = 4
     var embedding = 64
-    var batchSize = 64
+    var batchSize = 32
     var maximumLength = 64
     var subwords = true
     var positions: PositionalEmbedding.Kind? = .learned
-    var wordDropout: Float = 0.2
-    var dropout: Float = 0.1
-    var learningRate: Float = 3e-3
-    var weightDecay: Float = 0.01
+    var wordDropout: Float = 0.15
+    var wholeWords = true
+    var dropout: Float = 0.2
+    var learningRate: Float = 2e-3
+    var weightDecay: Float = 0.05
     var labelSmoothing: Float = 0.1
     var cosineSchedule = true
     var targetPrecision = 0.95
@@ -34,7 +35,7 @@ struct AssistantOptions {
         usage: support-assistant [--data FILE] [--feedback-log DIR] [--bundle-dir DIR] [--epochs N] [--patience N]
                                  [--challenger-epochs N] [--seed N]
                                  [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
-                                 [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
+                                 [--max-length N] [--dropout P] [--word-dropout P] [--drop words|tokens] [--subwords on|off]
                                  [--positions learned|sinusoidal|none]
                                  [--learning-rate LR] [--weight-decay W] [--label-smoothing P]
                                  [--schedule cosine|constant] [--target-precision P]
@@ -43,7 +44,8 @@ struct AssistantOptions {
           validation, and reports both on the test split (phrasings never seen in training).
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
           --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
-          --word-dropout P     share of training tokens replaced by the unknown token each step (0.2)
+          --word-dropout P     share of training words (or tokens) replaced by the unknown token each step (0.15)
+          --drop words|tokens  word dropout drops whole words with their trigrams (default) or single tokens
           --challenger-epochs N epochs of fine-tuning the champion on training + feedback messages (3)
           --label-smoothing P  share of the target probability spread over all intents (0.1)
           --schedule S         cosine: warm-up over the first epoch, then cosine decay to 5% (default); constant
@@ -77,6 +79,9 @@ struct AssistantOptions {
             case "--max-length": options.maximumLength = try integer(maximum: 4096)
             case "--dropout": options.dropout = try real(0...0.9)
             case "--word-dropout": options.wordDropout = try real(0...0.9)
+            case "--drop":
+                guard value == "words" || value == "tokens" else { throw option.invalid(expected: "words or tokens") }
+                options.wholeWords = value == "words"
             case "--positions":
                 guard value == "none" || PositionalEmbedding.Kind(rawValue: value) != nil else {
                     throw option.invalid(expected: "learned, sinusoidal or none")

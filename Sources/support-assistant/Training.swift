@@ -25,7 +25,7 @@ func probabilities(of model: IntentClassifier, _ set: TextDataset, classes: Int)
 /// after each epoch; stops after `patience` epochs without improvement and restores the best epoch's weights.
 func train(
     _ model: IntentClassifier, on trainSet: TextDataset, validation: TextDataset, validationLabels: [Int32],
-    classes: Int, options: AssistantOptions, seed: UInt64, log: (String) -> Void
+    classes: Int, wordEnds: [Bool], options: AssistantOptions, seed: UInt64, log: (String) -> Void
 ) throws -> TrainingOutcome {
     let optimizer = AdamW(
         learningRate: options.learningRate, weightDecay: options.weightDecay,
@@ -50,7 +50,8 @@ func train(
         let batches = try trainSet.batches(size: options.batchSize, generator: generator.split())
         for batch in batches {
             let context = ForwardContext.training(generator: generator.split())
-            let ids = wordDropout(batch.ids, rate: options.wordDropout, using: &generator)
+            let ids = wordDropout(
+                batch.ids, rate: options.wordDropout, wordEnds: options.wholeWords ? wordEnds : [], using: &generator)
             optimizer.learningRate = schedule.learningRate(at: step)
             step += 1
             let targets = smoothed(batch.labels ?? [], classes: classes, by: options.labelSmoothing)

@@ -2,7 +2,7 @@
 // intents, answers with that intent's canned response, and hands off to a person when it is unsure or the message
 // is out of scope. Trains a small Transformer encoder and a TF-IDF + logistic regression baseline, keeps the better
 // on validation, and reports test accuracy on phrasings never seen in training. Then ships the Transformer as a
-// bundle served from raw text by a `Predictor`, logs served messages with their feedback, retrains a challenger on
+// bundle served from raw text by a `Predictor`, logs served messages with their feedback, fine-tunes a challenger on
 // the feedback joined from the log, and lets it replace the champion only if the evidence gate passes on later
 // messages. Last line: JSON.
 //
@@ -38,7 +38,7 @@ do {
             + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
     let training = try train(
         model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
-        options: options, seed: options.seed, log: { print($0) })
+        wordEnds: wordEnds(of: vocabulary), options: options, seed: options.seed, log: { print($0) })
     let trainSeconds = training.seconds
     print(
         String(
@@ -208,7 +208,8 @@ do {
             + "\(data.train.texts.count) training + \(joined.texts.count) feedback messages")
     let challengerTraining = try train(
         challengerModel, on: challengerSplits[0], validation: challengerSplits[1],
-        validationLabels: data.validation.labels, classes: classes, options: fineTuning, seed: options.seed,
+        validationLabels: data.validation.labels, classes: classes, wordEnds: wordEnds(of: vocabulary),
+        options: fineTuning, seed: options.seed,
         log: { print("  " + $0) })
     let challengerURL = bundleDirectory.appendingPathComponent("support-assistant-2.lepton")
     try ModelBundle(
