@@ -20,7 +20,7 @@ struct AssistantOptions {
     var subwords = true
     var positions: PositionalEmbedding.Kind? = .learned
     var wordDropout: Float = 0.15
-    var wholeWords = true
+    var wholeWords = false
     var dropout: Float = 0.2
     var learningRate: Float = 2e-3
     var weightDecay: Float = 0.05
@@ -45,7 +45,7 @@ struct AssistantOptions {
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
           --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
           --word-dropout P     share of training words (or tokens) replaced by the unknown token each step (0.15)
-          --drop words|tokens  word dropout drops whole words with their trigrams (default) or single tokens
+          --drop words|tokens  word dropout drops single tokens (default) or whole words with their trigrams
           --challenger-epochs N epochs of fine-tuning the champion on training + feedback messages (3)
           --label-smoothing P  share of the target probability spread over all intents (0.1)
           --schedule S         cosine: warm-up over the first epoch, then cosine decay to 5% (default); constant
