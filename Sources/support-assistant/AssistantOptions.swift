@@ -7,38 +7,48 @@ struct AssistantOptions {
     var dataFile: URL?
     var feedbackDirectory: URL?
     var bundleDirectory: URL?
-    var maximumEpochs = 30
-    var patience = 4
+    var maximumEpochs = 20
+    var patience = 5
+    var challengerEpochs = 3
     var seed: UInt64 = 7
     var threads = ComputeThreads.available
     var layers = 1
     var heads = 4
     var embedding = 64
     var batchSize = 32
-    var maximumLength = 128
+    var maximumLength = 64
     var subwords = true
     var positions: PositionalEmbedding.Kind? = .learned
-    var wordDropout: Float = 0.1
-    var dropout: Float = 0.1
+    var wordDropout: Float = 0.15
+    var wholeWords = false
+    var dropout: Float = 0.2
     var learningRate: Float = 2e-3
-    var weightDecay: Float = 0.01
+    var weightDecay: Float = 0.05
+    var labelSmoothing: Float = 0.1
+    var cosineSchedule = true
     var targetPrecision = 0.95
 
     /// A problem with the command line or the data.
     typealias Problem = ExampleProblem
 
     static let usage = """
-        usage: support-assistant [--data FILE] [--feedback-log DIR] [--bundle-dir DIR] [--epochs N] [--patience N] [--seed N]
+        usage: support-assistant [--data FILE] [--feedback-log DIR] [--bundle-dir DIR] [--epochs N] [--patience N]
+                                 [--challenger-epochs N] [--seed N]
                                  [--threads N] [--layers N] [--heads N] [--embedding N] [--batch-size N]
-                                 [--max-length N] [--dropout P] [--word-dropout P] [--subwords on|off]
+                                 [--max-length N] [--dropout P] [--word-dropout P] [--drop words|tokens] [--subwords on|off]
                                  [--positions learned|sinusoidal|none]
-                                 [--learning-rate LR] [--target-precision P]
+                                 [--learning-rate LR] [--weight-decay W] [--label-smoothing P]
+                                 [--schedule cosine|constant] [--target-precision P]
           Trains a small Transformer encoder intent classifier (early stopping on validation accuracy) and a TF-IDF +
           logistic regression baseline, keeps the better on validation, chooses the hand-off threshold on
           validation, and reports both on the test split (phrasings never seen in training).
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
           --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
-          --word-dropout P     share of training tokens replaced by the unknown token each step (0.1)
+          --word-dropout P     share of training words (or tokens) replaced by the unknown token each step (0.15)
+          --drop words|tokens  word dropout drops single tokens (default) or whole words with their trigrams
+          --challenger-epochs N epochs of fine-tuning the champion on training + feedback messages (3)
+          --label-smoothing P  share of the target probability spread over all intents (0.1)
+          --schedule S         cosine: warm-up over the first epoch, then cosine decay to 5% (default); constant
           --feedback-log DIR   persist the served messages and their feedback there (default: in memory)
           --bundle-dir DIR     write the champion and challenger bundles there (default: a temporary directory)
           --target-precision P lowest confidence threshold whose answered validation accuracy is >= P (0.95)
@@ -59,6 +69,7 @@ struct AssistantOptions {
             case "--bundle-dir": options.bundleDirectory = option.fileURL
             case "--epochs": options.maximumEpochs = try integer(maximum: 10_000)
             case "--patience": options.patience = try integer(maximum: 10_000)
+            case "--challenger-epochs": options.challengerEpochs = try integer(maximum: 10_000)
             case "--seed": options.seed = UInt64(try integer(minimum: 0, maximum: 1 << 30))
             case "--threads": options.threads = try integer(maximum: 1024)
             case "--layers": options.layers = try integer(maximum: 16)
@@ -68,6 +79,9 @@ struct AssistantOptions {
             case "--max-length": options.maximumLength = try integer(maximum: 4096)
             case "--dropout": options.dropout = try real(0...0.9)
             case "--word-dropout": options.wordDropout = try real(0...0.9)
+            case "--drop":
+                guard value == "words" || value == "tokens" else { throw option.invalid(expected: "words or tokens") }
+                options.wholeWords = value == "words"
             case "--positions":
                 guard value == "none" || PositionalEmbedding.Kind(rawValue: value) != nil else {
                     throw option.invalid(expected: "learned, sinusoidal or none")
@@ -77,6 +91,13 @@ struct AssistantOptions {
                 guard value == "on" || value == "off" else { throw option.invalid(expected: "on or off") }
                 options.subwords = value == "on"
             case "--learning-rate": options.learningRate = try real(1e-8...10)
+            case "--weight-decay": options.weightDecay = try real(0...10)
+            case "--label-smoothing": options.labelSmoothing = try real(0...0.9)
+            case "--schedule":
+                guard value == "cosine" || value == "constant" else {
+                    throw option.invalid(expected: "cosine or constant")
+                }
+                options.cosineSchedule = value == "cosine"
             case "--target-precision": options.targetPrecision = Double(try real(0...1))
             default: throw option.unknown()
             }

@@ -45,13 +45,32 @@ final class IntentClassifier: Module {
     }
 }
 
-/// `ids` with each real token replaced by the unknown token with probability `rate` (padding stays), so that the
-/// classifier learns to cope with words it has not seen.
-func wordDropout(_ ids: Tensor, rate: Float, using generator: inout RandomGenerator) -> Tensor {
+/// `ids` with words dropped at `rate`: every token of a dropped word — the word and, with subword trigrams, its
+/// trigrams — replaced by the unknown token (padding stays), so that the classifier learns to answer from the other
+/// words of a message, as it must for phrasings it has not seen. `wordEnds[id]` says whether token `id` ends a
+/// word's tokens (all `false`, or empty: each token is dropped on its own).
+func wordDropout(_ ids: Tensor, rate: Float, wordEnds: [Bool], using generator: inout RandomGenerator) -> Tensor {
     guard rate > 0 else { return ids }
     var values = ids.scalars
-    for index in values.indices where values[index] != Float(WordTokenizer.paddingID) {
-        if generator.nextUnitFloat() < rate { values[index] = Float(WordTokenizer.unknownID) }
+    let time = ids.shape[ids.rank - 1]
+    for start in stride(from: 0, to: values.count, by: time) {
+        var dropping = false
+        var startsWord = true
+        for index in start..<(start + time) where values[index] != Float(WordTokenizer.paddingID) {
+            if startsWord { dropping = generator.nextUnitFloat() < rate }
+            let id = Int(values[index])
+            startsWord = id >= wordEnds.count || wordEnds[id]
+            if dropping { values[index] = Float(WordTokenizer.unknownID) }
+        }
     }
     return Tensor(values, shape: ids.shape)
+}
+
+/// For each token id of `tokenizer`, whether it ends a word's tokens: with subword trigrams the word's last trigram
+/// (`ed0` of `0locked0`), without them every token; padding and unknown end a word.
+func wordEnds(of tokenizer: WordTokenizer) -> [Bool] {
+    [true, true]
+        + tokenizer.tokens.map { token in
+            !tokenizer.subwordTrigrams || (token.unicodeScalars.count == 3 && token.hasSuffix("0"))
+        }
 }

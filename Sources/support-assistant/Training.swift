@@ -20,16 +20,27 @@ func probabilities(of model: IntentClassifier, _ set: TextDataset, classes: Int)
     return result
 }
 
-/// Trains `model` on `trainSet` with AdamW, global-norm clipping and word dropout, evaluating validation accuracy
+/// Trains `model` on `trainSet` with AdamW (a linear warm-up over the first epoch, then cosine decay to 5% over the
+/// remaining maximum epochs), global-norm clipping, word dropout and label smoothing, evaluating validation accuracy
 /// after each epoch; stops after `patience` epochs without improvement and restores the best epoch's weights.
 func train(
     _ model: IntentClassifier, on trainSet: TextDataset, validation: TextDataset, validationLabels: [Int32],
-    classes: Int, options: AssistantOptions, seed: UInt64, log: (String) -> Void
+    classes: Int, wordEnds: [Bool], options: AssistantOptions, seed: UInt64, log: (String) -> Void
 ) throws -> TrainingOutcome {
     let optimizer = AdamW(
         learningRate: options.learningRate, weightDecay: options.weightDecay,
         clipping: GradientClipping(globalNorm: 1))
-    let loss = Loss.sparseCategoricalCrossentropy(fromLogits: true)
+    let loss = Loss.categoricalCrossentropy(fromLogits: true)
+    let stepsPerEpoch = (trainSet.count + options.batchSize - 1) / options.batchSize
+    let schedule: any LearningRateSchedule =
+        options.cosineSchedule
+        ? LinearWarmup(
+            warmupSteps: stepsPerEpoch,
+            then: CosineDecay(
+                initial: options.learningRate, decaySteps: Swift.max(1, (options.maximumEpochs - 1) * stepsPerEpoch),
+                alpha: 0.05))
+        : StepDecay(initial: options.learningRate, stepSize: Int.max, factor: 1)
+    var step = 0
     var generator = RandomGenerator(seed: seed &+ 1)
     var best = (accuracy: -1.0, epoch: 0, weights: model.namedParameters().map(\.parameter.value))
     var seconds = 0.0
@@ -39,8 +50,12 @@ func train(
         let batches = try trainSet.batches(size: options.batchSize, generator: generator.split())
         for batch in batches {
             let context = ForwardContext.training(generator: generator.split())
-            let ids = wordDropout(batch.ids, rate: options.wordDropout, using: &generator)
-            let value = try loss(model(ids, context: context), .labels(batch.labels ?? []))
+            let ids = wordDropout(
+                batch.ids, rate: options.wordDropout, wordEnds: options.wholeWords ? wordEnds : [], using: &generator)
+            optimizer.learningRate = schedule.learningRate(at: step)
+            step += 1
+            let targets = smoothed(batch.labels ?? [], classes: classes, by: options.labelSmoothing)
+            let value = try loss(model(ids, context: context), .values(targets))
             guard value.scalars[0].isFinite else {
                 throw AssistantOptions.Problem(description: "the loss became \(value.scalars[0]) in epoch \(epoch)")
             }
@@ -63,6 +78,12 @@ func train(
     }
     for (named, value) in zip(model.namedParameters(), best.weights) { named.parameter.value = value }
     return TrainingOutcome(bestValidationAccuracy: best.accuracy, bestEpoch: best.epoch, seconds: seconds)
+}
+
+/// One-hot rows of `labels` with `smoothing` of the probability spread evenly over all `classes` (label smoothing:
+/// the target of the true class is `1 − smoothing + smoothing / classes`).
+func smoothed(_ labels: [Int32], classes: Int, by smoothing: Float) -> Tensor {
+    Tensor.oneHot(labels, classes: classes) * (1 - smoothing) + smoothing / Float(classes)
 }
 
 /// A tokenizer learnt on `texts` and the padded datasets of the given splits under it.

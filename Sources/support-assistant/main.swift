@@ -2,7 +2,7 @@
 // intents, answers with that intent's canned response, and hands off to a person when it is unsure or the message
 // is out of scope. Trains a small Transformer encoder and a TF-IDF + logistic regression baseline, keeps the better
 // on validation, and reports test accuracy on phrasings never seen in training. Then ships the Transformer as a
-// bundle served from raw text by a `Predictor`, logs served messages with their feedback, retrains a challenger on
+// bundle served from raw text by a `Predictor`, logs served messages with their feedback, fine-tunes a challenger on
 // the feedback joined from the log, and lets it replace the champion only if the evidence gate passes on later
 // messages. Last line: JSON.
 //
@@ -12,6 +12,7 @@ import Foundation
 import Lepton
 
 do {
+    let started = DispatchTime.now().uptimeNanoseconds
     let options = try AssistantOptions.parse(CommandLine.arguments.dropFirst())
     ComputeThreads.count = options.threads
     let data = try IntentData.load(try options.dataURL())
@@ -37,7 +38,7 @@ do {
             + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
     let training = try train(
         model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
-        options: options, seed: options.seed, log: { print($0) })
+        wordEnds: wordEnds(of: vocabulary), options: options, seed: options.seed, log: { print($0) })
     let trainSeconds = training.seconds
     print(
         String(
@@ -191,21 +192,30 @@ do {
     var retraining = data.train
     retraining.texts += joined.texts
     retraining.labels += joined.labels
-    let challengerVocabulary = try WordTokenizer(fitting: retraining.texts, subwordTrigrams: options.subwords)
+    // The challenger starts from the champion's weights and tokenizer and is fine-tuned for a few epochs on the
+    // training split plus the feedback (words new in the feedback reach it through their character trigrams).
     let challengerSplits = try datasets(
-        tokenizer: challengerVocabulary, [retraining, data.validation], maximumLength: options.maximumLength)
+        tokenizer: vocabulary, [retraining, data.validation], maximumLength: options.maximumLength)
     let challengerModel = IntentClassifier(
-        vocabularySize: challengerVocabulary.vocabularySize, classes: classes, options: options)
-    print("challenger: retraining on \(data.train.texts.count) training + \(joined.texts.count) feedback messages")
+        vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
+    for (target, source) in zip(challengerModel.namedParameters(), model.namedParameters()) {
+        target.parameter.value = source.parameter.value
+    }
+    var fineTuning = options
+    fineTuning.maximumEpochs = options.challengerEpochs
+    print(
+        "challenger: the champion fine-tuned for up to \(options.challengerEpochs) epochs on "
+            + "\(data.train.texts.count) training + \(joined.texts.count) feedback messages")
     let challengerTraining = try train(
         challengerModel, on: challengerSplits[0], validation: challengerSplits[1],
-        validationLabels: data.validation.labels, classes: classes, options: options, seed: options.seed,
+        validationLabels: data.validation.labels, classes: classes, wordEnds: wordEnds(of: vocabulary),
+        options: fineTuning, seed: options.seed,
         log: { print("  " + $0) })
     let challengerURL = bundleDirectory.appendingPathComponent("support-assistant-2.lepton")
     try ModelBundle(
         model: challengerModel.network,
         schema: ModelSchema(
-            input: .text(TextSchema(tokenizer: .words(challengerVocabulary), maximumLength: options.maximumLength)),
+            input: .text(TextSchema(tokenizer: .words(vocabulary), maximumLength: options.maximumLength)),
             output: .classification(labels: data.intents)),
         name: "support-assistant", version: "support-assistant-2",
         evaluationMetrics: ["validation_accuracy": challengerTraining.bestValidationAccuracy],
@@ -245,6 +255,7 @@ do {
         "gate_challenger_accuracy": decision.overall.challenger ?? -1,
         "gate_lift_lower_bound": decision.overall.lowerBound ?? -1, "gate_passed": decision.passed,
         "serving_version": promoted,
+        "total_seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
     ]
     let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
