@@ -2,29 +2,6 @@ import Testing
 
 @testable import LeptonKernels
 
-/// `C = alpha·A·op(B) + beta·C + bias`, then ReLU, in Double: the truth for the products with a packed B.
-private func reference(
-    m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int, transB: Transpose, b: [Float], ldb: Int, beta: Float,
-    c: [Float], ldc: Int, bias: [Float]?, perRow: Bool, relu: Bool
-) -> [Float] {
-    var result = c
-    for i in 0..<m {
-        for j in 0..<n {
-            var sum = 0.0
-            for p in 0..<k {
-                let bValue = transB == .none ? b[p * ldb + j] : b[j * ldb + p]
-                sum += Double(a[i * lda + p]) * Double(bValue)
-            }
-            var value = Double(alpha) * sum
-            if beta != 0 { value += Double(beta) * Double(c[i * ldc + j]) }
-            if let bias { value += Double(perRow ? bias[i] : bias[j]) }
-            if relu { value = max(value, 0) }
-            result[i * ldc + j] = Float(value)
-        }
-    }
-    return result
-}
-
 /// One product with a packed B.
 private struct PrepackedCase: CustomStringConvertible {
     var m: Int
@@ -65,9 +42,9 @@ private struct PrepackedCase: CustomStringConvertible {
                     // Garbage that must not leak into the result when beta is 0.
                     for index in c.indices where index % 3 == 0 { c[index] = .nan }
                 }
-                let expected = reference(
-                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transB: transB, b: b, ldb: ldb, beta: beta,
-                    c: c, ldc: ldc, bias: biasValues, perRow: bias == .perRow, relu: relu)
+                let expected = referenceGEMM(
+                    .none, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c,
+                    ldc: ldc, epilogue: (biasValues, bias == .perRow, relu))
                 var actual = c
                 let tolerance = 1e-5 * Float(max(k, 1)).squareRoot() * 4
                 withBias(biasValues) { biasPointer in
