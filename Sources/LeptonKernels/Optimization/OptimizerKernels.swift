@@ -8,7 +8,8 @@ import CLeptonKernels
 
 /// One-pass parameter updates for the common optimizers, following PyTorch's formulas exactly.
 ///
-/// Each function reads a gradient and updates a parameter and its optimizer state in place, in SIMD8 chunks,
+/// Each function reads a gradient and updates a parameter and its optimizer state in place, in SIMD chunks (Adam in
+/// the AVX-512 or AVX2 loops of `adam_update.c` where the CPU has them, SIMD8 Swift otherwise),
 /// so an optimizer step costs one pass over memory instead of one per arithmetic operation.
 package enum OptimizerKernels {
     /// Settings of an Adam-family step.
