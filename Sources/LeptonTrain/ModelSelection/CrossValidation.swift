@@ -87,7 +87,8 @@ public func crossValidate<Model: Estimator>(
         try model.fit(x.gathering(fold.train.map(Int32.init)), y.selecting(fold.train))
         seconds.append(Date().timeIntervalSince(started))
         if let warning = FitWarning.convergence(of: model, fold: index) { warnings.append(warning) }
-        scores.append(try scoring.score(model, x.gathering(fold.validation.map(Int32.init)), y.selecting(fold.validation)))
+        scores.append(
+            try scoring.score(model, x.gathering(fold.validation.map(Int32.init)), y.selecting(fold.validation)))
     }
     return CrossValidationResult(scoring: scoring.name, foldScores: scores, fitSeconds: seconds, warnings: warnings)
 }
