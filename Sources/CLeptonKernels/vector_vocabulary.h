@@ -9,7 +9,12 @@
 //   LOAD_EDGE(full, mask, p), STORE_EDGE(full, p, mask, v)
 //                         a load or store of a possibly partial vector: AVX2 takes the unmasked instruction when
 //                         `full` (its masked ones are slower), AVX-512 always the masked one (`full` not evaluated)
-//   FMA(a, b, c)          a·b + c; ADD, MUL, MAX
+//   FMA(a, b, c)          a·b + c; ADD, SUB, MUL, DIV, MAX
+//   CMP(a, b, predicate)  a comparison (`_CMP_GT_OQ`, …) giving the mask SELECT takes
+//   SELECT(m, t, f)       per lane, t where the comparison m holds, else f
+//   IVEC, SETI(x)         a vector of LANES 32-bit integers and its broadcast; AS_INT(v), AS_FLOAT(i) reinterpret
+//   AND_BITS, XOR_BITS    bitwise operations on float vectors; ADD_I, SUB_I, SHIFT_LEFT_I, SHIFT_RIGHT_ARITHMETIC_I
+//                         on integer vectors
 //   TARGET                the function attribute naming the instruction set
 // The operations whose intrinsics differ only in the register width are spelled once, by pasting the width.
 
@@ -30,8 +35,22 @@
 #define STOREU(p, v) LEPTON_PS(storeu)(p, v)
 #define FMA(a, b, c) LEPTON_PS(fmadd)(a, b, c)
 #define ADD(a, b) LEPTON_PS(add)(a, b)
+#define SUB(a, b) LEPTON_PS(sub)(a, b)
 #define MUL(a, b) LEPTON_PS(mul)(a, b)
+#define DIV(a, b) LEPTON_PS(div)(a, b)
 #define MAX(a, b) LEPTON_PS(max)(a, b)
+#define LEPTON_EPI32(op) LEPTON_PASTE(_mm, VECTOR_BITS, _##op##_epi32)
+#define LEPTON_SI(op) LEPTON_PASTE(_mm, VECTOR_BITS, LEPTON_PASTE(_##op##_si, VECTOR_BITS, ))
+#define IVEC LEPTON_PASTE(__m, VECTOR_BITS, i)
+#define SETI(x) LEPTON_EPI32(set1)(x)
+#define AS_INT(v) LEPTON_PASTE(_mm, VECTOR_BITS, LEPTON_PASTE(_castps_si, VECTOR_BITS, ))(v)
+#define AS_FLOAT(i) LEPTON_PASTE(_mm, VECTOR_BITS, LEPTON_PASTE(_castsi, VECTOR_BITS, _ps))(i)
+#define AND_BITS(a, b) AS_FLOAT(LEPTON_SI(and)(AS_INT(a), AS_INT(b)))
+#define XOR_BITS(a, b) AS_FLOAT(LEPTON_SI(xor)(AS_INT(a), AS_INT(b)))
+#define ADD_I(a, b) LEPTON_EPI32(add)(a, b)
+#define SUB_I(a, b) LEPTON_EPI32(sub)(a, b)
+#define SHIFT_LEFT_I(a, bits) LEPTON_EPI32(slli)(a, bits)
+#define SHIFT_RIGHT_ARITHMETIC_I(a, bits) LEPTON_EPI32(srai)(a, bits)
 
 #if VECTOR_BITS == 512
 #define MASK __mmask16
@@ -41,6 +60,8 @@
 #define STORE(p, mask, v) _mm512_mask_storeu_ps(p, mask, v)
 #define LOAD_EDGE(full, mask, p) LOAD(mask, p)
 #define STORE_EDGE(full, p, mask, v) STORE(p, mask, v)
+#define CMP(a, b, predicate) _mm512_cmp_ps_mask(a, b, predicate)
+#define SELECT(m, t, f) _mm512_mask_blend_ps(m, f, t)
 #define TARGET __attribute__((target("avx512f,avx2,fma")))
 #elif VECTOR_BITS == 256
 #define MASK __m256i
@@ -52,6 +73,8 @@
 #define STORE(p, mask, v) _mm256_maskstore_ps(p, mask, v)
 #define LOAD_EDGE(full, mask, p) ((full) ? LOADU(p) : LOAD(mask, p))
 #define STORE_EDGE(full, p, mask, v) ((full) ? STOREU(p, v) : STORE(p, mask, v))
+#define CMP(a, b, predicate) _mm256_cmp_ps(a, b, predicate)
+#define SELECT(m, t, f) _mm256_blendv_ps(f, t, m)
 #define TARGET __attribute__((target("avx2,fma")))
 #else
 #error "define VECTOR_BITS as 256 or 512 before including vector_vocabulary.h"
