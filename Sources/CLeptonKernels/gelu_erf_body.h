@@ -5,8 +5,11 @@
 // x86-64, where GELU's two exponentials, division and polynomials per element made it a quarter of a Transformer's
 // training step).
 //
-// `gelu_erf_avx2.c` and `gelu_erf_avx512.c` include it after `vector_vocabulary.h`, with FORWARD and BACKWARD
-// naming the exported loops. FMA is enabled for the target but never used: contraction is off below.
+// `gelu_erf_avx2.c` and `gelu_erf_avx512.c` include it with VECTOR_BITS (for `vector_vocabulary.h`) and FORWARD and
+// BACKWARD (the exported loops' names) defined. FMA is enabled for the target but never used: contraction is off.
+
+#if defined(__x86_64__)
+#include "vector_vocabulary.h"
 
 #define CMP_GT(a, b) CMP(a, b, _CMP_GT_OQ)
 #define CMP_LT(a, b) CMP(a, b, _CMP_LT_OQ)
@@ -132,3 +135,17 @@ TARGET void BACKWARD(const float *x, const float *dy, float *dx, long count, int
     }
 }
 
+#else
+
+// Never selected: lepton_cpu_features reports no AVX2 or AVX-512 off x86-64.
+void FORWARD(const float *x, float *y, long count) {
+    (void)x; (void)y; (void)count;
+    __builtin_trap();
+}
+
+void BACKWARD(const float *x, const float *dy, float *dx, long count, int accumulate) {
+    (void)x; (void)dy; (void)dx; (void)count; (void)accumulate;
+    __builtin_trap();
+}
+
+#endif
