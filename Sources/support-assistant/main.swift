@@ -25,30 +25,9 @@ do {
         "data: \(classes) intents, train \(data.train.texts.count), validation \(data.validation.texts.count), "
             + "test \(data.test.texts.count) (test phrasings unseen in training)")
 
-    // MARK: Transformer encoder
-
-    let vocabulary = try WordTokenizer(fitting: data.train.texts, subwordTrigrams: options.subwords)
-    let splits = try datasets(
-        tokenizer: vocabulary, [data.train, data.validation, data.test], maximumLength: options.maximumLength)
-    let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
-    let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
-    print(
-        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
-            + "\(options.heads) heads, embedding \(options.embedding), "
-            + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
-    let training = try train(
-        model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
-        wordEnds: wordEnds(of: vocabulary), options: options, seed: options.seed, log: { print($0) })
-    let trainSeconds = training.seconds
-    print(
-        String(
-            format: "transformer: best epoch %d, validation accuracy %.4f", training.bestEpoch,
-            training.bestValidationAccuracy))
-    let transformerValidation = try probabilities(of: model, validationSet, classes: classes)
-    let transformerTest = try probabilities(of: model, testSet, classes: classes)
-
     // MARK: TF-IDF + logistic regression baseline
 
+    let vocabulary = try WordTokenizer(fitting: data.train.texts, subwordTrigrams: options.subwords)
     let baselineStarted = DispatchTime.now().uptimeNanoseconds
     let baseline = try TFIDFBaseline(training: data.train, vocabulary: vocabulary)
     let baselineValidation = try baseline.probabilities(data.validation.texts)
@@ -58,6 +37,45 @@ do {
         String(
             format: "baseline: TF-IDF (%d terms, %@) + logistic regression, %.1f s",
             baseline.termCount, options.subwords ? "words and trigrams" : "words and word pairs", baselineSeconds))
+
+    // MARK: Transformer encoder
+
+    let splits = try datasets(
+        tokenizer: vocabulary, [data.train, data.validation, data.test], maximumLength: options.maximumLength)
+    let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
+    let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
+    print(
+        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
+            + "\(options.heads) heads, embedding \(options.embedding), "
+            + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
+    // The baseline teaches the Transformer (with `--distill W` above 0) on the very token ids it trains on.
+    let teacher = TFIDFTeacher(baseline: baseline, tokenizer: vocabulary)
+    let untruncatedValidation = try TextDataset(
+        sequences: data.validation.texts.map(vocabulary.encode), paddingID: WordTokenizer.paddingID)
+    let teacherValidation = teacher.probabilities(
+        ids: try untruncatedValidation.batch(Array(0..<untruncatedValidation.count)).ids)
+    let teacherDifference = zip(teacherValidation.scalars, baselineValidation.joined()).map { abs($0 - $1) }.max()
+    if options.distillation > 0 || options.splice > 0 {
+        print(
+            String(
+                format:
+                    "distillation: %.2f of each target from the baseline at temperature %.1f, %.2f of the messages "
+                    + "spliced and taught by it alone (from token ids, its %d x %d validation probabilities differ "
+                    + "from its own by at most %.2g)",
+                options.distillation, options.temperature, options.splice, teacherValidation.shape[0],
+                teacherValidation.shape[1], teacherDifference ?? .nan))
+    }
+    let training = try train(
+        model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
+        wordEnds: wordEnds(of: vocabulary), teacher: teacher, options: options, seed: options.seed,
+        log: { print($0) })
+    let trainSeconds = training.seconds
+    print(
+        String(
+            format: "transformer: best epoch %d, validation accuracy %.4f", training.bestEpoch,
+            training.bestValidationAccuracy))
+    let transformerValidation = try probabilities(of: model, validationSet, classes: classes)
+    let transformerTest = try probabilities(of: model, testSet, classes: classes)
 
     // MARK: Choice, threshold, test
 
