@@ -1,10 +1,11 @@
 // The customer-service assistant of issue 11: classifies a customer's message into one of the support desk's
 // intents, answers with that intent's canned response, and hands off to a person when it is unsure or the message
-// is out of scope. Trains a small Transformer encoder and a TF-IDF + logistic regression baseline, keeps the better
-// on validation, and reports test accuracy on phrasings never seen in training. Then ships the Transformer as a
-// bundle served from raw text by a `Predictor`, logs served messages with their feedback, fine-tunes a challenger on
-// the feedback joined from the log, and lets it replace the champion only if the evidence gate passes on later
-// messages. Last line: JSON.
+// is out of scope. Trains a TF-IDF + logistic regression baseline and a small Transformer encoder (distilled from
+// the baseline: its probabilities of the training messages, after word dropout and splicing, join the labels),
+// keeps the better on validation, and reports test accuracy on phrasings never seen in training. Then ships the
+// Transformer as a bundle served from raw text by a `Predictor`, logs served messages with their feedback,
+// fine-tunes a challenger on the feedback joined from the log, and lets it replace the champion only if the
+// evidence gate passes on later messages. Last line: JSON.
 //
 //   swift run -c release support-assistant [--data FILE] [--epochs N] [--threads N] …
 
@@ -269,6 +270,7 @@ do {
         "validation_accuracy": scores[0].1, "baseline_validation_accuracy": scores[1].1,
         "feedback_logged": feedback.logged, "feedback_labelled": joined.texts.count,
         "feedback_corrected": feedback.corrected, "bundle_max_probability_difference": Double(largestDifference),
+        "teacher_max_probability_difference": Double(teacherDifference ?? -1),
         "gate_champion_accuracy": decision.overall.champion ?? -1,
         "gate_challenger_accuracy": decision.overall.challenger ?? -1,
         "gate_lift_lower_bound": decision.overall.lowerBound ?? -1, "gate_passed": decision.passed,
