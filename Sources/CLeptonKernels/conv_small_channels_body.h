@@ -1,19 +1,17 @@
-// The body of the direct convolution for few input channels, written once over a small vector vocabulary that
-// each instruction set's file defines before including it (`conv_small_channels_avx512.c`: 16-lane ZMM,
-// `conv_small_channels_avx2.c`: 8-lane YMM):
-//   VEC, MASK            a vector of LANES floats and a lane mask
-//   MASK_FIRST(n)        the mask of the first n lanes (n may exceed LANES or be negative)
-//   SET1(x), ZERO()      broadcast, zero
-//   LOAD(mask, p)        masked load (unselected lanes 0, nothing read there); STORE(p, mask, v)
-//   FMA(a, b, c)         a·b + c; ADD, MAX
-//   TARGET               the function attribute naming the instruction set
-//   FUNCTION             the exported function's name
+// The body of the direct convolution for few input channels, written once in the vector vocabulary
+// (`vector_vocabulary.h`) for the file that includes it, which defines VECTOR_BITS and FUNCTION, the exported
+// function's name (`conv_small_channels_avx512.c`: 16-lane ZMM, `conv_small_channels_avx2.c`: 8-lane YMM).
 //
 // Stride 1, no padding, with bias and ReLU fused and, optionally, 2×2 max pooling (stride 2) fused too: the
 // convolution's outputs never leave the registers. One image per call. Output channels go in blocks of 2·LANES (two
 // registers per position); a pooled output computes the four convolution outputs of its 2×2 window (eight
 // accumulators), takes their maximum, adds the bias and applies ReLU — max, then bias, then ReLU equals pooling the
 // biased, rectified outputs, since both are monotone.
+
+#include "CLeptonKernels.h"
+
+#if defined(__x86_64__)
+#include "vector_vocabulary.h"
 
 TARGET __attribute__((always_inline))
 static inline void accumulate(const float *input, long width, long cin, const float *weights, long kh, long kw,
@@ -71,3 +69,14 @@ void FUNCTION(const float *input, long height, long width, long cin, const float
         }
     }
 }
+
+#else
+
+void FUNCTION(const float *input, long height, long width, long cin, const float *weights, long kh, long kw, long cout,
+              const float *bias, int relu, int pool, float *output) {
+    (void)input; (void)height; (void)width; (void)cin; (void)weights; (void)kh; (void)kw; (void)cout; (void)bias;
+    (void)relu; (void)pool; (void)output;
+    __builtin_trap();  // Never selected: lepton_cpu_features reports neither AVX2 nor AVX-512 off x86-64.
+}
+
+#endif

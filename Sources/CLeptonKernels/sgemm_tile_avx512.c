@@ -1,70 +1,51 @@
-// The AVX-512 register tile for SGEMM: 12 rows x 32 columns held in 24 ZMM accumulators.
+// The AVX-512 register tiles for SGEMM: 12 rows x 32 columns held in 24 ZMM accumulators, with A packed
+// (`lepton_sgemm_tile_avx512_12x32`) or read where it is stored (`..._rows`). The depth loop and the tile that reads
+// A in place are `sgemm_tile_body.h`, shared with the AVX2 file; the packed tile keeps its own epilogue, which adds
+// the row bias to the column bias before adding both to the product.
 
-#include "CLeptonKernels.h"
+#define VECTOR_BITS 512
+#define MR 12
+#define ROWS_FUNCTION lepton_sgemm_tile_avx512_12x32_rows
+#include "sgemm_tile_body.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
 
-#define MR 12
-
-__attribute__((target("avx512f,avx2,fma")))
-static inline __m512 finish(__m512 acc, const float *old, __mmask16 mask, float alpha, float beta, __m512 bias,
-                            int relu) {
-    __m512 value = _mm512_mul_ps(acc, _mm512_set1_ps(alpha));
-    if (beta != 0.0f) {
-        value = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, old), _mm512_set1_ps(beta), value);
+/// `alpha · acc + beta · old + bias`, then ReLU when `relu`; `old` is read through `mask` only when beta is not 0.
+TARGET
+static inline VEC finish(VEC acc, const float *old, MASK mask, const LeptonEpilogueVectors *e,
+                         const LeptonTileEpilogue *ep, VEC bias) {
+    VEC value = MUL(acc, e->alpha);
+    if (ep->beta != 0.0f) {
+        value = FMA(LOAD(mask, old), e->beta, value);
     }
-    value = _mm512_add_ps(value, bias);
-    if (relu) {
-        value = _mm512_max_ps(value, _mm512_setzero_ps());
+    value = ADD(value, bias);
+    if (ep->relu) {
+        value = MAX(value, ZERO());
     }
     return value;
 }
 
-__attribute__((target("avx512f,avx2,fma")))
+TARGET
 void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const float *b, long b_stride, float *c, long ldc,
                                     long mr, long nr, const LeptonTileEpilogue *epilogue) {
-    __m512 acc0[MR], acc1[MR];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        acc0[i] = _mm512_setzero_ps();
-        acc1[i] = _mm512_setzero_ps();
-    }
-    for (long p = 0; p < kc; p++) {
-        const __m512 b0 = _mm512_loadu_ps(b);
-        const __m512 b1 = _mm512_loadu_ps(b + 16);
-#pragma clang loop unroll(full)
-        for (int i = 0; i < MR; i++) {
-            const __m512 ai = _mm512_set1_ps(a[i]);
-            acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
-            acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
-        }
-        a += a_step;
-        b += b_stride;
-    }
-
-    const __mmask16 mask0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1u);
-    const __mmask16 mask1 = nr >= 32 ? (__mmask16)0xFFFF : (nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1u));
-    const float alpha = epilogue->alpha;
-    const float beta = epilogue->beta;
-    const int relu = epilogue->relu;
-    __m512 colBias0 = _mm512_setzero_ps(), colBias1 = _mm512_setzero_ps();
-    if (epilogue->col_bias) {
-        colBias0 = _mm512_maskz_loadu_ps(mask0, epilogue->col_bias);
-        colBias1 = _mm512_maskz_loadu_ps(mask1, epilogue->col_bias + 16);
-    }
+    // Packed A: the mr values of depth step p are consecutive, at a + p * a_step.
+    const float *a_row[MR];
+    for (int i = 0; i < MR; i++) a_row[i] = a + i;
+    VEC acc0[MR], acc1[MR];
+    tile_accumulate(kc, a_row, a_step, b, b_stride, acc0, acc1);
+    const LeptonEpilogueVectors e = lepton_epilogue_vectors(nr, epilogue);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
         if (i < mr) {
             float *row = c + i * ldc;
-            __m512 bias0 = colBias0, bias1 = colBias1;
+            VEC bias0 = e.col_bias0, bias1 = e.col_bias1;
             if (epilogue->row_bias) {
-                const __m512 rowBias = _mm512_set1_ps(epilogue->row_bias[i]);
-                bias0 = _mm512_add_ps(bias0, rowBias);
-                bias1 = _mm512_add_ps(bias1, rowBias);
+                const VEC rowBias = SET1(epilogue->row_bias[i]);
+                bias0 = ADD(bias0, rowBias);
+                bias1 = ADD(bias1, rowBias);
             }
-            _mm512_mask_storeu_ps(row, mask0, finish(acc0[i], row, mask0, alpha, beta, bias0, relu));
-            _mm512_mask_storeu_ps(row + 16, mask1, finish(acc1[i], row + 16, mask1, alpha, beta, bias1, relu));
+            STORE(row, e.mask0, finish(acc0[i], row, e.mask0, &e, epilogue, bias0));
+            STORE(row + LANES, e.mask1, finish(acc1[i], row + LANES, e.mask1, &e, epilogue, bias1));
         }
     }
 }

@@ -11,9 +11,7 @@ struct CharLMOptions {
     var sampleLength = 200
     var seed: UInt64 = 1337
     var threads = ComputeThreads.available
-    var layers = 4
-    var heads = 4
-    var embedding = 128
+    var size = TransformerSize(layers: 4, heads: 4, embedding: 128, maxima: (1 << 30, 1 << 30, 1 << 30))
     var blockSize = 64
     var batchSize = 12
     var dropout: Float = 0
@@ -43,6 +41,7 @@ struct CharLMOptions {
         var options = CharLMOptions()
         var scanner = OptionScanner(arguments, usage: usage)
         while let option = try scanner.next() {
+            if try options.size.read(option) { continue }
             func integer(minimum: Int = 1) throws -> Int { try option.integer(in: minimum...(1 << 30)) }
             func real(_ range: ClosedRange<Float>) throws -> Float { try option.number(in: range) }
             switch option.flag {
@@ -55,9 +54,6 @@ struct CharLMOptions {
             case "--threads": options.threads = try integer()
             case "--temperature": options.temperature = try real(1e-3...100)
             case "--top-k": options.topK = try integer()
-            case "--layers": options.layers = try integer()
-            case "--heads": options.heads = try integer()
-            case "--embedding": options.embedding = try integer()
             case "--block-size": options.blockSize = try integer()
             case "--batch-size": options.batchSize = try integer()
             case "--dropout": options.dropout = try real(0...0.99)
@@ -65,9 +61,7 @@ struct CharLMOptions {
             default: throw option.unknown()
             }
         }
-        guard options.embedding % options.heads == 0 else {
-            throw Problem(description: "--heads \(options.heads) must divide --embedding \(options.embedding)")
-        }
+        try options.size.check()
         options.minimumLearningRate = Swift.min(options.minimumLearningRate, options.learningRate)
         return options
     }

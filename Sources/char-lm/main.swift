@@ -26,11 +26,11 @@ do {
         "data: \(ids.count) characters, vocabulary \(vocabulary), train \(train.count), validation \(validation.count)")
 
     let model = Sequential(inputShape: [block], seed: options.seed) {
-        Embedding(vocabularySize: vocabulary, dimension: options.embedding)
+        Embedding(vocabularySize: vocabulary, dimension: options.size.embedding)
         PositionalEmbedding(.learned, maximumLength: block)
-        for _ in 0..<options.layers {
+        for _ in 0..<options.size.layers {
             TransformerDecoderBlock(
-                heads: options.heads, feedForwardSize: 4 * options.embedding, dropout: options.dropout,
+                heads: options.size.heads, feedForwardSize: 4 * options.size.embedding, dropout: options.dropout,
                 activation: .gelu, normFirst: true)
         }
         LayerNorm(epsilon: 1e-5)

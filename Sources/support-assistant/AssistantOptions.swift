@@ -12,9 +12,7 @@ struct AssistantOptions {
     var challengerEpochs = 3
     var seed: UInt64 = 7
     var threads = ComputeThreads.available
-    var layers = 1
-    var heads = 4
-    var embedding = 64
+    var size = TransformerSize(layers: 1, heads: 4, embedding: 64, maxima: (16, 64, 4096))
     var batchSize = 64
     var maximumLength = 64
     var subwords = true
@@ -70,6 +68,7 @@ struct AssistantOptions {
         var options = AssistantOptions()
         var scanner = OptionScanner(arguments, usage: usage)
         while let option = try scanner.next() {
+            if try options.size.read(option) { continue }
             func integer(minimum: Int = 1, maximum: Int = 1 << 20) throws -> Int {
                 try option.integer(in: minimum...maximum)
             }
@@ -84,9 +83,6 @@ struct AssistantOptions {
             case "--challenger-epochs": options.challengerEpochs = try integer(maximum: 10_000)
             case "--seed": options.seed = UInt64(try integer(minimum: 0, maximum: 1 << 30))
             case "--threads": options.threads = try integer(maximum: 1024)
-            case "--layers": options.layers = try integer(maximum: 16)
-            case "--heads": options.heads = try integer(maximum: 64)
-            case "--embedding": options.embedding = try integer(maximum: 4096)
             case "--batch-size": options.batchSize = try integer(maximum: 1 << 16)
             case "--max-length": options.maximumLength = try integer(maximum: 4096)
             case "--dropout": options.dropout = try real(0...0.9)
@@ -118,9 +114,7 @@ struct AssistantOptions {
             default: throw option.unknown()
             }
         }
-        guard options.embedding % options.heads == 0 else {
-            throw Problem(description: "--heads \(options.heads) must divide --embedding \(options.embedding)")
-        }
+        try options.size.check()
         return options
     }
 

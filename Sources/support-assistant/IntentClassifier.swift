@@ -16,21 +16,21 @@ final class IntentClassifier: Module {
 
     init(vocabularySize: Int, classes: Int, options: AssistantOptions, seed: UInt64? = nil) {
         embedding = Embedding(
-            vocabularySize: vocabularySize, dimension: options.embedding,
+            vocabularySize: vocabularySize, dimension: options.size.embedding,
             paddingIndex: Int(WordTokenizer.paddingID))
         positions = options.positions.map { PositionalEmbedding($0, maximumLength: options.maximumLength) }
-        encoders = (0..<options.layers).map { _ in
+        encoders = (0..<options.size.layers).map { _ in
             TransformerEncoderLayer(
-                heads: options.heads, feedForwardSize: 2 * options.embedding, dropout: options.dropout,
+                heads: options.size.heads, feedForwardSize: 2 * options.size.embedding, dropout: options.dropout,
                 activation: .gelu, normFirst: true)
         }
         output = Dense(units: classes)
         var generator = RandomGenerator(seed: seed ?? options.seed)
         let time = options.maximumLength
         embedding.build(inputShape: [time], generator: &generator)
-        positions?.build(inputShape: [time, options.embedding], generator: &generator)
-        for encoder in encoders { encoder.build(inputShape: [time, options.embedding], generator: &generator) }
-        output.build(inputShape: [options.embedding], generator: &generator)
+        positions?.build(inputShape: [time, options.size.embedding], generator: &generator)
+        for encoder in encoders { encoder.build(inputShape: [time, options.size.embedding], generator: &generator) }
+        output.build(inputShape: [options.size.embedding], generator: &generator)
         var layers: [any Layer] = [PaddingMask(paddingID: Int(WordTokenizer.paddingID)), embedding]
         if let positions { layers.append(positions) }
         layers += encoders

@@ -46,8 +46,8 @@ do {
     let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
     let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
     print(
-        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.layers) encoder layer(s), "
-            + "\(options.heads) heads, embedding \(options.embedding), "
+        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.size.layers) encoder layer(s), "
+            + "\(options.size.heads) heads, embedding \(options.size.embedding), "
             + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
     // The baseline teaches the Transformer (with `--distill W` above 0) on the very token ids it trains on.
     let teacher = TFIDFTeacher(baseline: baseline, tokenizer: vocabulary)

@@ -143,6 +143,20 @@ void lepton_adam_update_avx512(float *parameter, const float *gradient, float *f
 void lepton_adam_update_avx2(float *parameter, const float *gradient, float *first_moment, float *second_moment,
                              float *maximum_second_moment, long count, const LeptonAdamCoefficients *coefficients);
 
+/// The exact GELU `y = x·Φ(x)` of `count` floats, 16 lanes at a time with AVX-512 F; bit-identical to the portable
+/// Swift loop (`GELUErfFunction`) and to the AVX2 loop.
+void lepton_gelu_erf_forward_avx512(const float *x, float *y, long count);
+
+/// GELU's backward pass `dx = dy·(Φ(x) + x·φ(x))`, or `dx += …` when `accumulate` is non-zero, 16 lanes at a time with
+/// AVX-512 F; bit-identical to the portable Swift loop (`GELUErfDerivative`).
+void lepton_gelu_erf_backward_avx512(const float *x, const float *dy, float *dx, long count, int accumulate);
+
+/// The exact GELU forward eight lanes at a time with AVX2.
+void lepton_gelu_erf_forward_avx2(const float *x, float *y, long count);
+
+/// GELU's backward pass eight lanes at a time with AVX2.
+void lepton_gelu_erf_backward_avx2(const float *x, const float *dy, float *dx, long count, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
-/// One fold of a cross-validation: the rows to train on and the rows to validate on.
-public struct Fold: Sendable, Equatable {
+/// One fold of a cross-validation: the rows to train on and the rows to validate on (score on), each ascending. The
+/// one fold type of the package: LeptonData's splitters and LeptonTrain's `FoldStrategy` both return it.
+public struct Fold: Sendable, Hashable, Codable {
     /// Training row indices.
     public let train: [Int]
     /// Validation row indices.

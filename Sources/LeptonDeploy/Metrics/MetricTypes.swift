@@ -3,19 +3,16 @@ import LeptonKernels
 /// A monotonically increasing count (requests served, errors), optionally split by labels.
 public final class MetricCounter: MetricFamily {
     /// The metric name.
-    public let name: String
+    public var name: String { series.metric }
     /// The help text.
-    public let help: String
+    public var help: String { series.help }
     /// The label names every observation must give.
-    public let labelNames: [String]
+    public var labelNames: [String] { series.labelNames }
     let typeName = "counter"
     private let series: ScalarSeries
 
     init(name: String, help: String, labelNames: [String]) {
-        self.name = name
-        self.help = help
-        self.labelNames = labelNames
-        series = ScalarSeries(metric: name, labelNames: labelNames)
+        series = ScalarSeries(metric: name, help: help, labelNames: labelNames)
     }
 
     /// Adds `amount` to the series with these labels.
@@ -38,19 +35,16 @@ public final class MetricCounter: MetricFamily {
 /// A value that goes up and down (queue length, model count), optionally split by labels.
 public final class MetricGauge: MetricFamily {
     /// The metric name.
-    public let name: String
+    public var name: String { series.metric }
     /// The help text.
-    public let help: String
+    public var help: String { series.help }
     /// The label names every observation must give.
-    public let labelNames: [String]
+    public var labelNames: [String] { series.labelNames }
     let typeName = "gauge"
     private let series: ScalarSeries
 
     init(name: String, help: String, labelNames: [String]) {
-        self.name = name
-        self.help = help
-        self.labelNames = labelNames
-        series = ScalarSeries(metric: name, labelNames: labelNames)
+        series = ScalarSeries(metric: name, help: help, labelNames: labelNames)
     }
 
     /// Sets the series with these labels to `value`.
@@ -107,15 +101,20 @@ public final class InfoMetric: MetricFamily {
     }
 }
 
-/// The labelled values of a counter or gauge, behind a lock: a series without labels exists from the start at 0,
-/// others from their first update.
+/// What a counter and a gauge hold: the family's name, help text and label names, and its labelled values behind a
+/// lock (a series without labels exists from the start at 0, others from their first update).
 private final class ScalarSeries: Sendable {
-    private let metric: String
-    private let labelNames: [String]
+    /// The family name.
+    let metric: String
+    /// The help text.
+    let help: String
+    /// The label names, in order.
+    let labelNames: [String]
     private let series = PthreadMutex(LabelledSeries<Double>())
 
-    init(metric: String, labelNames: [String]) {
+    init(metric: String, help: String, labelNames: [String]) {
         self.metric = metric
+        self.help = help
         self.labelNames = labelNames
         if labelNames.isEmpty { series.withLock { $0.values[[]] = 0 } }
     }

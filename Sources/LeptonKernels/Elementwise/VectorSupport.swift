@@ -119,3 +119,19 @@ func horizontalMinimum(_ x: FloatVector) -> Float {
     for lane in 1..<vectorWidth where !best.isNaN && !(x[lane] >= best) { best = x[lane] }
     return best
 }
+
+extension UnsafePointer where Pointee == Float {
+    /// The eight floats at `offset` when `count` is 8, else the first `count` of them and zeros.
+    @inline(__always)
+    func partialOrFull(at offset: Int, count: Int) -> FloatVector {
+        count == vectorWidth ? vector(at: offset) : partialVector(at: offset, count: count)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// Stores all eight lanes when `count` is 8, else the first `count`.
+    @inline(__always)
+    func storePartialOrFull(_ value: FloatVector, at offset: Int, count: Int) {
+        if count == vectorWidth { store(value, at: offset) } else { storePartial(value, at: offset, count: count) }
+    }
+}

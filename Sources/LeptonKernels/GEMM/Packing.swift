@@ -9,38 +9,10 @@ enum Packing {
         _ operand: MatrixOperand, rows: Range<Int>, depth: Range<Int>, mr: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
-        let kc = depth.count
-        var panelStart = rows.lowerBound
-        var out = destination
-        while panelStart < rows.upperBound {
-            let height = min(mr, rows.upperBound - panelStart)
-            if operand.transpose == .none {
-                // Row i of A is contiguous: walk each row and scatter it into every mr-th slot.
-                for ii in 0..<height {
-                    let source = operand.pointer + (panelStart + ii) * operand.leadingDimension + depth.lowerBound
-                    var slot = out + ii
-                    for p in 0..<kc {
-                        slot.pointee = source[p]
-                        slot += mr
-                    }
-                }
-                if height < mr {
-                    for p in 0..<kc {
-                        (out + p * mr + height).update(repeating: 0, count: mr - height)
-                    }
-                }
-            } else {
-                // A is stored transposed: the mr values of one depth step are contiguous.
-                for p in 0..<kc {
-                    let source = operand.pointer + (depth.lowerBound + p) * operand.leadingDimension + panelStart
-                    let slot = out + p * mr
-                    slot.update(from: source, count: height)
-                    if height < mr { (slot + height).update(repeating: 0, count: mr - height) }
-                }
-            }
-            out += kc * mr
-            panelStart += mr
-        }
+        // Row i of A is contiguous along the depth unless A is stored transposed.
+        packPanels(
+            operand, lines: rows, depth: depth, panelWidth: mr, linesAlongDepth: operand.transpose == .none,
+            into: destination)
     }
 
     /// Packs depth `depth` and columns `columns` of op(B) into `destination`.
@@ -48,37 +20,50 @@ enum Packing {
         _ operand: MatrixOperand, depth: Range<Int>, columns: Range<Int>, nr: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
+        // Column j of op(B) is contiguous along the depth only when B is stored transposed.
+        packPanels(
+            operand, lines: columns, depth: depth, panelWidth: nr, linesAlongDepth: operand.transpose != .none,
+            into: destination)
+    }
+
+    /// The packing of both operands: `lines` (rows of op(A) or columns of op(B)) go in panels of `panelWidth`; each
+    /// panel is `depth.count` groups of `panelWidth` floats (one per line), lines past the edge filled with zeros.
+    /// When `linesAlongDepth`, line l of the operand is contiguous along the depth (at `pointer + l · ld`) and is
+    /// scattered into every `panelWidth`-th slot; otherwise depth step p is contiguous across the lines (at
+    /// `pointer + p · ld`) and is copied whole.
+    private static func packPanels(
+        _ operand: MatrixOperand, lines: Range<Int>, depth: Range<Int>, panelWidth: Int, linesAlongDepth: Bool,
+        into destination: UnsafeMutablePointer<Float>
+    ) {
         let kc = depth.count
-        var panelStart = columns.lowerBound
+        var panelStart = lines.lowerBound
         var out = destination
-        while panelStart < columns.upperBound {
-            let width = min(nr, columns.upperBound - panelStart)
-            if operand.transpose == .none {
-                // Row p of B is contiguous: copy nr floats per depth step.
-                for p in 0..<kc {
-                    let source = operand.pointer + (depth.lowerBound + p) * operand.leadingDimension + panelStart
-                    let slot = out + p * nr
-                    slot.update(from: source, count: width)
-                    if width < nr { (slot + width).update(repeating: 0, count: nr - width) }
-                }
-            } else {
-                // B is stored transposed: column j of op(B) is contiguous; scatter it into every nr-th slot.
-                for jj in 0..<width {
-                    let source = operand.pointer + (panelStart + jj) * operand.leadingDimension + depth.lowerBound
-                    var slot = out + jj
+        while panelStart < lines.upperBound {
+            let width = min(panelWidth, lines.upperBound - panelStart)
+            if linesAlongDepth {
+                for line in 0..<width {
+                    let source = operand.pointer + (panelStart + line) * operand.leadingDimension + depth.lowerBound
+                    var slot = out + line
                     for p in 0..<kc {
                         slot.pointee = source[p]
-                        slot += nr
+                        slot += panelWidth
                     }
                 }
-                if width < nr {
+                if width < panelWidth {
                     for p in 0..<kc {
-                        (out + p * nr + width).update(repeating: 0, count: nr - width)
+                        (out + p * panelWidth + width).update(repeating: 0, count: panelWidth - width)
                     }
+                }
+            } else {
+                for p in 0..<kc {
+                    let source = operand.pointer + (depth.lowerBound + p) * operand.leadingDimension + panelStart
+                    let slot = out + p * panelWidth
+                    slot.update(from: source, count: width)
+                    if width < panelWidth { (slot + width).update(repeating: 0, count: panelWidth - width) }
                 }
             }
-            out += kc * nr
-            panelStart += nr
+            out += kc * panelWidth
+            panelStart += panelWidth
         }
     }
 }

@@ -61,7 +61,7 @@ package enum OptimizerKernels {
         parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         firstMoment: UnsafeMutablePointer<Float>,
         secondMoment: UnsafeMutablePointer<Float>, maximumSecondMoment: UnsafeMutablePointer<Float>?, count: Int,
-        settings: AdamSettings, pool: ThreadPool = .shared, loop: AdamLoop = .fastest
+        settings: AdamSettings, pool: ThreadPool = .shared, loop: AdamLoop = .optimizer
     ) {
         let s = settings
         let coefficients = LeptonAdamCoefficients(
@@ -100,32 +100,7 @@ package enum OptimizerKernels {
 
     /// The loops of the Adam update, one per instruction set (`adam_update.c` for the vector ones). They follow the
     /// same arithmetic in the same order without fused multiply-adds, so they agree bit for bit.
-    package enum AdamLoop: Sendable, CaseIterable {
-        /// Swift SIMD8 (two SSE halves on baseline x86-64); every CPU.
-        case portable
-        /// Eight lanes with AVX2.
-        case avx2
-        /// Sixteen lanes with AVX-512 F.
-        case avx512
-
-        /// The widest loop the CPU runs; `LEPTON_OPTIMIZER_KERNEL=portable|avx2` narrows it.
-        package static let fastest: AdamLoop = {
-            let features = CPUFeatures.current
-            let requested = getenv("LEPTON_OPTIMIZER_KERNEL").map { String(cString: $0) }
-            if requested != "portable" && requested != "avx2" && features.avx512F { return .avx512 }
-            if requested != "portable" && features.avx2 { return .avx2 }
-            return .portable
-        }()
-
-        /// Whether this CPU can run the loop.
-        package var isSupported: Bool {
-            switch self {
-            case .portable: true
-            case .avx2: CPUFeatures.current.avx2
-            case .avx512: CPUFeatures.current.avx512F
-            }
-        }
-    }
+    package typealias AdamLoop = VectorInstructionSet
 
     private static func adamRange(
         _ range: Range<Int>, _ parameter: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
@@ -280,4 +255,9 @@ package enum OptimizerKernels {
     @inline(__always) private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
     }
+}
+
+extension VectorInstructionSet {
+    /// The loop of the optimizer updates: the widest the CPU runs; `LEPTON_OPTIMIZER_KERNEL=portable|avx2` narrows it.
+    package static let optimizer = fastest(narrowedBy: "LEPTON_OPTIMIZER_KERNEL")
 }

@@ -144,10 +144,8 @@ public final class LayerNorm: Layer {
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         buildIfNeeded(for: input)
         guard let scale, let offset else { preconditionFailure("LayerNorm: not built") }
-        let mean = input.mean(axes: [-1], keepDims: true)
-        let variance = input.variance(axes: [-1], keepDims: true)
-        let normalized = (input - mean) * (variance + configuration.epsilon).rsqrt()
-        return normalized * context.read(scale) + context.read(offset)
+        return input.layerNormalized(
+            scale: context.read(scale), offset: context.read(offset), epsilon: configuration.epsilon)
     }
 }
 
@@ -209,9 +207,7 @@ extension LayerNorm: InferenceLowerable {
         let epsilon = configuration.epsilon
         operations.append(
             FunctionOperation("layer norm") { input in
-                let mean = input.mean(axes: [-1], keepDims: true)
-                let variance = input.variance(axes: [-1], keepDims: true)
-                return (input - mean) * (variance + epsilon).rsqrt() * scale + offset
+                input.layerNormalized(scale: scale, offset: offset, epsilon: epsilon)
             })
     }
 }

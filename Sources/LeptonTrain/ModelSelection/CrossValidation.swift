@@ -84,10 +84,11 @@ public func crossValidate<Model: Estimator>(
     for (index, fold) in try folds.folds(sampleCount: rows, labels: y.labels).enumerated() {
         var model = estimator
         let started = Date()
-        try model.fit(x.gathering(fold.training.map(Int32.init)), y.selecting(fold.training))
+        try model.fit(x.gathering(fold.train.map(Int32.init)), y.selecting(fold.train))
         seconds.append(Date().timeIntervalSince(started))
         if let warning = FitWarning.convergence(of: model, fold: index) { warnings.append(warning) }
-        scores.append(try scoring.score(model, x.gathering(fold.test.map(Int32.init)), y.selecting(fold.test)))
+        scores.append(
+            try scoring.score(model, x.gathering(fold.validation.map(Int32.init)), y.selecting(fold.validation)))
     }
     return CrossValidationResult(scoring: scoring.name, foldScores: scores, fitSeconds: seconds, warnings: warnings)
 }
@@ -113,10 +114,10 @@ public func crossValidatedProbabilities<Model: ProbabilisticClassifier>(
     var probabilities = [Float](repeating: 0, count: rows * classes.count)
     for fold in try folds.folds(sampleCount: rows, labels: labels) {
         var model = estimator
-        try model.fit(x.gathering(fold.training.map(Int32.init)), y.selecting(fold.training))
-        let foldProbabilities = try model.predictProbabilities(x.gathering(fold.test.map(Int32.init))).scalars
+        try model.fit(x.gathering(fold.train.map(Int32.init)), y.selecting(fold.train))
+        let foldProbabilities = try model.predictProbabilities(x.gathering(fold.validation.map(Int32.init))).scalars
         let columns = model.classes.map { classes.firstIndex(of: $0)! }
-        for (position, row) in fold.test.enumerated() {
+        for (position, row) in fold.validation.enumerated() {
             for (column, target) in columns.enumerated() {
                 probabilities[row * classes.count + target] = foldProbabilities[position * columns.count + column]
             }

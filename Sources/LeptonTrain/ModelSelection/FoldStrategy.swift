@@ -1,13 +1,5 @@
 import LeptonData
 
-/// The training and test rows of one cross-validation fold, each ascending.
-public struct CrossValidationFold: Sendable, Hashable, Codable {
-    /// Rows to fit on.
-    public let training: [Int]
-    /// Rows to score on.
-    public let test: [Int]
-}
-
 /// How data is split into cross-validation folds, with scikit-learn's semantics.
 ///
 /// Without shuffling the folds equal scikit-learn's exactly: `kFold` takes consecutive blocks whose sizes differ
@@ -34,7 +26,7 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
     ///   - labels: The class labels, needed for stratification.
     /// - Returns: The folds, in order.
     /// - Throws: ``ModelSelectionError`` when the folds cannot be formed.
-    public func folds(sampleCount: Int, labels: [Int32]? = nil) throws -> [CrossValidationFold] {
+    public func folds(sampleCount: Int, labels: [Int32]? = nil) throws -> [Fold] {
         let splits: [Fold]
         switch self {
         case .automatic(let folds):
@@ -52,7 +44,7 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
         case .predefined(let testRows):
             return try Self.predefined(testRows, sampleCount: sampleCount)
         }
-        return splits.map { CrossValidationFold(training: $0.train, test: $0.validation) }
+        return splits
     }
 
     /// Runs LeptonData's splitter and reports its errors in model-selection terms.
@@ -68,7 +60,7 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
         }
     }
 
-    private static func predefined(_ testRows: [[Int]], sampleCount: Int) throws -> [CrossValidationFold] {
+    private static func predefined(_ testRows: [[Int]], sampleCount: Int) throws -> [Fold] {
         try testRows.enumerated().map { fold, rows in
             guard !rows.isEmpty else { throw ModelSelectionError.invalidPredefinedFold(fold: fold, reason: "no rows") }
             if let bad = rows.first(where: { $0 < 0 || $0 >= sampleCount }) {
@@ -79,7 +71,7 @@ public enum FoldStrategy: Sendable, Hashable, Codable {
             guard test.count < sampleCount else {
                 throw ModelSelectionError.invalidPredefinedFold(fold: fold, reason: "no rows left to train on")
             }
-            return CrossValidationFold(training: (0..<sampleCount).filter { !test.contains($0) }, test: test.sorted())
+            return Fold(train: (0..<sampleCount).filter { !test.contains($0) }, validation: test.sorted())
         }
     }
 }

@@ -82,15 +82,15 @@ public func crossValidate<Model: Estimator>(
     var fitted: [PipelineCrossValidationResult<Model>.FittedFold] = []
     for (index, fold) in try folds.folds(sampleCount: table.rowCount, labels: y.labels).enumerated() {
         let started = Date()
-        let training = table.rows(fold.training)
+        let training = table.rows(fold.train)
         let fittedPipeline = try pipeline.fit(on: training)
         var model = estimator
-        try model.fit(try fittedPipeline.featureValues(from: training), y.selecting(fold.training))
+        try model.fit(try fittedPipeline.featureValues(from: training), y.selecting(fold.train))
         fitSeconds.append(Date().timeIntervalSince(started))
         if let warning = FitWarning.convergence(of: model, fold: index) { warnings.append(warning) }
         let scoring = Date()
-        let heldOut = try fittedPipeline.featureValues(from: table.rows(fold.test))
-        let truth = y.selecting(fold.test)
+        let heldOut = try fittedPipeline.featureValues(from: table.rows(fold.validation))
+        let truth = y.selecting(fold.validation)
         for (rule, scorer) in rules.enumerated() { scores[rule].append(try scorer.score(model, heldOut, truth)) }
         scoreSeconds.append(Date().timeIntervalSince(scoring))
         if keepFitted { fitted.append(.init(pipeline: fittedPipeline, estimator: model)) }

@@ -17,7 +17,7 @@ import LeptonTensor
 /// `b_i += η(z − λ b_i)`, `b_j += η(−z − λ b_j)` (all with the old values). Factors start uniform in
 /// `(−0.5, 0.5)/factorCount`. Single-threaded: the `implicit` library's lock-free parallel updates are not
 /// reproducible from a seed, which this model is.
-public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
+public struct BPRRecommender: StoredFactorRecommender, Equatable {
     /// How negative items are drawn.
     public enum NegativeSampling: String, Sendable, Codable, Equatable {
         /// Uniformly over the catalogue, redrawn until the item is not one of the user's.
@@ -80,25 +80,16 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         }
     }
 
-    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
-    /// training interactions' users and items.
-    /// - Parameter decoder: The decoder.
-    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
-    public init(from decoder: any Decoder) throws {
-        let stored = try StoredFactorModel<Configuration>(from: decoder)
-        configuration = stored.configuration
-        factors = stored.factors
-        training = stored.training
-    }
-
     /// The model's name in messages.
     public static var modelName: String { "BPR" }
     /// The hyperparameters used.
-    public let configuration: Configuration
-    /// The fitted factors and item biases.
-    public let factors: LatentFactors
-    /// The interactions fitted on (their values are ignored: any stored interaction is a positive).
-    public let training: InteractionMatrix
+    public var configuration: Configuration { stored.configuration }
+    /// The configuration, the fitted factors and item biases, and the interactions fitted on (their values are
+    /// ignored: any stored interaction is a positive).
+    let stored: StoredFactorModel<Configuration>
+
+    /// A model of the given state.
+    init(stored: StoredFactorModel<Configuration>) { self.stored = stored }
 
     /// Fits the model to the interactions in `training`.
     ///
@@ -128,7 +119,7 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
         let byPopularity = configuration.negativeSampling == .popularity
         let direction = UnsafeMutablePointer<Float>.allocate(capacity: d)
         defer { direction.deallocate() }
-        for epoch in 0..<configuration.iterations {
+        try Self.train(&model, epochs: configuration.iterations) { model in
             model.userFactors.withUnsafeMutableBufferPointer { x in
                 model.itemFactors.withUnsafeMutableBufferPointer { y in
                     model.itemBiases.withUnsafeMutableBufferPointer { b in
@@ -171,11 +162,8 @@ public struct BPRRecommender: LatentFactorRecommender, Codable, Equatable {
                     }
                 }
             }
-            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: epoch) }
         }
-        self.configuration = configuration
-        self.factors = model
-        self.training = training
+        stored = StoredFactorModel(configuration: configuration, factors: model, training: training)
     }
 
     /// Whether a user's sorted item indices contain `item`: a binary search without data-dependent branches (the

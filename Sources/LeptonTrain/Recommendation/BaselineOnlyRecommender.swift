@@ -6,7 +6,7 @@ import LeptonData
 /// Each epoch first sets every item bias to `b_i = Σ_{u ∈ U_i} (r_ui − μ − b_u) / (λ_i + |U_i|)`, then every user
 /// bias to `b_u = Σ_{i ∈ I_u} (r_ui − μ − b_i) / (λ_u + |I_u|)`, starting from zeros. Deterministic; single-threaded
 /// (each epoch is one pass over the ratings, cheaper than spreading it over threads).
-public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatable {
+public struct BaselineOnlyRecommender: StoredFactorRecommender, Equatable {
     /// The hyperparameters, with Surprise's defaults.
     public struct Configuration: Sendable, Codable, Equatable {
         /// Passes of alternating updates (Surprise: `n_epochs` 10).
@@ -28,25 +28,15 @@ public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatab
         }
     }
 
-    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
-    /// training interactions' users and items.
-    /// - Parameter decoder: The decoder.
-    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
-    public init(from decoder: any Decoder) throws {
-        let stored = try StoredFactorModel<Configuration>(from: decoder)
-        configuration = stored.configuration
-        factors = stored.factors
-        training = stored.training
-    }
-
     /// The model's name in messages.
     public static var modelName: String { "BaselineOnly" }
     /// The hyperparameters used.
-    public let configuration: Configuration
-    /// The fitted mean and biases (no factors).
-    public let factors: LatentFactors
-    /// The ratings fitted on.
-    public let training: InteractionMatrix
+    public var configuration: Configuration { stored.configuration }
+    /// The configuration, the fitted mean and biases (no factors) and the ratings fitted on.
+    let stored: StoredFactorModel<Configuration>
+
+    /// A model of the given state.
+    init(stored: StoredFactorModel<Configuration>) { self.stored = stored }
 
     /// Fits the biases to the ratings in `training`.
     ///
@@ -87,9 +77,7 @@ public struct BaselineOnlyRecommender: LatentFactorRecommender, Codable, Equatab
         guard factors.isFinite else {
             throw RecommenderError.diverged(model: Self.modelName, epoch: configuration.epochs)
         }
-        self.configuration = configuration
-        self.factors = factors
-        self.training = training
+        stored = StoredFactorModel(configuration: configuration, factors: factors, training: training)
     }
 
     /// A new user's bias, `b = Σ (r − μ − b_i) / (λ_u + n)`, the same update as in training.

@@ -15,7 +15,7 @@ import LeptonTensor
 ///
 /// Because the user step comes last, a fold-in of a training user's own ratings (``foldIn(items:values:)``, the
 /// same ridge solve) reproduces that user's fitted parameters.
-public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatable {
+public struct ExplicitALSRecommender: StoredFactorRecommender, Equatable {
     /// The hyperparameters.
     public struct Configuration: Sendable, Codable, Equatable {
         /// Number of latent factors d.
@@ -52,25 +52,15 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         }
     }
 
-    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
-    /// training interactions' users and items.
-    /// - Parameter decoder: The decoder.
-    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
-    public init(from decoder: any Decoder) throws {
-        let stored = try StoredFactorModel<Configuration>(from: decoder)
-        configuration = stored.configuration
-        factors = stored.factors
-        training = stored.training
-    }
-
     /// The model's name in messages.
     public static var modelName: String { "ExplicitALS" }
     /// The hyperparameters used.
-    public let configuration: Configuration
-    /// The fitted parameters.
-    public let factors: LatentFactors
-    /// The ratings fitted on.
-    public let training: InteractionMatrix
+    public var configuration: Configuration { stored.configuration }
+    /// The configuration, the fitted parameters and the ratings fitted on.
+    let stored: StoredFactorModel<Configuration>
+
+    /// A model of the given state.
+    init(stored: StoredFactorModel<Configuration>) { self.stored = stored }
 
     /// Fits the model to the ratings in `training`.
     ///
@@ -94,20 +84,11 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         let deviation = configuration.initStandardDeviation
         model.userFactors = LatentFactors.normalValues(training.userCount * d, from: &generator) { deviation * $0 }
         model.itemFactors = LatentFactors.normalValues(training.itemCount * d, from: &generator) { deviation * $0 }
-        for iteration in 0..<configuration.iterations {
+        try Self.train(&model, epochs: configuration.iterations) { model in
             Self.sweep(.items, &model, training: training, configuration: configuration, only: nil, pool: pool)
             Self.sweep(.users, &model, training: training, configuration: configuration, only: nil, pool: pool)
-            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: iteration) }
         }
-        self.configuration = configuration
-        self.factors = model
-        self.training = training
-    }
-
-    private init(configuration: Configuration, factors: LatentFactors, training: InteractionMatrix) {
-        self.configuration = configuration
-        self.factors = factors
-        self.training = training
+        stored = StoredFactorModel(configuration: configuration, factors: model, training: training)
     }
 
     private static func validate(_ configuration: Configuration) throws {
@@ -228,13 +209,13 @@ public struct ExplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
             .users, &model, training: merged, configuration: configuration,
             only: touchedUsers.filter { $0 >= oldUsers },
             pool: .shared)
-        for sweep in 0..<sweeps {
+        try Self.train(&model, epochs: sweeps) { model in
             Self.sweep(
                 .items, &model, training: merged, configuration: configuration, only: touchedItems, pool: .shared)
             Self.sweep(
                 .users, &model, training: merged, configuration: configuration, only: touchedUsers, pool: .shared)
-            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: sweep) }
         }
-        return ExplicitALSRecommender(configuration: configuration, factors: model, training: merged)
+        return ExplicitALSRecommender(
+            stored: StoredFactorModel(configuration: configuration, factors: model, training: merged))
     }
 }

@@ -12,7 +12,7 @@ import LeptonTensor
 /// `(YᵀY + λI + Σ_{i ∈ I_u} α r_ui y_i y_iᵀ) x_u = Σ_{i ∈ I_u} (1 + α r_ui) y_i`, approximately, by `cgSteps`
 /// conjugate-gradient steps warm-started at the current `x_u`; then the same for items. `YᵀY` is one GEMM per
 /// half-iteration; the per-user and per-item solves run on the thread pool. No biases.
-public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatable {
+public struct ImplicitALSRecommender: StoredFactorRecommender, Equatable {
     /// The hyperparameters, with the `implicit` library's defaults.
     public struct Configuration: Sendable, Codable, Equatable {
         /// Number of latent factors (implicit: `factors` 100).
@@ -49,25 +49,15 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         }
     }
 
-    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
-    /// training interactions' users and items.
-    /// - Parameter decoder: The decoder.
-    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
-    public init(from decoder: any Decoder) throws {
-        let stored = try StoredFactorModel<Configuration>(from: decoder)
-        configuration = stored.configuration
-        factors = stored.factors
-        training = stored.training
-    }
-
     /// The model's name in messages.
     public static var modelName: String { "ImplicitALS" }
     /// The hyperparameters used.
-    public let configuration: Configuration
-    /// The fitted factors (biases are zero).
-    public let factors: LatentFactors
-    /// The interactions fitted on.
-    public let training: InteractionMatrix
+    public var configuration: Configuration { stored.configuration }
+    /// The configuration, the fitted factors (biases are zero) and the interactions fitted on.
+    let stored: StoredFactorModel<Configuration>
+
+    /// A model of the given state.
+    init(stored: StoredFactorModel<Configuration>) { self.stored = stored }
 
     /// Fits the model to the interactions in `training` (values are the strengths r; negative values are an error).
     ///
@@ -101,18 +91,15 @@ public struct ImplicitALSRecommender: LatentFactorRecommender, Codable, Equatabl
         let solver = ConjugateGradientSolver(
             factorCount: d, regularization: Float(configuration.regularization),
             steps: configuration.conjugateGradientSteps)
-        for iteration in 0..<configuration.iterations {
+        try Self.train(&model, epochs: configuration.iterations) { model in
             solver.solveRows(
                 rows: &model.userFactors, fixed: model.itemFactors, offsets: training.rowOffsets,
                 indices: training.itemIndices, extraConfidence: confidences, pool: pool)
             solver.solveRows(
                 rows: &model.itemFactors, fixed: model.userFactors, offsets: training.columnOffsets,
                 indices: training.columnUserIndices, extraConfidence: columnConfidences, pool: pool)
-            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: iteration) }
         }
-        self.configuration = configuration
-        self.factors = model
-        self.training = training
+        stored = StoredFactorModel(configuration: configuration, factors: model, training: training)
     }
 
     /// A new user's factors by the exact least-squares solve of the same normal equations (no bias).

@@ -9,7 +9,7 @@ import LeptonTensor
 /// (both factor updates use the old values). Biases start at 0, factors at N(`initMean`, `initStandardDeviation`²).
 /// Surprise walks the ratings in the same order every epoch; shuffling per epoch (seeded) is the one difference.
 /// Single-threaded: each step reads the previous one's result.
-public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, Equatable {
+public struct MatrixFactorizationRecommender: StoredFactorRecommender, Equatable {
     /// The hyperparameters, with Surprise `SVD`'s defaults.
     public struct Configuration: Sendable, Codable, Equatable {
         /// Number of latent factors (Surprise: `n_factors` 100).
@@ -54,25 +54,15 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
         }
     }
 
-    /// Decodes a fitted model (keys `configuration`, `factors`, `training`) and checks that its parameters match its
-    /// training interactions' users and items.
-    /// - Parameter decoder: The decoder.
-    /// - Throws: ``RecommenderError/corruptModel(_:)`` when they do not match.
-    public init(from decoder: any Decoder) throws {
-        let stored = try StoredFactorModel<Configuration>(from: decoder)
-        configuration = stored.configuration
-        factors = stored.factors
-        training = stored.training
-    }
-
     /// The model's name in messages.
     public static var modelName: String { "MatrixFactorization" }
     /// The hyperparameters used.
-    public let configuration: Configuration
-    /// The fitted parameters.
-    public let factors: LatentFactors
-    /// The ratings fitted on.
-    public let training: InteractionMatrix
+    public var configuration: Configuration { stored.configuration }
+    /// The configuration, the fitted parameters and the ratings fitted on.
+    let stored: StoredFactorModel<Configuration>
+
+    /// A model of the given state.
+    init(stored: StoredFactorModel<Configuration>) { self.stored = stored }
 
     /// Fits the model to the ratings in `training`.
     ///
@@ -110,7 +100,7 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
         let penalty = Float(configuration.regularization)
         let biased = configuration.biased
         let mean = model.globalMean
-        for epoch in 0..<configuration.epochs {
+        try Self.train(&model, epochs: configuration.epochs) { model in
             let order = shuffler.permutation(training.interactionCount)
             model.userFactors.withUnsafeMutableBufferPointer { p in
                 model.itemFactors.withUnsafeMutableBufferPointer { q in
@@ -139,11 +129,8 @@ public struct MatrixFactorizationRecommender: LatentFactorRecommender, Codable, 
                     }
                 }
             }
-            guard model.isFinite else { throw RecommenderError.diverged(model: Self.modelName, epoch: epoch) }
         }
-        self.configuration = configuration
-        self.factors = model
-        self.training = training
+        stored = StoredFactorModel(configuration: configuration, factors: model, training: training)
     }
 
     /// A new user's bias and factors by ridge regression on their ratings with the item parameters fixed:

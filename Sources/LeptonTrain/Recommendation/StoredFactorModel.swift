@@ -1,9 +1,10 @@
 import LeptonData
 
-/// What every latent-factor recommender saves — its configuration, its fitted factors and the interactions it was
-/// fitted on, under the keys `configuration`, `factors` and `training` — read in one place and checked against each
-/// other, so that a decoded model never ranks with factors that do not match its users and items.
-struct StoredFactorModel<Configuration: Decodable>: Decodable {
+/// What every latent-factor recommender holds and saves — its configuration, its fitted factors and the interactions
+/// it was fitted on, under the keys `configuration`, `factors` and `training` — kept and read in one place, and
+/// checked against each other on decoding, so that a decoded model never ranks with factors that do not match its
+/// users and items.
+struct StoredFactorModel<Configuration: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
     /// The hyperparameters used.
     let configuration: Configuration
     /// The fitted parameters.
@@ -12,6 +13,13 @@ struct StoredFactorModel<Configuration: Decodable>: Decodable {
     let training: InteractionMatrix
 
     private enum CodingKeys: String, CodingKey { case configuration, factors, training }
+
+    /// The state of a model just fitted (its factors were made for `training`'s users and items).
+    init(configuration: Configuration, factors: LatentFactors, training: InteractionMatrix) {
+        self.configuration = configuration
+        self.factors = factors
+        self.training = training
+    }
 
     /// Decodes the three parts and checks that the factors' users and items are the training interactions'.
     ///

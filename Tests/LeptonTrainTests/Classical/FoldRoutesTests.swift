@@ -7,11 +7,6 @@ import Testing
 /// settings give the same folds by either route, and both defaults are scikit-learn's unshuffled folds.
 @Suite("One k-fold implementation: FoldStrategy and LeptonData's splitters agree")
 struct FoldRoutesTests {
-    /// The folds of LeptonData's splitter as `FoldStrategy` spells them.
-    static func crossValidationFolds(_ folds: [Fold]) -> [CrossValidationFold] {
-        folds.map { CrossValidationFold(training: $0.train, test: $0.validation) }
-    }
-
     @Test("the defaults of both routes are scikit-learn's unshuffled KFold(4) and StratifiedKFold(5)")
     func defaultsEqualScikitLearn() throws {
         let data = try ClassicalFixture.load("folds")
@@ -20,14 +15,14 @@ struct FoldRoutesTests {
         let plainTruth = try data.integerRows("kfold_4")
         let stratifiedTruth = try data.integerRows("stratified_5")
         #expect(try KFold(folds: 4).splits(count: labels.count).map(\.validation) == plainTruth)
-        #expect(try FoldStrategy.kFold(4).folds(sampleCount: labels.count).map(\.test) == plainTruth)
-        #expect(try FoldStrategy.automatic(4).folds(sampleCount: labels.count).map(\.test) == plainTruth)
+        #expect(try FoldStrategy.kFold(4).folds(sampleCount: labels.count).map(\.validation) == plainTruth)
+        #expect(try FoldStrategy.automatic(4).folds(sampleCount: labels.count).map(\.validation) == plainTruth)
         #expect(try StratifiedKFold().splits(labels: labels).map(\.validation) == stratifiedTruth)
         #expect(
-            try FoldStrategy.stratifiedKFold(5).folds(sampleCount: labels.count, labels: labels).map(\.test)
+            try FoldStrategy.stratifiedKFold(5).folds(sampleCount: labels.count, labels: labels).map(\.validation)
                 == stratifiedTruth)
         #expect(
-            try FoldStrategy.automatic(5).folds(sampleCount: labels.count, labels: labels).map(\.test)
+            try FoldStrategy.automatic(5).folds(sampleCount: labels.count, labels: labels).map(\.validation)
                 == stratifiedTruth)
         #expect(KFold() == KFold(folds: 5, shuffle: false, seed: 0))
         #expect(StratifiedKFold() == StratifiedKFold(folds: 5, shuffle: false, seed: 0))
@@ -41,11 +36,11 @@ struct FoldRoutesTests {
                 let plain = try KFold(folds: folds, shuffle: shuffle, seed: seed).splits(count: labels.count)
                 let viaStrategy = try FoldStrategy.kFold(folds, shuffle: shuffle, seed: seed).folds(
                     sampleCount: labels.count)
-                #expect(viaStrategy == Self.crossValidationFolds(plain), "k=\(folds) seed=\(seed)")
+                #expect(viaStrategy == plain, "k=\(folds) seed=\(seed)")
                 let stratified = try StratifiedKFold(folds: folds, shuffle: shuffle, seed: seed).splits(labels: labels)
                 let stratifiedViaStrategy = try FoldStrategy.stratifiedKFold(folds, shuffle: shuffle, seed: seed)
                     .folds(sampleCount: labels.count, labels: labels)
-                #expect(stratifiedViaStrategy == Self.crossValidationFolds(stratified), "k=\(folds) seed=\(seed)")
+                #expect(stratifiedViaStrategy == stratified, "k=\(folds) seed=\(seed)")
             }
         }
         // A shuffled route must really shuffle (otherwise the comparison above would hold trivially).

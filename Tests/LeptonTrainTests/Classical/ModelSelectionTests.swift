@@ -11,12 +11,12 @@ struct ModelSelectionTests {
         let data = try ClassicalFixture.load("folds")
         let labels = try data.labels("labels")
         let stratified = try FoldStrategy.stratifiedKFold(5).folds(sampleCount: labels.count, labels: labels)
-        #expect(stratified.map(\.test) == (try data.integerRows("stratified_5")))
+        #expect(stratified.map(\.validation) == (try data.integerRows("stratified_5")))
         let plain = try FoldStrategy.kFold(4).folds(sampleCount: labels.count)
-        #expect(plain.map(\.test) == (try data.integerRows("kfold_4")))
+        #expect(plain.map(\.validation) == (try data.integerRows("kfold_4")))
         for fold in stratified {
-            #expect(Set(fold.training).isDisjoint(with: fold.test))
-            #expect(fold.training.count + fold.test.count == labels.count)
+            #expect(Set(fold.train).isDisjoint(with: fold.validation))
+            #expect(fold.train.count + fold.validation.count == labels.count)
         }
     }
 
@@ -29,10 +29,10 @@ struct ModelSelectionTests {
         let again = try FoldStrategy.stratifiedKFold(4, shuffle: true, seed: 9).folds(sampleCount: 40, labels: labels)
         #expect(shuffled == again)
         #expect(shuffled != plain)
-        func positives(_ fold: CrossValidationFold) -> Int { fold.test.filter { labels[$0] == 1 }.count }
+        func positives(_ fold: Fold) -> Int { fold.validation.filter { labels[$0] == 1 }.count }
         #expect(shuffled.map(positives) == plain.map(positives))
-        #expect(Set(shuffled.flatMap(\.test)) == Set(0..<40))
-        let sizes = try FoldStrategy.kFold(3, shuffle: true, seed: 1).folds(sampleCount: 10).map(\.test.count)
+        #expect(Set(shuffled.flatMap(\.validation)) == Set(0..<40))
+        let sizes = try FoldStrategy.kFold(3, shuffle: true, seed: 1).folds(sampleCount: 10).map(\.validation.count)
         #expect(sizes == [4, 3, 3])
     }
 
@@ -58,9 +58,9 @@ struct ModelSelectionTests {
         var manual: [Double] = []
         for fold in try FoldStrategy.stratifiedKFold(4).folds(sampleCount: labels.count, labels: labels) {
             var model = LogisticRegression(c: 0.5)
-            try model.fit(x.gathering(fold.training.map(Int32.init)), .labels(fold.training.map { labels[$0] }))
-            let scores = try model.decisionFunction(x.gathering(fold.test.map(Int32.init))).doubles
-            manual.append(try Evaluation.rocAUC(scores: scores, positives: fold.test.map { labels[$0] == 7 }))
+            try model.fit(x.gathering(fold.train.map(Int32.init)), .labels(fold.train.map { labels[$0] }))
+            let scores = try model.decisionFunction(x.gathering(fold.validation.map(Int32.init))).doubles
+            manual.append(try Evaluation.rocAUC(scores: scores, positives: fold.validation.map { labels[$0] == 7 }))
         }
         expectClose(result.foldScores, manual, tolerance: 1e-6, "fold AUCs")
         let mean = manual.reduce(0, +) / 4

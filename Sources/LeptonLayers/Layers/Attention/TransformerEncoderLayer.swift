@@ -156,9 +156,7 @@ public final class TransformerEncoderLayer: Layer {
             return dropout(x, rate: rate, using: &context.generator)
         }
         func norm(_ x: Tensor, _ scale: Tensor, _ offset: Tensor) -> Tensor {
-            let mean = x.mean(axes: [-1], keepDims: true)
-            let variance = x.variance(axes: [-1], keepDims: true)
-            return (x - mean) * (variance + configuration.epsilon).rsqrt() * scale + offset
+            x.layerNormalized(scale: scale, offset: offset, epsilon: configuration.epsilon)
         }
         func attend(_ x: Tensor) -> Tensor {
             drop(
