@@ -43,9 +43,9 @@ struct AssistantOptions {
                                  [--learning-rate LR] [--weight-decay W] [--label-smoothing P]
                                  [--distill W] [--temperature T] [--splice P]
                                  [--schedule cosine|constant] [--target-precision P]
-          Trains a small Transformer encoder intent classifier (early stopping on validation accuracy) and a TF-IDF +
-          logistic regression baseline, keeps the better on validation, chooses the hand-off threshold on
-          validation, and reports both on the test split (phrasings never seen in training).
+          Trains a TF-IDF + logistic regression baseline and a small Transformer encoder intent classifier distilled
+          from it (early stopping on validation accuracy), keeps the better on validation, chooses the hand-off
+          threshold on validation, and reports both on the test split (phrasings never seen in training).
           --data FILE          CSV with columns text,intent,split (default: the embedded support-intents set)
           --subwords on|off    tokens are words plus their character trigrams (on, default) or words only
           --word-dropout P     share of training words (or tokens) replaced by the unknown token each step (0.3)
