@@ -21,8 +21,9 @@ func probabilities(of model: IntentClassifier, _ set: TextDataset, classes: Int)
 }
 
 /// Trains `model` on `trainSet` with AdamW (a linear warm-up over the first epoch, then cosine decay to 5% over the
-/// remaining maximum epochs), global-norm clipping, word shuffling, word dropout and label smoothing, evaluating validation accuracy
-/// after each epoch; stops after `patience` epochs without improvement and restores the best epoch's weights.
+/// remaining maximum epochs), global-norm clipping, word shuffling, word dropout and label smoothing, evaluating
+/// validation accuracy after each epoch; stops after `patience` epochs without improvement and restores the best
+/// epoch's weights.
 ///
 /// With a `teacher` and `options.distillation` above 0, the target of each training message mixes the label
 /// (smoothed) with the teacher's probabilities of the same input after word dropout (at `options.temperature`):
