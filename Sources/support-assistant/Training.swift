@@ -21,11 +21,18 @@ func probabilities(of model: IntentClassifier, _ set: TextDataset, classes: Int)
 }
 
 /// Trains `model` on `trainSet` with AdamW (a linear warm-up over the first epoch, then cosine decay to 5% over the
-/// remaining maximum epochs), global-norm clipping, word dropout and label smoothing, evaluating validation accuracy
-/// after each epoch; stops after `patience` epochs without improvement and restores the best epoch's weights.
+/// remaining maximum epochs), global-norm clipping, word shuffling, word dropout and label smoothing, evaluating
+/// validation accuracy after each epoch; stops after `patience` epochs without improvement and restores the best
+/// epoch's weights.
+///
+/// With a `teacher` and `options.distillation` above 0, the target of each training message mixes the label
+/// (smoothed) with the teacher's probabilities of the same input after word dropout (at `options.temperature`):
+/// `(1 − distillation) · label + distillation · teacher`; messages spliced from two (`options.splice`) take the
+/// teacher's probabilities alone.
 func train(
     _ model: IntentClassifier, on trainSet: TextDataset, validation: TextDataset, validationLabels: [Int32],
-    classes: Int, wordEnds: [Bool], options: AssistantOptions, seed: UInt64, log: (String) -> Void
+    classes: Int, wordEnds: [Bool], teacher: TFIDFTeacher? = nil, options: AssistantOptions, seed: UInt64,
+    log: (String) -> Void
 ) throws -> TrainingOutcome {
     let optimizer = AdamW(
         learningRate: options.learningRate, weightDecay: options.weightDecay,
@@ -50,11 +57,26 @@ func train(
         let batches = try trainSet.batches(size: options.batchSize, generator: generator.split())
         for batch in batches {
             let context = ForwardContext.training(generator: generator.split())
+            let splice = spliceMessages(
+                batch.ids, rate: teacher == nil ? 0 : options.splice, wordEnds: wordEnds, using: &generator)
             let ids = wordDropout(
-                batch.ids, rate: options.wordDropout, wordEnds: options.wholeWords ? wordEnds : [], using: &generator)
+                shuffleWords(splice.ids, rate: options.wordShuffle, wordEnds: wordEnds, using: &generator),
+                rate: options.wordDropout, wordEnds: options.wholeWords ? wordEnds : [], using: &generator)
             optimizer.learningRate = schedule.learningRate(at: step)
             step += 1
-            let targets = smoothed(batch.labels ?? [], classes: classes, by: options.labelSmoothing)
+            var targets = smoothed(batch.labels ?? [], classes: classes, by: options.labelSmoothing)
+            if let teacher, options.distillation > 0 || splice.spliced.contains(true) {
+                // Spliced messages have no label: their target is the teacher's alone.
+                let taught = teacher.probabilities(ids: ids, temperature: options.temperature).scalars
+                var mixed = targets.scalars
+                for (row, isSpliced) in splice.spliced.enumerated() {
+                    let share = isSpliced ? 1 : options.distillation
+                    for index in (row * classes)..<((row + 1) * classes) {
+                        mixed[index] = (1 - share) * mixed[index] + share * taught[index]
+                    }
+                }
+                targets = Tensor(mixed, shape: targets.shape)
+            }
             let value = try loss(model(ids, context: context), .values(targets))
             guard value.scalars[0].isFinite else {
                 throw AssistantOptions.Problem(description: "the loss became \(value.scalars[0]) in epoch \(epoch)")

@@ -1,10 +1,11 @@
 // The customer-service assistant of issue 11: classifies a customer's message into one of the support desk's
 // intents, answers with that intent's canned response, and hands off to a person when it is unsure or the message
-// is out of scope. Trains a small Transformer encoder and a TF-IDF + logistic regression baseline, keeps the better
-// on validation, and reports test accuracy on phrasings never seen in training. Then ships the Transformer as a
-// bundle served from raw text by a `Predictor`, logs served messages with their feedback, fine-tunes a challenger on
-// the feedback joined from the log, and lets it replace the champion only if the evidence gate passes on later
-// messages. Last line: JSON.
+// is out of scope. Trains a TF-IDF + logistic regression baseline and a small Transformer encoder (distilled from
+// the baseline: its probabilities of the training messages, after word dropout and splicing, join the labels),
+// keeps the better on validation, and reports test accuracy on phrasings never seen in training. Then ships the
+// Transformer as a bundle served from raw text by a `Predictor`, logs served messages with their feedback,
+// fine-tunes a challenger on the feedback joined from the log, and lets it replace the champion only if the
+// evidence gate passes on later messages. Last line: JSON.
 //
 //   swift run -c release support-assistant [--data FILE] [--epochs N] [--threads N] …
 
@@ -25,30 +26,9 @@ do {
         "data: \(classes) intents, train \(data.train.texts.count), validation \(data.validation.texts.count), "
             + "test \(data.test.texts.count) (test phrasings unseen in training)")
 
-    // MARK: Transformer encoder
-
-    let vocabulary = try WordTokenizer(fitting: data.train.texts, subwordTrigrams: options.subwords)
-    let splits = try datasets(
-        tokenizer: vocabulary, [data.train, data.validation, data.test], maximumLength: options.maximumLength)
-    let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
-    let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
-    print(
-        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.size.layers) encoder layer(s), "
-            + "\(options.size.heads) heads, embedding \(options.size.embedding), "
-            + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
-    let training = try train(
-        model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
-        wordEnds: wordEnds(of: vocabulary), options: options, seed: options.seed, log: { print($0) })
-    let trainSeconds = training.seconds
-    print(
-        String(
-            format: "transformer: best epoch %d, validation accuracy %.4f", training.bestEpoch,
-            training.bestValidationAccuracy))
-    let transformerValidation = try probabilities(of: model, validationSet, classes: classes)
-    let transformerTest = try probabilities(of: model, testSet, classes: classes)
-
     // MARK: TF-IDF + logistic regression baseline
 
+    let vocabulary = try WordTokenizer(fitting: data.train.texts, subwordTrigrams: options.subwords)
     let baselineStarted = DispatchTime.now().uptimeNanoseconds
     let baseline = try TFIDFBaseline(training: data.train, vocabulary: vocabulary)
     let baselineValidation = try baseline.probabilities(data.validation.texts)
@@ -58,6 +38,45 @@ do {
         String(
             format: "baseline: TF-IDF (%d terms, %@) + logistic regression, %.1f s",
             baseline.termCount, options.subwords ? "words and trigrams" : "words and word pairs", baselineSeconds))
+
+    // MARK: Transformer encoder
+
+    let splits = try datasets(
+        tokenizer: vocabulary, [data.train, data.validation, data.test], maximumLength: options.maximumLength)
+    let (trainSet, validationSet, testSet) = (splits[0], splits[1], splits[2])
+    let model = IntentClassifier(vocabularySize: vocabulary.vocabularySize, classes: classes, options: options)
+    print(
+        "transformer: vocabulary \(vocabulary.vocabularySize) \(options.subwords ? "words and trigrams" : "words") (train only), \(options.size.layers) encoder layer(s), "
+            + "\(options.size.heads) heads, embedding \(options.size.embedding), "
+            + "\(model.parameterCounts.trainable) parameters, \(options.threads) threads")
+    // The baseline teaches the Transformer (with `--distill W` above 0) on the very token ids it trains on.
+    let teacher = TFIDFTeacher(baseline: baseline, tokenizer: vocabulary)
+    let untruncatedValidation = try TextDataset(
+        sequences: data.validation.texts.map(vocabulary.encode), paddingID: WordTokenizer.paddingID)
+    let teacherValidation = teacher.probabilities(
+        ids: try untruncatedValidation.batch(Array(0..<untruncatedValidation.count)).ids)
+    let teacherDifference = zip(teacherValidation.scalars, baselineValidation.joined()).map { abs($0 - $1) }.max()
+    if options.distillation > 0 || options.splice > 0 {
+        print(
+            String(
+                format:
+                    "distillation: %.2f of each target from the baseline at temperature %.1f, %.2f of the messages "
+                    + "spliced and taught by it alone (from token ids, its %d x %d validation probabilities differ "
+                    + "from its own by at most %.2g)",
+                options.distillation, options.temperature, options.splice, teacherValidation.shape[0],
+                teacherValidation.shape[1], teacherDifference ?? .nan))
+    }
+    let training = try train(
+        model, on: trainSet, validation: validationSet, validationLabels: data.validation.labels, classes: classes,
+        wordEnds: wordEnds(of: vocabulary), teacher: teacher, options: options, seed: options.seed,
+        log: { print($0) })
+    let trainSeconds = training.seconds
+    print(
+        String(
+            format: "transformer: best epoch %d, validation accuracy %.4f", training.bestEpoch,
+            training.bestValidationAccuracy))
+    let transformerValidation = try probabilities(of: model, validationSet, classes: classes)
+    let transformerTest = try probabilities(of: model, testSet, classes: classes)
 
     // MARK: Choice, threshold, test
 
@@ -251,6 +270,7 @@ do {
         "validation_accuracy": scores[0].1, "baseline_validation_accuracy": scores[1].1,
         "feedback_logged": feedback.logged, "feedback_labelled": joined.texts.count,
         "feedback_corrected": feedback.corrected, "bundle_max_probability_difference": Double(largestDifference),
+        "teacher_max_probability_difference": Double(teacherDifference ?? -1),
         "gate_champion_accuracy": decision.overall.champion ?? -1,
         "gate_challenger_accuracy": decision.overall.challenger ?? -1,
         "gate_lift_lower_bound": decision.overall.lowerBound ?? -1, "gate_passed": decision.passed,
