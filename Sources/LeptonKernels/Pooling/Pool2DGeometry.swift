@@ -46,13 +46,12 @@ package struct Pool2DGeometry: Sendable, Hashable {
         batch: Int, height: Int, width: Int, channels: Int, windowHeight: Int, windowWidth: Int, strideHeight: Int,
         strideWidth: Int, padding: Conv2DGeometry.Padding = .valid
     ) {
-        precondition(
-            batch >= 0 && height >= 1 && width >= 1 && channels >= 1,
-            "Pool2DGeometry: invalid shape batch \(batch) height \(height) width \(width) channels \(channels)")
-        precondition(
-            windowHeight >= 1 && windowWidth >= 1 && strideHeight >= 1 && strideWidth >= 1,
-            "Pool2DGeometry: window \(windowHeight)x\(windowWidth) and stride \(strideHeight)x\(strideWidth) "
-                + "must be at least 1")
+        // A pooling window slides like a convolution kernel with one output channel per input channel and no
+        // dilation: the convolution's geometry checks the sizes and resolves the padding.
+        let sliding = Conv2DGeometry(
+            batch: batch, height: height, width: width, inChannels: channels, outChannels: channels,
+            kernelHeight: windowHeight, kernelWidth: windowWidth, strideHeight: strideHeight, strideWidth: strideWidth,
+            padding: padding)
         self.batch = batch
         self.height = height
         self.width = width
@@ -61,9 +60,7 @@ package struct Pool2DGeometry: Sendable, Hashable {
         self.windowWidth = windowWidth
         self.strideHeight = strideHeight
         self.strideWidth = strideWidth
-        (padTop, padBottom, padLeft, padRight) = resolvePadding(
-            padding, height: height, width: width, window: (windowHeight, windowWidth),
-            stride: (strideHeight, strideWidth), dilation: (1, 1))
+        (padTop, padBottom, padLeft, padRight) = (sliding.padTop, sliding.padBottom, sliding.padLeft, sliding.padRight)
         precondition(
             max(padTop, padBottom) < windowHeight && max(padLeft, padRight) < windowWidth,
             "Pool2DGeometry: padding top \(padTop) bottom \(padBottom) left \(padLeft) right \(padRight) must be "
