@@ -82,8 +82,6 @@ public struct BPRRecommender: StoredFactorRecommender, Equatable {
 
     /// The model's name in messages.
     public static var modelName: String { "BPR" }
-    /// The hyperparameters used.
-    public var configuration: Configuration { stored.configuration }
     /// The configuration, the fitted factors and item biases, and the interactions fitted on (their values are
     /// ignored: any stored interaction is a positive).
     let stored: StoredFactorModel<Configuration>

@@ -30,8 +30,6 @@ public struct BaselineOnlyRecommender: StoredFactorRecommender, Equatable {
 
     /// The model's name in messages.
     public static var modelName: String { "BaselineOnly" }
-    /// The hyperparameters used.
-    public var configuration: Configuration { stored.configuration }
     /// The configuration, the fitted mean and biases (no factors) and the ratings fitted on.
     let stored: StoredFactorModel<Configuration>
 

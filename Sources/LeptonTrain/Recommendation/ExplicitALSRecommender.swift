@@ -54,8 +54,6 @@ public struct ExplicitALSRecommender: StoredFactorRecommender, Equatable {
 
     /// The model's name in messages.
     public static var modelName: String { "ExplicitALS" }
-    /// The hyperparameters used.
-    public var configuration: Configuration { stored.configuration }
     /// The configuration, the fitted parameters and the ratings fitted on.
     let stored: StoredFactorModel<Configuration>
 

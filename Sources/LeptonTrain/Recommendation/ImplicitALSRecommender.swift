@@ -51,8 +51,6 @@ public struct ImplicitALSRecommender: StoredFactorRecommender, Equatable {
 
     /// The model's name in messages.
     public static var modelName: String { "ImplicitALS" }
-    /// The hyperparameters used.
-    public var configuration: Configuration { stored.configuration }
     /// The configuration, the fitted factors (biases are zero) and the interactions fitted on.
     let stored: StoredFactorModel<Configuration>
 

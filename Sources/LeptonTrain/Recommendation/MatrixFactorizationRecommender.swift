@@ -56,8 +56,6 @@ public struct MatrixFactorizationRecommender: StoredFactorRecommender, Equatable
 
     /// The model's name in messages.
     public static var modelName: String { "MatrixFactorization" }
-    /// The hyperparameters used.
-    public var configuration: Configuration { stored.configuration }
     /// The configuration, the fitted parameters and the ratings fitted on.
     let stored: StoredFactorModel<Configuration>
 

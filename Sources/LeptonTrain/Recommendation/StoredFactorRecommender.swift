@@ -17,6 +17,9 @@ protocol StoredFactorRecommender: LatentFactorRecommender, Codable {
 }
 
 extension StoredFactorRecommender {
+    /// The hyperparameters used.
+    public var configuration: Configuration { stored.configuration }
+
     /// The fitted parameters.
     public var factors: LatentFactors { stored.factors }
 
