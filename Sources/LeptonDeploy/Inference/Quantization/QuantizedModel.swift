@@ -39,7 +39,8 @@ struct QuantizedModel: Sendable {
         }
         return Int8ConvolutionOperation(
             convolution: QuantizedConvolution(
-                filter: product.weight, bias: product.bias, geometry: geometry, relu: relu, maxPool: maxPool),
+                filter: product.weight, bias: product.bias, geometry: geometry, relu: relu, maxPool: maxPool,
+                inputScale: nil, kernel: kernel),
             kernel: kernel)
     }
 
