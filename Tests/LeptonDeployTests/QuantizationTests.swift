@@ -153,13 +153,17 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         let float = try InferenceModel(model)
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(model, kernel: kernel)
-            #expect(quantized.stepSummaries.first == "int8 conv2d 3x3x8 + relu")
+            let path = kernel == .portable ? "per image" : "direct"
+            #expect(quantized.stepSummaries.first == "int8 conv2d 3x3x8 + relu (\(path))")
+            // Dilation 2 has no direct loop.
+            #expect(quantized.stepSummaries[1] == "int8 conv2d 3x3x6 + relu (per image)")
             let outputs = quantized(inputs).scalars
             #expect(relativeError(outputs, expected) < 0.03, "\(kernel)")
             #expect(relativeError(outputs, expected) > 0, "int8 should differ from float somewhere")
         }
         #expect(relativeError(float(inputs).scalars, expected) < 1e-5)
-        // One input channel (the byte-by-byte im2col path) with padding on every side and a stride.
+        // One input channel (the direct loop; the byte-by-byte im2col path on the portable kernel) with padding on
+        // every side and a stride.
         let gray = Sequential(inputShape: [9, 7, 1], seed: 3) {
             Conv2D(filters: 5, kernelSize: 3, strides: 2, padding: .same)
             Conv2D(
@@ -170,7 +174,8 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         let grayExpected = try gray.predict(grayInputs).scalars
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(gray, kernel: kernel)
-            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (per image)")
+            let path = kernel == .portable ? "per image" : "direct"
+            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (\(path))")
             #expect(relativeError(quantized(grayInputs).scalars, grayExpected) < 0.03)
         }
     }
