@@ -114,6 +114,30 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         #expect(quantized[102...].allSatisfy { $0 == 0 })
     }
 
+    @Test(arguments: Int8Kernel.available)
+    func activationsAreQuantisedWithACalibratedScaleAndSaturate(kernel: Int8Kernel) {
+        // 70 values (vector bodies and tails) in [-6, 6] with a calibrated range of ±2.5: past it, ±127.
+        var random = TestRandom(seed: 11)
+        let values = (0..<140).map { _ in Float(random.unit() * 12 - 6) }
+        let scale: Float = 2.5 / 127
+        var output = [Int8](repeating: 99, count: 2 * 72)
+        var scales = [Float](repeating: 0, count: 2)
+        values.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 2, columns: 70, sourceStride: 70, into: &output, destinationStride: 72,
+                scales: &scales, fixedScale: scale, kernel: kernel)
+        }
+        #expect(scales == [scale, scale])
+        for row in 0..<2 {
+            for column in 0..<70 {
+                let code = (values[row * 70 + column] * (1 / scale)).rounded(.toNearestOrEven)
+                #expect(output[row * 72 + column] == Int8(max(-127, min(127, code))), "\(kernel) \(row) \(column)")
+            }
+            #expect(output[(row * 72 + 70)..<(row * 72 + 72)] == [0, 0])
+        }
+        #expect(output.contains(127) && output.contains(-127))
+    }
+
     /// A column whose largest weight is subnormal has no finite inverse scale; before, `0 · ∞` made a NaN and the
     /// conversion to Int8 trapped (found by the crafted-bundle fuzz test).
     @Test func aSubnormalColumnIsPackedWithoutTrapping() {

@@ -73,7 +73,8 @@ extension QuantizationCalibration {
                 throw .stepMismatch(index: index, expected: steps[index], found: range.step)
             }
             guard range.lowerBound.isFinite && range.upperBound.isFinite else {
-                throw .invalidRange(index: index, reason: "the bounds \(range.lowerBound), \(range.upperBound) are not finite")
+                throw .invalidRange(
+                    index: index, reason: "the bounds \(range.lowerBound), \(range.upperBound) are not finite")
             }
             guard range.lowerBound <= range.upperBound else {
                 throw .invalidRange(
