@@ -117,7 +117,7 @@ enum BenchReport {
     static func lines(results: [BenchResult], accuracy: AccuracyResult?, maxBatch: Int) -> [String] {
         func ms(_ value: Double) -> String { String(format: "%.3f", value) }
         func rate(_ value: Double) -> String { String(format: "%.0f", value) }
-        var lines = ["", "batch size sweep (one predict(batch:) call per batch):"]
+        var lines = ["", "batch size sweep (one call per batch):"]
         var rows = [["precision", "call", "batch", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
         for result in results where result.benchmark == "batch" {
             rows.append([
@@ -128,15 +128,17 @@ enum BenchReport {
             ])
         }
         lines += BenchFormatting.table(rows).map { "  " + $0 }
-        lines += ["", "concurrent single requests (latency per request; batcher max batch \(maxBatch)):"]
-        rows = [["precision", "tasks", "mode", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
-        for result in results where result.benchmark == "concurrency" {
-            rows.append([
-                result.precision, "\(result.concurrency ?? 0)", result.mode, ms(result.p50Milliseconds),
-                ms(result.p95Milliseconds), ms(result.p99Milliseconds), rate(result.throughput),
-            ])
+        if results.contains(where: { $0.benchmark == "concurrency" }) {
+            lines += ["", "concurrent single requests (latency per request; batcher max batch \(maxBatch)):"]
+            rows = [["precision", "tasks", "mode", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
+            for result in results where result.benchmark == "concurrency" {
+                rows.append([
+                    result.precision, "\(result.concurrency ?? 0)", result.mode, ms(result.p50Milliseconds),
+                    ms(result.p95Milliseconds), ms(result.p99Milliseconds), rate(result.throughput),
+                ])
+            }
+            lines += BenchFormatting.table(rows).map { "  " + $0 }
         }
-        lines += BenchFormatting.table(rows).map { "  " + $0 }
         lines.append("")
         for precision in ["float32", "int8"] {
             let concurrent = results.filter { $0.benchmark == "concurrency" && $0.precision == precision }
