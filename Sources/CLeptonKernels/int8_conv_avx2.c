@@ -4,7 +4,7 @@
 
 #define VECTOR_BITS 256
 #define FUNCTION lepton_int8_conv_avx2
-#define INT8_TARGET __attribute__((target("avx2,fma")))
+#define INT8_TARGET __attribute__((target("avx2")))
 #define ZERO_CODE 0
 #define QUANTIZE_BYTES(q, codes)                                                                                   \
     _mm_storel_epi64((__m128i *)(q), _mm_packs_epi16(_mm_packs_epi32(_mm256_castsi256_si128(codes),              \

@@ -83,18 +83,12 @@ enum BenchMeasurements {
     static func batches(
         _ predictor: Predictor, _ requests: [PredictionRequest], batchSize: Int, seconds: Double, task: String
     ) -> BenchResult {
-        var latencies: [Double] = []
-        var offset = 0
-        let clock = ContinuousClock()
-        let start = clock.now
-        while latencies.count < 5 || (clock.now - start).seconds < seconds {
-            let batch = (0..<batchSize).map { requests[(offset + $0) % requests.count] }
-            offset = (offset + batchSize) % requests.count
-            let callStart = clock.now
+        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in
+            let offset = call * batchSize % requests.count
+            return (0..<batchSize).map { requests[(offset + $0) % requests.count] }
+        } run: { batch in
             _ = predictor.predict(batch: batch)
-            latencies.append((clock.now - callStart).seconds)
         }
-        let elapsed = (clock.now - start).seconds
         return result(
             benchmark: "batch", task: task, predictor: predictor, mode: "direct", batchSize: batchSize,
             concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
@@ -113,19 +107,29 @@ enum BenchMeasurements {
         for index in 0..<max(1, min(8, count / batchSize)) {
             batches.append(pool[(index * batchSize)..<((index + 1) * batchSize)])
         }
+        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in batches[call % batches.count] } run: {
+            _ = predictor.outputs(for: $0)
+        }
+        return result(
+            benchmark: "batch", task: task, predictor: predictor, mode: "tensor", batchSize: batchSize,
+            concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
+    }
+
+    /// Calls `run` on `prepare(call)` (prepared outside the timed region) for about `seconds`, at least 5 times.
+    /// - Returns: each call's seconds and the seconds of the whole loop.
+    static func timedCalls<Input>(seconds: Double, prepare: (Int) -> Input, run: (Input) -> Void)
+        -> (latencies: [Double], elapsed: Double)
+    {
         var latencies: [Double] = []
         let clock = ContinuousClock()
         let start = clock.now
         while latencies.count < 5 || (clock.now - start).seconds < seconds {
-            let batch = batches[latencies.count % batches.count]
+            let input = prepare(latencies.count)
             let callStart = clock.now
-            _ = predictor.outputs(for: batch)
+            run(input)
             latencies.append((clock.now - callStart).seconds)
         }
-        let elapsed = (clock.now - start).seconds
-        return result(
-            benchmark: "batch", task: task, predictor: predictor, mode: "tensor", batchSize: batchSize,
-            concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
+        return (latencies, (clock.now - start).seconds)
     }
 
     /// How concurrent single requests reach the model.
