@@ -21,6 +21,7 @@ TILES = {
     "lepton_sgemm_tile_avx2_6x16_rows": "ymm",
     "lepton_sgemm_rows_avx2": "ymm",
     "lepton_conv_small_channels_avx512": "zmm",
+    "lepton_conv_small_channels_avx2": "ymm",
 }
 
 

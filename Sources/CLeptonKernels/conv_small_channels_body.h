@@ -4,9 +4,10 @@
 //
 // Stride 1, no padding, with bias and ReLU fused and, optionally, 2×2 max pooling (stride 2) fused too: the
 // convolution's outputs never leave the registers. One image per call. Output channels go in blocks of 2·LANES (two
-// registers per position); a pooled output computes the four convolution outputs of its 2×2 window (eight
-// accumulators), takes their maximum, adds the bias and applies ReLU — max, then bias, then ReLU equals pooling the
-// biased, rectified outputs, since both are monotone.
+// registers per position), four positions at a time (eight accumulators): a pooled output computes the four
+// convolution outputs of its 2×2 window together, takes their maximum, adds the bias and applies ReLU — max, then
+// bias, then ReLU equals pooling the biased, rectified outputs, since both are monotone; without pooling, four
+// neighbouring positions of a row go together and the last columns of a row one at a time.
 
 #include "CLeptonKernels.h"
 
@@ -15,16 +16,58 @@
 
 TARGET __attribute__((always_inline))
 static inline void accumulate(const float *input, long width, long cin, const float *weights, long kh, long kw,
-                              long cout, long row, long column, MASK m0, MASK m1, VEC *a0, VEC *a1) {
+                              long cout, long row, long column, MASK m0, MASK m1, int full0, int full1, VEC *a0,
+                              VEC *a1) {
     for (long i = 0; i < kh; i++) {
         const float *line = input + ((row + i) * width + column) * cin;
         const float *tap = weights + i * kw * cin * cout;
         for (long j = 0; j < kw * cin; j++) {
             const VEC x = SET1(line[j]);
-            *a0 = FMA(x, LOAD(m0, tap + j * cout), *a0);
-            *a1 = FMA(x, LOAD(m1, tap + j * cout + LANES), *a1);
+            *a0 = FMA(x, LOAD_EDGE(full0, m0, tap + j * cout), *a0);
+            *a1 = FMA(x, LOAD_EDGE(full1, m1, tap + j * cout + LANES), *a1);
         }
     }
+}
+
+// The outputs at four positions at once — `origin` and the positions `o1`, `o2`, `o3` floats after it: the 2×2 window
+// of a pooled output, or four neighbours in a row — with each tap's weights loaded once for all four and eight
+// independent accumulator chains, so the FMA latency is hidden (one position at a time has two chains). Each
+// accumulator sums the taps in the same order as `accumulate`, so the results are the same bit for bit.
+TARGET __attribute__((always_inline))
+static inline void accumulate_four(const float *origin, long width, long cin, const float *weights, long kh, long kw,
+                                   long cout, long o1, long o2, long o3, MASK m0, MASK m1, int full0, int full1,
+                                   VEC a0[4], VEC a1[4]) {
+    for (long i = 0; i < kh; i++) {
+        const float *line = origin + i * width * cin;
+        const float *tap = weights + i * kw * cin * cout;
+        for (long j = 0; j < kw * cin; j++) {
+            const VEC w0 = LOAD_EDGE(full0, m0, tap + j * cout);
+            const VEC w1 = LOAD_EDGE(full1, m1, tap + j * cout + LANES);
+            const VEC x0 = SET1(line[j]), x1 = SET1(line[j + o1]), x2 = SET1(line[j + o2]), x3 = SET1(line[j + o3]);
+            a0[0] = FMA(x0, w0, a0[0]);
+            a1[0] = FMA(x0, w1, a1[0]);
+            a0[1] = FMA(x1, w0, a0[1]);
+            a1[1] = FMA(x1, w1, a1[1]);
+            a0[2] = FMA(x2, w0, a0[2]);
+            a1[2] = FMA(x2, w1, a1[2]);
+            a0[3] = FMA(x3, w0, a0[3]);
+            a1[3] = FMA(x3, w1, a1[3]);
+        }
+    }
+}
+
+// Adds the bias, applies ReLU when asked and stores one position's block of output channels.
+TARGET __attribute__((always_inline))
+static inline void finish(VEC v0, VEC v1, VEC b0, VEC b1, int relu, float *out, MASK m0, MASK m1, int full0,
+                          int full1) {
+    v0 = ADD(v0, b0);
+    v1 = ADD(v1, b1);
+    if (relu) {
+        v0 = MAX(v0, ZERO());
+        v1 = MAX(v1, ZERO());
+    }
+    STORE_EDGE(full0, out, m0, v0);
+    STORE_EDGE(full1, out + LANES, m1, v1);
 }
 
 TARGET
@@ -35,36 +78,35 @@ void FUNCTION(const float *input, long height, long width, long cin, const float
     for (long block = 0; block < cout; block += 2 * LANES) {
         const long lanes = cout - block;
         const MASK m0 = MASK_FIRST(lanes), m1 = MASK_FIRST(lanes - LANES);
+        const int full0 = lanes >= LANES, full1 = lanes >= 2 * LANES;
         const float *w = weights + block;
-        const VEC b0 = bias ? LOAD(m0, bias + block) : ZERO();
-        const VEC b1 = bias ? LOAD(m1, bias + block + LANES) : ZERO();
+        const VEC b0 = bias ? LOAD_EDGE(full0, m0, bias + block) : ZERO();
+        const VEC b1 = bias ? LOAD_EDGE(full1, m1, bias + block + LANES) : ZERO();
         for (long r = 0; r < rows; r++) {
-            for (long c = 0; c < columns; c++) {
-                VEC v0, v1;
-                if (pool) {
-                    VEC a0[4], a1[4];
-                    for (int q = 0; q < 4; q++) {
-                        a0[q] = ZERO();
-                        a1[q] = ZERO();
-                        accumulate(input, width, cin, w, kh, kw, cout, 2 * r + q / 2, 2 * c + q % 2, m0, m1, &a0[q],
-                                   &a1[q]);
-                    }
-                    v0 = MAX(MAX(a0[0], a0[1]), MAX(a0[2], a0[3]));
-                    v1 = MAX(MAX(a1[0], a1[1]), MAX(a1[2], a1[3]));
-                } else {
-                    v0 = ZERO();
-                    v1 = ZERO();
-                    accumulate(input, width, cin, w, kh, kw, cout, r, c, m0, m1, &v0, &v1);
+            float *outRow = output + r * columns * cout + block;
+            if (pool) {
+                for (long c = 0; c < columns; c++) {
+                    VEC a0[4] = {ZERO(), ZERO(), ZERO(), ZERO()}, a1[4] = {ZERO(), ZERO(), ZERO(), ZERO()};
+                    accumulate_four(input + (2 * r * width + 2 * c) * cin, width, cin, w, kh, kw, cout, cin,
+                                    width * cin, (width + 1) * cin, m0, m1, full0, full1, a0, a1);
+                    finish(MAX(MAX(a0[0], a0[1]), MAX(a0[2], a0[3])), MAX(MAX(a1[0], a1[1]), MAX(a1[2], a1[3])), b0,
+                           b1, relu, outRow + c * cout, m0, m1, full0, full1);
                 }
-                v0 = ADD(v0, b0);
-                v1 = ADD(v1, b1);
-                if (relu) {
-                    v0 = MAX(v0, ZERO());
-                    v1 = MAX(v1, ZERO());
+                continue;
+            }
+            long c = 0;
+            for (; c + 4 <= columns; c += 4) {
+                VEC a0[4] = {ZERO(), ZERO(), ZERO(), ZERO()}, a1[4] = {ZERO(), ZERO(), ZERO(), ZERO()};
+                accumulate_four(input + (r * width + c) * cin, width, cin, w, kh, kw, cout, cin, 2 * cin, 3 * cin, m0,
+                                m1, full0, full1, a0, a1);
+                for (int q = 0; q < 4; q++) {
+                    finish(a0[q], a1[q], b0, b1, relu, outRow + (c + q) * cout, m0, m1, full0, full1);
                 }
-                float *out = output + (r * columns + c) * cout + block;
-                STORE(out, m0, v0);
-                STORE(out + LANES, m1, v1);
+            }
+            for (; c < columns; c++) {
+                VEC v0 = ZERO(), v1 = ZERO();
+                accumulate(input, width, cin, w, kh, kw, cout, r, c, m0, m1, full0, full1, &v0, &v1);
+                finish(v0, v1, b0, b1, relu, outRow + c * cout, m0, m1, full0, full1);
             }
         }
     }

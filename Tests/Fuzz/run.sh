@@ -10,6 +10,8 @@
 # AddressSanitizer, -enable-testing so that a harness can reach internal helpers such as the bundle checksum).
 # Findings are written to .build/fuzz/TARGET/artifacts, new inputs to .build/fuzz/TARGET/corpus (the committed seeds
 # in Tests/Fuzz/TARGET/corpus are read, never written); Tests/Fuzz/TARGET/TARGET.dict is used when present.
+# FUZZ_BUILD_ONLY=1 builds and stops; FUZZ_SKIP_BUILD=1 runs the binary built before (run_all.sh builds every target
+# first, then fuzzes two at a time).
 set -euo pipefail
 target="${1:?usage: run.sh TARGET SECONDS}"
 seconds="${2:?usage: run.sh TARGET SECONDS}"
@@ -33,6 +35,7 @@ link_stack() {
         -Xcc -fmodule-map-file="$products/CLeptonKernels.build/module.modulemap" -Xcc -I"$root/Sources/CLeptonKernels/include" \
         -o "$work/fuzz" "$1" "${objects[@]}"
 }
+build_target() {
 case "$target" in
 gzip)
     swiftc "${flags[@]}" -module-name LeptonSupport -emit-module -emit-module-path "$work/support/LeptonSupport.swiftmodule" \
@@ -68,7 +71,6 @@ bundle)
     ;;
 request)
     link_stack "$root/Tests/Fuzz/request/RequestFuzzTarget.swift"
-    export LEPTON_FUZZ_MODELS="$root/Tests/Fuzz/request/models"
     ;;
 model-json)
     link_stack "$root/Tests/Fuzz/model-json/ModelJSONFuzzTarget.swift"
@@ -78,6 +80,11 @@ model-json)
     exit 2
     ;;
 esac
+}
+[[ -n "${FUZZ_SKIP_BUILD:-}" ]] || build_target
+[[ -z "${FUZZ_BUILD_ONLY:-}" ]] || exit 0
+[[ -x "$work/fuzz" ]] || { echo "no fuzz binary for $target: build it first (without FUZZ_SKIP_BUILD)" >&2; exit 2; }
+[[ "$target" != request ]] || export LEPTON_FUZZ_MODELS="$root/Tests/Fuzz/request/models"
 dictionary=()
 [[ -f "$root/Tests/Fuzz/$target/$target.dict" ]] && dictionary=(-dict="$root/Tests/Fuzz/$target/$target.dict")
 "$work/fuzz" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dictionary[@]}" "$@" \

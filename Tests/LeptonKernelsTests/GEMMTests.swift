@@ -150,6 +150,28 @@ struct GEMMTests {
         }
     }
 
+    @Test(
+        "few-rows products with a B beyond half an L2 split over threads and equal the reference",
+        arguments: TileKernel.supported.map(\.name))
+    func fewRowsStreamingSplit(kernelName: String) {
+        let kernel = TileKernel.supported.first { $0.name == kernelName }!
+        var seed: UInt64 = 5000
+        // k·n ≥ fewRowsStreamingThreshold with 2·m·n·k below parallelThreshold: split only for the size of B, into
+        // uneven column slivers (n = 97), with both bias axes and ReLU, for 2 and 3 threads.
+        for threads in [2, 3] {
+            let pool = ThreadPool(threadCount: threads)
+            for (m, n, k) in [(1, 97, 2_000), (3, 64, 2_100), (2, 256, 600)] {
+                #expect(k * n >= GEMMDriver.fewRowsStreamingThreshold && 2 * m * n * k < GEMMDriver.parallelThreshold)
+                for (axis, relu) in [(GEMMEpilogue.BiasAxis.perColumn, true), (.perRow, false)] {
+                    seed += 1
+                    let spec = GEMMCase(
+                        m: m, n: n, k: k, transA: .none, transB: .none, padding: 1, beta: 0, bias: axis, relu: relu)
+                    #expect(check(spec, kernel: kernel, pool: pool, seed: seed) <= 0, "\(kernelName) \(spec)")
+                }
+            }
+        }
+    }
+
     @Test("partition covers the range in aligned pieces")
     func partition() {
         for (count, unit, parts) in [(100, 8, 2), (7, 8, 2), (1000, 12, 3), (33, 16, 5)] {

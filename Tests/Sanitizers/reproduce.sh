@@ -27,8 +27,15 @@ count_reports() {
     done
     echo "$reported $wrong"
 }
-read -r mutex_reported mutex_wrong < <(count_reports "$work/mutex-tsan")
-read -r pthread_reported pthread_wrong < <(count_reports "$work/pthread-tsan")
+# The two programs are counted side by side, one per core of the CI machine.
+count_reports "$work/mutex-tsan" >"$work/mutex.count" &
+mutex_job=$!
+count_reports "$work/pthread-tsan" >"$work/pthread.count" &
+pthread_job=$!
+wait "$mutex_job"
+wait "$pthread_job"
+read -r mutex_reported mutex_wrong <"$work/mutex.count"
+read -r pthread_reported pthread_wrong <"$work/pthread.count"
 echo "Synchronization.Mutex: TSan report in $mutex_reported of $runs runs (count wrong in $mutex_wrong)"
 echo "PthreadMutex:          TSan report in $pthread_reported of $runs runs (count wrong in $pthread_wrong)"
 if ((pthread_reported > 0 || pthread_wrong > 0 || mutex_wrong > 0)); then

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// What an encoder does with a category (or a missing cell) it did not see in fit.
 public enum UnknownCategoryPolicy: String, Sendable, Codable, Hashable {
     /// Throw ``TransformError/unseenCategory(column:value:row:)`` (or ``TransformError/missingValue(column:row:)``
@@ -38,11 +40,12 @@ public struct OneHot: TableTransform {
     /// Categories to use instead of the observed ones, by column.
     public var categories: [String: [String]]
     /// Which indicator to leave out of each column (scikit-learn's `drop`), to avoid perfectly collinear
-    /// features in unpenalised linear models.
-    public var drop: OneHotDrop
+    /// features in unpenalised linear models. Encodings from before it existed drop none.
+    @DefaultWhenMissing<NoDropWhenMissing> public var drop: OneHotDrop
     /// Categories with fewer training rows than this share one `<column>=<infrequent>` indicator (scikit-learn's
     /// `min_frequency`); 0 or 1 keeps every category apart. Categories given explicitly are never pooled.
-    public var minimumFrequency: Int
+    /// Encodings from before it existed pool none.
+    @DefaultWhenMissing<ZeroWhenMissing<Int>> public var minimumFrequency: Int
 
     /// A one-hot encoder.
     /// - Parameters:
@@ -60,27 +63,6 @@ public struct OneHot: TableTransform {
         self.categories = categories
         self.drop = drop
         self.minimumFrequency = minimumFrequency
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case columns
-        case unknown
-        case categories
-        case drop
-        case minimumFrequency
-    }
-
-    /// Decodes the settings; encodings from before ``drop`` and ``minimumFrequency`` existed drop and pool
-    /// nothing.
-    /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        columns = try container.decode([String].self, forKey: .columns)
-        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
-        categories = try container.decode([String: [String]].self, forKey: .categories)
-        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
-        minimumFrequency = try container.decodeIfPresent(Int.self, forKey: .minimumFrequency) ?? 0
     }
 
     /// Learns each column's categories.
@@ -116,6 +98,13 @@ public enum OneHotDrop: String, Sendable, Codable, Hashable {
     case ifBinary
 }
 
+/// The value of ``OneHot/drop`` and ``FittedOneHot/drop`` when an encoding written before they existed lacks them:
+/// ``OneHotDrop/none``, as those encoders were fitted.
+public enum NoDropWhenMissing: MissingKeyDefault {
+    /// ``OneHotDrop/none``.
+    public static var value: OneHotDrop { .none }
+}
+
 /// The categories an encoder learnt for one column, in output (or code) order.
 public struct ColumnCategories: Sendable, Codable, Equatable {
     /// The column.
@@ -130,10 +119,12 @@ public struct FittedOneHot: FittedTableTransform {
     public let entries: [ColumnCategories]
     /// The policy for unseen categories.
     public let unknown: UnknownCategoryPolicy
-    /// The indicator left out of each column.
-    public let drop: OneHotDrop
-    /// Per column, the categories pooled in its `<column>=<infrequent>` indicator (see ``OneHot/minimumFrequency``).
-    public let infrequent: [String: [String]]
+    /// The indicator left out of each column; encodings from before it existed drop none.
+    @DefaultWhenMissing<NoDropWhenMissing> public private(set) var drop: OneHotDrop
+    /// Per column, the categories pooled in its `<column>=<infrequent>` indicator (see ``OneHot/minimumFrequency``);
+    /// encodings from before it existed pool none.
+    @DefaultWhenMissing<EmptyDictionaryWhenMissing<[String: [String]]>> public private(set) var infrequent:
+        [String: [String]]
 
     /// A fitted encoder.
     /// - Parameters:
@@ -149,24 +140,6 @@ public struct FittedOneHot: FittedTableTransform {
         self.unknown = unknown
         self.drop = drop
         self.infrequent = infrequent
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case entries
-        case unknown
-        case drop
-        case infrequent
-    }
-
-    /// Decodes the fitted state; encodings from before ``drop`` existed drop nothing.
-    /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        entries = try container.decode([ColumnCategories].self, forKey: .entries)
-        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
-        drop = try container.decodeIfPresent(OneHotDrop.self, forKey: .drop) ?? .none
-        infrequent = try container.decodeIfPresent([String: [String]].self, forKey: .infrequent) ?? [:]
     }
 
     /// The name of the indicator shared by infrequent categories: `<column>=<infrequent>`.

@@ -1,3 +1,5 @@
+import LeptonSupport
+
 /// How ``WeightOfEvidence`` bins a numeric column (other column types are binned by category).
 public enum WoEBinning: Sendable, Codable, Hashable {
     /// Equal-frequency bins (see ``BinningStrategy/quantile``).
@@ -44,8 +46,9 @@ public struct WeightOfEvidence: TableTransform {
     /// policies give 0 (no evidence either way).
     public var unknown: UnknownCategoryPolicy
     /// The smallest share of non-missing training rows a category may hold in its own bin (0 keeps every category
-    /// apart); rarer categories are pooled in an `other` bin.
-    public var minimumCategoryShare: Double
+    /// apart); rarer categories are pooled in an `other` bin. Encodings written before it existed decode with 0
+    /// (every category apart), as they were fitted.
+    @DefaultWhenMissing<ZeroWhenMissing<Double>> public var minimumCategoryShare: Double
 
     /// A weight-of-evidence encoder.
     /// - Parameters:
@@ -66,29 +69,6 @@ public struct WeightOfEvidence: TableTransform {
         self.binning = binning
         self.unknown = unknown
         self.minimumCategoryShare = minimumCategoryShare
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case columns
-        case target
-        case event
-        case binning
-        case unknown
-        case minimumCategoryShare
-    }
-
-    /// Decodes the settings; encodings written before ``minimumCategoryShare`` existed decode with 0 (every
-    /// category apart), as they were fitted.
-    /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        columns = try container.decode([String].self, forKey: .columns)
-        target = try container.decode(String.self, forKey: .target)
-        event = try container.decode(String.self, forKey: .event)
-        binning = try container.decode(WoEBinning.self, forKey: .binning)
-        unknown = try container.decode(UnknownCategoryPolicy.self, forKey: .unknown)
-        minimumCategoryShare = try container.decodeIfPresent(Double.self, forKey: .minimumCategoryShare) ?? 0
     }
 
     /// Bins every column and computes the weights of evidence and information values.

@@ -3,9 +3,10 @@ import CLeptonKernels
 /// Direct convolution for layers with few input channels — the first layer of an image model, where im2col
 /// would build a matrix only 9 to 27 columns deep and the GEMM would spend its time storing results.
 ///
-/// The AVX-512 loop (`lepton_conv_small_channels_avx512`) keeps 32 output channels of one position in registers
-/// (the AVX2 + FMA loop, `lepton_conv_small_channels_avx2`, 16), fuses bias and ReLU, and can fuse 2×2 max pooling
-/// so that only pooled values are written. It applies to stride 1, dilation 1, no padding, at most 4 input channels
+/// The AVX-512 loop (`lepton_conv_small_channels_avx512`) keeps 32 output channels of four positions in registers
+/// (the AVX2 + FMA loop, `lepton_conv_small_channels_avx2`, 16), loading each tap's weights once for the four, fuses
+/// bias and ReLU, and can fuse 2×2 max pooling (the four positions are then the pooling window) so that only pooled
+/// values are written. It applies to stride 1, dilation 1, no padding, at most 4 input channels
 /// and whole blocks of 16 output channels; other layers (and CPUs without AVX2) use im2col and GEMM. The loop
 /// follows the GEMM tile's instruction set (``TileKernel/best``), so `LEPTON_SGEMM_KERNEL=avx2` switches both.
 enum DirectConvolution {

@@ -27,6 +27,11 @@ struct GEMMDriver {
     /// Problems below this many floating-point operations stay on one thread.
     static let parallelThreshold = 3_000_000
 
+    /// A few-rows product whose B has at least this many elements (512 KiB, half of a 1 MiB L2) is split over the
+    /// threads whatever its operation count: it streams B from memory beyond each core's L2 (a batch-1 dense layer
+    /// of 5,408 × 64 weights), and split by column slivers each core's share stays in its own L2 between calls.
+    static let fewRowsStreamingThreshold = 131_072
+
     init(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
@@ -177,7 +182,8 @@ struct GEMMDriver {
         let nr = kernel.nr
         let slivers = (n + nr - 1) / nr
         let work = 2 * m * n * k
-        let pieces = work < Self.parallelThreshold ? 1 : Swift.min(pool.threadCount, slivers)
+        let worthSplitting = work >= Self.parallelThreshold || k * n >= Self.fewRowsStreamingThreshold
+        let pieces = worthSplitting ? Swift.min(pool.threadCount, slivers) : 1
         pool.parallelFor(pieces) { piece in
             let sliverRange = (slivers * piece / pieces)..<(slivers * (piece + 1) / pieces)
             let packed = b.transpose == .none ? nil : ScratchPool.borrow(atLeast: k * nr)

@@ -1,4 +1,5 @@
 import LeptonData
+import LeptonSupport
 import LeptonTensor
 
 /// How much a model's score drops when one feature's values are shuffled.
@@ -13,36 +14,8 @@ public struct FeatureImportance: Sendable, Hashable, Codable {
     public let decreases: [Double]
     /// Warnings about the estimator the importances were measured on, such as a solver that did not converge
     /// (scikit-learn's `ConvergenceWarning`); the same for every feature.
-    public let warnings: [FitWarning]
-
-    init(feature: String, meanDecrease: Double, standardDeviation: Double, decreases: [Double], warnings: [FitWarning])
-    {
-        self.feature = feature
-        self.meanDecrease = meanDecrease
-        self.standardDeviation = standardDeviation
-        self.decreases = decreases
-        self.warnings = warnings
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case feature
-        case meanDecrease
-        case standardDeviation
-        case decreases
-        case warnings
-    }
-
-    /// Decodes an importance; encodings from before warnings existed decode with none.
-    /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        feature = try container.decode(String.self, forKey: .feature)
-        meanDecrease = try container.decode(Double.self, forKey: .meanDecrease)
-        standardDeviation = try container.decode(Double.self, forKey: .standardDeviation)
-        decreases = try container.decode([Double].self, forKey: .decreases)
-        warnings = try container.decodeIfPresent([FitWarning].self, forKey: .warnings) ?? []
-    }
+    /// Encodings from before warnings existed decode with none.
+    @DefaultWhenMissing<EmptyWhenMissing<[FitWarning]>> public private(set) var warnings: [FitWarning]
 }
 
 /// Permutation importance of every feature for any fitted estimator: the baseline score on `x` minus the score after

@@ -1,5 +1,6 @@
 import Foundation
 import LeptonData
+import LeptonSupport
 import LeptonTensor
 
 /// The scores of an estimator over cross-validation folds.
@@ -11,7 +12,8 @@ public struct CrossValidationResult: Sendable, Hashable, Codable {
     /// Seconds spent fitting in each fold.
     public let fitSeconds: [Double]
     /// Warnings from the fits, such as a solver that did not converge (empty when all went well).
-    public let warnings: [FitWarning]
+    /// Encodings from before warnings existed decode with none.
+    @DefaultWhenMissing<EmptyWhenMissing<[FitWarning]>> public private(set) var warnings: [FitWarning]
 
     /// A result of fold scores, fit times and warnings.
     /// - Parameters:
@@ -24,24 +26,6 @@ public struct CrossValidationResult: Sendable, Hashable, Codable {
         self.foldScores = foldScores
         self.fitSeconds = fitSeconds
         self.warnings = warnings
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case scoring
-        case foldScores
-        case fitSeconds
-        case warnings
-    }
-
-    /// Decodes a result; encodings from before warnings existed decode with none.
-    /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        scoring = try container.decode(String.self, forKey: .scoring)
-        foldScores = try container.decode([Double].self, forKey: .foldScores)
-        fitSeconds = try container.decode([Double].self, forKey: .fitSeconds)
-        warnings = try container.decodeIfPresent([FitWarning].self, forKey: .warnings) ?? []
     }
 
     /// The mean of the fold scores.

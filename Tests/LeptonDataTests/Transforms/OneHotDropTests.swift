@@ -60,3 +60,32 @@ struct OneHotInfrequentTests {
         #expect(decoded == fitted)
     }
 }
+
+/// Settings and fitted states written before a setting existed decode as they were fitted.
+@Suite("Encoder encodings across versions")
+struct EncoderEncodingVersionTests {
+    @Test("one-hot settings and state without minimumFrequency or infrequent pool nothing")
+    func oneHot() throws {
+        let settings = #"{"columns":["c"],"unknown":"ignore","categories":{}}"#
+        let decoded = try JSONDecoder().decode(OneHot.self, from: Data(settings.utf8))
+        #expect(decoded.minimumFrequency == 0 && decoded.drop == OneHotDrop.none && decoded.unknown == .ignore)
+        let state = #"{"entries":[{"column":"c","categories":["a"]}],"unknown":"error","drop":"first"}"#
+        let fitted = try JSONDecoder().decode(FittedOneHot.self, from: Data(state.utf8))
+        #expect(fitted.infrequent.isEmpty && fitted.drop == .first)
+        let pooled = OneHot(columns: ["c"], minimumFrequency: 3)
+        #expect(try JSONDecoder().decode(OneHot.self, from: JSONEncoder().encode(pooled)) == pooled)
+    }
+
+    @Test("weight-of-evidence settings without minimumCategoryShare keep every category apart")
+    func weightOfEvidence() throws {
+        let settings = WeightOfEvidence(columns: ["c"], target: "y", minimumCategoryShare: 0.1)
+        let encoded = try JSONEncoder().encode(settings)
+        #expect(try JSONDecoder().decode(WeightOfEvidence.self, from: encoded) == settings)
+        var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        #expect(object["minimumCategoryShare"] as? Double == 0.1)
+        object["minimumCategoryShare"] = nil
+        let old = try JSONDecoder().decode(
+            WeightOfEvidence.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.minimumCategoryShare == 0 && old.columns == ["c"] && old.target == "y")
+    }
+}
