@@ -107,7 +107,9 @@ enum BenchMeasurements {
         for index in 0..<max(1, min(8, count / batchSize)) {
             batches.append(pool[(index * batchSize)..<((index + 1) * batchSize)])
         }
-        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in batches[call % batches.count] } run: {
+        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in
+            batches[call % batches.count]
+        } run: {
             _ = predictor.outputs(for: $0)
         }
         return result(
