@@ -138,6 +138,34 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         #expect(output.contains(127) && output.contains(-127))
     }
 
+    @Test(arguments: Int8Kernel.available)
+    func quantizingAndMultiplyingInPiecesEqualsTheTwoSteps(kernel: Int8Kernel) {
+        // 100 rows · 700 deep · 64 columns is large enough to split over the pool's threads.
+        let (rows, depth, columns) = (100, 700, 64)
+        let weights = PackedInt8Weights(
+            weights: randomTensor([depth, columns], seed: 12), bias: randomTensor([columns], seed: 13))
+        let input = randomTensor([rows, depth], seed: 14).scalars
+        let pool = ThreadPool(threadCount: 2)
+        for fixedScale in [nil, Float(1.5) / 127] {
+            var codes = [Int8](repeating: 0, count: rows * weights.paddedDepth)
+            var scales = [Float](repeating: 0, count: rows)
+            var expected = [Float](repeating: .nan, count: rows * columns)
+            var actual = [Float](repeating: .nan, count: rows * columns)
+            input.withUnsafeBufferPointer { source in
+                QuantizedGEMM.quantizeRows(
+                    source.baseAddress!, rows: rows, columns: depth, sourceStride: depth, into: &codes,
+                    destinationStride: weights.paddedDepth, scales: &scales, fixedScale: fixedScale, kernel: kernel)
+                QuantizedGEMM.multiply(
+                    codes, rows: rows, lda: weights.paddedDepth, rowScales: scales, weights: weights, into: &expected,
+                    ldc: columns, relu: true, kernel: kernel, pool: ThreadPool(threadCount: 1))
+                QuantizedGEMM.quantizeAndMultiply(
+                    source.baseAddress!, rows: rows, sourceStride: depth, weights: weights, fixedScale: fixedScale,
+                    into: &actual, ldc: columns, relu: true, kernel: kernel, pool: pool)
+            }
+            #expect(actual == expected, "\(kernel) \(String(describing: fixedScale))")
+        }
+    }
+
     /// A column whose largest weight is subnormal has no finite inverse scale; before, `0 · ∞` made a NaN and the
     /// conversion to Int8 trapped (found by the crafted-bundle fuzz test).
     @Test func aSubnormalColumnIsPackedWithoutTrapping() {

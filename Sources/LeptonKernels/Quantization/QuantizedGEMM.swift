@@ -74,19 +74,20 @@ package enum QuantizedGEMM {
 
     /// `C = dequantise(A · B)` with the weights' bias and optional ReLU, for `rows` rows of A (int8,
     /// `weights.paddedDepth` values each, row `r` at `a + r·lda`) with per-row scales; row `r` of C at `c + r·ldc`.
-    /// Large products are split over the thread pool by rows.
+    /// Large products are split over `pool` by rows.
     package static func multiply(
         _ a: UnsafePointer<Int8>, rows: Int, lda: Int, rowScales: UnsafePointer<Float>, weights: PackedInt8Weights,
-        into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel
+        into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel, pool: ThreadPool = .shared
     ) {
         let work = rows * weights.paddedDepth * weights.paddedColumns
-        let pieces = work >= 1 << 22 && rows >= 32 ? min(ThreadPool.shared.threadCount * 2, rows / 16) : 1
+        let split = work >= 1 << 22 && rows >= 32 && pool.threadCount > 1
+        let pieces = split ? min(pool.threadCount * 2, rows / 16) : 1
         let rowsPerPiece = (rows + pieces - 1) / pieces
         weights.packed.withUnsafeBufferPointer { packed in
             weights.columnScales.withUnsafeBufferPointer { scales in
                 weights.columnSums.withUnsafeBufferPointer { sums in
                     withOptionalBuffer(weights.bias) { bias in
-                        ThreadPool.shared.parallelFor(pieces) { piece in
+                        pool.parallelFor(pieces) { piece in
                             let first = piece * rowsPerPiece
                             let count = min(rowsPerPiece, rows - first)
                             guard count > 0 else { return }
@@ -99,6 +100,37 @@ package enum QuantizedGEMM {
                                 epilogue: &epilogue, weights: weights)
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Quantises `rows` rows of `weights.depth` floats (row `r` at `source + r·sourceStride`; per row, or with the
+    /// calibrated `fixedScale`, as ``quantizeRows(_:rows:columns:sourceStride:into:destinationStride:scales:fixedScale:kernel:)``)
+    /// and multiplies them by the weights as ``multiply(_:rows:lda:rowScales:weights:into:ldc:relu:kernel:pool:)``.
+    /// Rows are split over `pool` once: each piece quantises its own rows into a ``ScratchPool`` buffer and multiplies
+    /// them, so quantisation runs in parallel too and nothing is allocated per call.
+    package static func quantizeAndMultiply(
+        _ source: UnsafePointer<Float>, rows: Int, sourceStride: Int, weights: PackedInt8Weights, fixedScale: Float?,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, relu: Bool, kernel: Int8Kernel, pool: ThreadPool = .shared
+    ) {
+        let depth = weights.paddedDepth
+        let work = rows * depth * weights.paddedColumns
+        let pieces = work >= 1 << 21 && rows >= 16 && pool.threadCount > 1 ? min(pool.threadCount * 2, rows / 8) : 1
+        let rowsPerPiece = (rows + pieces - 1) / max(pieces, 1)
+        pool.parallelFor(pieces) { piece in
+            let first = piece * rowsPerPiece
+            let count = min(rowsPerPiece, rows - first)
+            guard count > 0 else { return }
+            let codeFloats = (count * depth + 3) / 4
+            ScratchPool.withBuffer(atLeast: count + codeFloats) { scales in
+                (scales + count).withMemoryRebound(to: Int8.self, capacity: codeFloats * 4) { codes in
+                    quantizeRows(
+                        source + first * sourceStride, rows: count, columns: weights.depth, sourceStride: sourceStride,
+                        into: codes, destinationStride: depth, scales: scales, fixedScale: fixedScale, kernel: kernel)
+                    multiply(
+                        codes, rows: count, lda: depth, rowScales: scales, weights: weights, into: c + first * ldc,
+                        ldc: ldc, relu: relu, kernel: kernel, pool: .singleThreaded)
                 }
             }
         }

@@ -89,22 +89,12 @@ struct Int8DenseOperation: InferenceOperation {
         let rows = input.elementCount / weights.depth
         var shape = input.shape.dimensions
         shape[shape.count - 1] = weights.columns
-        let quantized = UnsafeMutablePointer<Int8>.allocate(capacity: max(rows * weights.paddedDepth, 1))
-        let scales = UnsafeMutablePointer<Float>.allocate(capacity: max(rows, 1))
-        defer {
-            quantized.deallocate()
-            scales.deallocate()
-        }
         return Tensor(shape: Shape(shape)) { output in
             input.withUnsafeBufferPointer { source in
                 guard rows > 0 else { return }
-                QuantizedGEMM.quantizeRows(
-                    source.baseAddress!, rows: rows, columns: weights.depth, sourceStride: weights.depth,
-                    into: quantized, destinationStride: weights.paddedDepth, scales: scales, fixedScale: inputScale,
-                    kernel: kernel)
-                QuantizedGEMM.multiply(
-                    quantized, rows: rows, lda: weights.paddedDepth, rowScales: scales, weights: weights,
-                    into: output, ldc: weights.columns, relu: relu, kernel: kernel)
+                QuantizedGEMM.quantizeAndMultiply(
+                    source.baseAddress!, rows: rows, sourceStride: weights.depth, weights: weights,
+                    fixedScale: inputScale, into: output, ldc: weights.columns, relu: relu, kernel: kernel)
             }
         }
     }
