@@ -7,7 +7,8 @@ prepare: reads the bundle's weights (a safetensors file: the reference CNN of `l
          + ReLU + MaxPool 2x2, Flatten, Dense 64 + ReLU, Dense 10 + softmax, NHWC), writes the float model as ONNX
          (NCHW; for one input channel an NHWC batch is the NCHW batch reshaped, and the first dense layer's rows are
          permuted from Lepton's NHWC flatten order to NCHW's, so no Transpose runs), quantises it with
-         onnxruntime.quantization.quantize_static (QuantFormat.QDQ, per-channel int8 weights, uint8 activations,
+         onnxruntime.quantization.quantize_static after its quant_pre_process (QuantFormat.QDQ, per-channel int8
+         weights, uint8 activations,
          MinMax calibration — or Percentile with --percentile — on the first N MNIST training images, the images
          `lepton mnist-bundle --calibration-images N` calibrates on), and prints JSON lines with the float and int8
          accuracy of ONNX Runtime on every MNIST test image.
@@ -119,8 +120,12 @@ def prepare(args):
                                           quantize_static)
     os.makedirs(args.out, exist_ok=True)
     float_path = os.path.join(args.out, "mnist_float.onnx")
+    prepared_path = os.path.join(args.out, "mnist_float_prepared.onnx")
     int8_path = os.path.join(args.out, "mnist_int8_qdq.onnx")
     onnx.save(float_model(args.bundle), float_path)
+    # ONNX Runtime's recommended step before quantize_static: symbolic shape inference and graph optimisation.
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    quant_pre_process(float_path, prepared_path)
     train, _ = mnist(args.mnist, "train")
     calibration = train[:args.calibration_images]
 
@@ -133,7 +138,7 @@ def prepare(args):
 
     method = CalibrationMethod.Percentile if args.percentile else CalibrationMethod.MinMax
     extra = {"CalibPercentile": args.percentile} if args.percentile else {}
-    quantize_static(float_path, int8_path, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+    quantize_static(prepared_path, int8_path, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, calibrate_method=method,
                     extra_options=extra)
     test, labels = mnist(args.mnist, "test")
