@@ -172,6 +172,28 @@ struct GEMMTests {
         }
     }
 
+    @Test(
+        "products of at most two row slivers read B in place: full and ragged column slivers, depth blocks, strides",
+        arguments: TileKernel.supported.map(\.name))
+    func fewSliversReadBInPlace(kernelName: String) {
+        let kernel = TileKernel.supported.first { $0.name == kernelName }!
+        let pool = ThreadPool(threadCount: 1)
+        var seed: UInt64 = 6000
+        for transA in [Transpose.none, .transposed] {
+            // m up to 2·mr, n of a full sliver plus a ragged one (and several full ones), k across depth blocks.
+            for m in [5, 9, 2 * kernel.mr] {
+                for n in [kernel.nr + 9, 3 * kernel.nr + 1, 2 * kernel.nr] {
+                    for k in [37, kernel.kc + 45] {
+                        seed += 1
+                        let spec = GEMMCase(
+                            m: m, n: n, k: k, transA: transA, transB: .none, padding: 3, beta: 0.5, bias: .perColumn)
+                        #expect(check(spec, kernel: kernel, pool: pool, seed: seed) <= 0, "\(kernelName) \(spec)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("partition covers the range in aligned pieces")
     func partition() {
         for (count, unit, parts) in [(100, 8, 2), (7, 8, 2), (1000, 12, 3), (33, 16, 5)] {

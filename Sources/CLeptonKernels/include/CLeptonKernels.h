@@ -9,6 +9,7 @@
 #define CLEPTON_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "CLeptonInt8.h"
 
@@ -156,6 +157,19 @@ void lepton_gelu_erf_forward_avx2(const float *x, float *y, long count);
 
 /// GELU's backward pass eight lanes at a time with AVX2.
 void lepton_gelu_erf_backward_avx2(const float *x, const float *dy, float *dx, long count, int accumulate);
+
+/// Max pooling's forward pass over one NHWC image without padding, 16 lanes of channels at a time with AVX-512 F:
+/// `output` gets each window's maximum and `argmax` (when not null) the flat index of the winner, the image's
+/// elements numbered from `image_offset`; the first of equal values wins. Returns non-zero when the image holds NaN or
+/// infinity, whose windows the caller recomputes with NaN propagation; bit-identical to the portable Swift loop.
+int lepton_max_pool_forward_avx512(const float *image, long height, long width, long channels, long window_height,
+                                   long window_width, long stride_height, long stride_width, long out_height,
+                                   long out_width, long image_offset, float *output, int32_t *argmax);
+
+/// The same forward pass eight lanes at a time with AVX2.
+int lepton_max_pool_forward_avx2(const float *image, long height, long width, long channels, long window_height,
+                                 long window_width, long stride_height, long stride_width, long out_height,
+                                 long out_width, long image_offset, float *output, int32_t *argmax);
 
 #ifdef __cplusplus
 }

@@ -9,12 +9,27 @@ extension Pooling {
     ///     `nil` in inference. The input must have fewer than 2³¹ elements.
     ///   - geometry: The window, strides and padding.
     ///   - pool: The threads to use.
+    ///   - instructionSet: The loop for unpadded windows (``VectorInstructionSet/pooling`` unless a test picks one);
+    ///     all give the same results bit for bit.
     package static func maxForward(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
-        geometry g: Pool2DGeometry, pool: ThreadPool = .shared
+        geometry g: Pool2DGeometry, pool: ThreadPool = .shared, instructionSet: VectorInstructionSet = .pooling
     ) {
         precondition(g.inputCount <= Int(Int32.max), "Pooling.maxForward: \(g.inputCount) inputs overflow Int32")
         let unpadded = g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
+        if unpadded, let loop = maxForwardLoop(instructionSet) {
+            let (imageCount, outputCount) = (g.height * g.width * g.channels, g.outHeight * g.outWidth * g.channels)
+            g.forEachImage(pool: pool) { image in
+                let hadNonFinite = loop(
+                    input + image * imageCount, g.height, g.width, g.channels, g.windowHeight, g.windowWidth,
+                    g.strideHeight, g.strideWidth, g.outHeight, g.outWidth, image * imageCount,
+                    output + image * outputCount, argmax.map { $0 + image * outputCount })
+                // NaN or infinity in this image: redo it with NaN propagation (rare, so the common case stays a plain
+                // compare-and-select).
+                if hadNonFinite != 0 { maxForwardPropagatingNaN(image: image, input, output, argmax, g) }
+            }
+            return
+        }
         if g.channels % vectorWidth == 0 && unpadded {
             g.forEachImage(pool: pool) { image in
                 if !maxForwardUnpadded(
@@ -28,43 +43,49 @@ extension Pooling {
             }
             return
         }
+        g.forEachImage(pool: pool) { image in maxForwardPropagatingNaN(image: image, input, output, argmax, g) }
+    }
+
+    /// One image by the general loop: any padding and channel count, NaN propagated (a NaN under a window wins it).
+    private static func maxForwardPropagatingNaN(
+        image: Int, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+        _ argmax: UnsafeMutablePointer<Int32>?, _ g: Pool2DGeometry
+    ) {
         let lanes = IntVector(0, 1, 2, 3, 4, 5, 6, 7)
-        g.forEachImage(pool: pool) { image in
-            for outRow in 0..<g.outHeight {
-                let rows = g.windowRows(outRow)
-                for outColumn in 0..<g.outWidth {
-                    let columns = g.windowColumns(outColumn)
-                    let outputOffset = ((image * g.outHeight + outRow) * g.outWidth + outColumn) * g.channels
-                    for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
-                        let count = min(vectorWidth, g.channels - channel)
-                        func load(_ offset: Int) -> FloatVector {
-                            count == vectorWidth
-                                ? input.vector(at: offset) : input.partialVector(at: offset, count: count)
-                        }
-                        let first = ((image * g.height + rows.lowerBound) * g.width + columns.lowerBound) * g.channels
-                        var best = load(first + channel)
-                        var bestIndex = IntVector(repeating: Int32(first + channel)) &+ lanes
-                        for row in rows {
-                            for column in columns {
-                                let offset = ((image * g.height + row) * g.width + column) * g.channels + channel
-                                let candidate = load(offset)
-                                let wins = (candidate .> best) .| ((candidate .!= candidate) .& (best .== best))
-                                best = best.replacing(with: candidate, where: wins)
-                                if argmax != nil {
-                                    bestIndex = bestIndex.replacing(
-                                        with: IntVector(repeating: Int32(offset)) &+ lanes, where: wins)
-                                }
+        for outRow in 0..<g.outHeight {
+            let rows = g.windowRows(outRow)
+            for outColumn in 0..<g.outWidth {
+                let columns = g.windowColumns(outColumn)
+                let outputOffset = ((image * g.outHeight + outRow) * g.outWidth + outColumn) * g.channels
+                for channel in stride(from: 0, to: g.channels, by: vectorWidth) {
+                    let count = min(vectorWidth, g.channels - channel)
+                    func load(_ offset: Int) -> FloatVector {
+                        count == vectorWidth
+                            ? input.vector(at: offset) : input.partialVector(at: offset, count: count)
+                    }
+                    let first = ((image * g.height + rows.lowerBound) * g.width + columns.lowerBound) * g.channels
+                    var best = load(first + channel)
+                    var bestIndex = IntVector(repeating: Int32(first + channel)) &+ lanes
+                    for row in rows {
+                        for column in columns {
+                            let offset = ((image * g.height + row) * g.width + column) * g.channels + channel
+                            let candidate = load(offset)
+                            let wins = (candidate .> best) .| ((candidate .!= candidate) .& (best .== best))
+                            best = best.replacing(with: candidate, where: wins)
+                            if argmax != nil {
+                                bestIndex = bestIndex.replacing(
+                                    with: IntVector(repeating: Int32(offset)) &+ lanes, where: wins)
                             }
                         }
-                        let target = outputOffset + channel
-                        if count == vectorWidth {
-                            output.store(best, at: target)
-                        } else {
-                            output.storePartial(best, at: target, count: count)
-                        }
-                        if let argmax {
-                            for lane in 0..<count { argmax[target + lane] = bestIndex[lane] }
-                        }
+                    }
+                    let target = outputOffset + channel
+                    if count == vectorWidth {
+                        output.store(best, at: target)
+                    } else {
+                        output.storePartial(best, at: target, count: count)
+                    }
+                    if let argmax {
+                        for lane in 0..<count { argmax[target + lane] = bestIndex[lane] }
                     }
                 }
             }
