@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Checks the compiled GEMM tile loops: their inner loop must use packed FMA on the intended registers and
-must not spill vector registers to the stack (a spill there halves the speed). Reloading a scalar (a pointer or
+"""Checks the compiled GEMM tile loops and direct convolutions: their inner loop must use packed FMA (the int8
+convolutions: `vpdpbusd`, or `vpmaddubsw` on AVX2) on the intended registers and must not spill vector registers to
+the stack (a spill there halves the speed). Reloading a scalar (a pointer or
 a stride) from the stack is tolerated: the load ports have room for it.
 
     python3 .ci/check_tile_assembly.py .build/release
@@ -22,6 +23,14 @@ TILES = {
     "lepton_sgemm_rows_avx2": "ymm",
     "lepton_conv_small_channels_avx512": "zmm",
     "lepton_conv_small_channels_avx2": "ymm",
+    "lepton_int8_conv_avx512vnni": "zmm",
+    "lepton_int8_conv_avx2": "ymm",
+}
+
+# function name -> the product instruction of its inner loop (vfmadd unless named here)
+PRODUCTS = {
+    "lepton_int8_conv_avx512vnni": "vpdpbusd",
+    "lepton_int8_conv_avx2": "vpmaddubsw",
 }
 
 
@@ -41,15 +50,15 @@ def disassemble(build_dir, function):
     return None
 
 
-def inner_loop(lines):
-    """The instructions of the first backward branch's body that contains vfmadd instructions."""
+def inner_loop(lines, product="vfmadd"):
+    """The instructions of the first backward branch's body that contains `product` instructions."""
     for address, instruction in lines:
         branch = re.match(r"j\w+\s+([0-9a-f]+)", instruction)
         if branch:
             target = int(branch.group(1), 16)
             if target < address:
                 body = [ins for addr, ins in lines if target <= addr <= address]
-                if any(ins.startswith("vfmadd") for ins in body):
+                if any(ins.startswith(product) for ins in body):
                     return body
     return None
 
@@ -62,17 +71,18 @@ def main():
         if lines is None:
             failures.append(f"{function}: not found in the objects under {build_dir}")
             continue
-        body = inner_loop(lines)
+        product = PRODUCTS.get(function, "vfmadd")
+        body = inner_loop(lines, product)
         if body is None:
-            failures.append(f"{function}: no loop with vfmadd instructions")
+            failures.append(f"{function}: no loop with {product} instructions")
             continue
-        fmas = [ins for ins in body if ins.startswith("vfmadd")]
+        fmas = [ins for ins in body if ins.startswith(product)]
         wrong = [ins for ins in fmas if f"%{register}" not in ins]
         spills = [ins for ins in body if ("(%rsp)" in ins or "(%rbp)" in ins) and ("mm" in ins)]
-        print(f"{function}: inner loop {len(body)} instructions, {len(fmas)} FMAs on {register}, "
+        print(f"{function}: inner loop {len(body)} instructions, {len(fmas)} {product} on {register}, "
               f"{len(spills)} vector spills")
         if not fmas or wrong:
-            failures.append(f"{function}: FMAs not on {register}: {wrong[:3]}")
+            failures.append(f"{function}: {product} not on {register}: {wrong[:3]}")
         if spills:
             failures.append(f"{function}: vector register spills in the inner loop: {spills[:3]}")
     for failure in failures:

@@ -9,11 +9,11 @@ enum BenchCommand {
         let parsed = try CommandArguments(
             arguments,
             options: ["seconds", "batch-sizes", "concurrency", "mnist", "max-batch", "max-delay-ms", "threads"],
-            flags: ["no-int8", "json"])
+            flags: ["no-int8", "dynamic-int8", "no-concurrency", "json"])
         let path = try parsed.requirePositional(["model.lepton"])[0]
         let seconds = try parsed.positiveNumber("seconds", default: 1)
         let batchSizes = try parsed.integerList("batch-sizes", default: [1, 8, 32, 256])
-        let levels = try parsed.integerList("concurrency", default: [1, 8, 64])
+        let levels = parsed.flag("no-concurrency") ? [] : try parsed.integerList("concurrency", default: [1, 8, 64])
         let maxBatch = try parsed.positiveInteger("max-batch", default: 64)
         let maxDelay = try parsed.positiveNumber("max-delay-ms", default: 1)
         if parsed.option("threads") != nil {
@@ -25,17 +25,35 @@ enum BenchCommand {
         let task = bundle.manifest.name
         var predictors = [try Predictor(bundle: bundle, quantization: .none, warmUpCalls: 5)]
         if !parsed.flag("no-int8") {
-            predictors.append(try Predictor(bundle: bundle, quantization: .int8, warmUpCalls: 5))
+            predictors.append(
+                try Predictor(
+                    model: bundle.model, pipeline: bundle.pipeline, schema: bundle.schema, name: bundle.manifest.name,
+                    version: bundle.version, quantization: .int8,
+                    calibration: parsed.flag("dynamic-int8") ? nil : bundle.manifest.calibration, warmUpCalls: 5))
         }
         let workload =
-            try parsed.option("mnist").map {
-                try BenchWorkload.mnist(directory: URL(fileURLWithPath: $0), schema: bundle.schema)
+            try parsed.option("mnist").map { directory in
+                do {
+                    return try BenchWorkload.mnist(directory: URL(fileURLWithPath: directory), schema: bundle.schema)
+                } catch {
+                    throw PredictionInputFile.FileError(
+                        description:
+                            "--mnist \(directory): cannot read the MNIST test set there (t10k-images-idx3-ubyte "
+                            + "and t10k-labels-idx1-ubyte, optionally .gz): \(error)")
+                }
             }
             ?? BenchWorkload.synthetic(schema: bundle.schema, reference: bundle.manifest.reference)
         if !jsonOnly {
             console.print("lepton bench \(URL(fileURLWithPath: path).lastPathComponent): \(task) \(bundle.version)")
             console.print("inputs: \(workload.description)")
             console.print("threads: \(ThreadPool.shared.threadCount), load average: \(loadAverage())")
+            if let int8 = predictors.dropFirst().first {
+                console.print(
+                    "int8: "
+                        + (int8.calibration.map {
+                            "static scales calibrated (\($0.method)) on \($0.sampleCount) samples"
+                        } ?? "dynamic scales (per row, per image for convolutions)"))
+            }
             let measurementCount = predictors.count * (batchSizes.count + 3 * levels.count)
             console.print("about \(Int(seconds * Double(measurementCount))) s of measurements…")
         }
@@ -52,6 +70,12 @@ enum BenchCommand {
                     predictor, workload.requests, batchSize: batchSize, seconds: seconds, task: task)
                 try emit(result)
                 results.append(result)
+                if let inputs = workload.inputs {
+                    let tensor = BenchMeasurements.tensorBatches(
+                        predictor, inputs, batchSize: batchSize, seconds: seconds, task: task)
+                    try emit(tensor)
+                    results.append(tensor)
+                }
             }
         }
         let configuration = DynamicBatcherConfiguration(
@@ -93,24 +117,28 @@ enum BenchReport {
     static func lines(results: [BenchResult], accuracy: AccuracyResult?, maxBatch: Int) -> [String] {
         func ms(_ value: Double) -> String { String(format: "%.3f", value) }
         func rate(_ value: Double) -> String { String(format: "%.0f", value) }
-        var lines = ["", "batch size sweep (one predict(batch:) call per batch):"]
-        var rows = [["precision", "batch", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
+        var lines = ["", "batch size sweep (one call per batch):"]
+        var rows = [["precision", "call", "batch", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
         for result in results where result.benchmark == "batch" {
             rows.append([
-                result.precision, "\(result.batchSize ?? 0)", ms(result.p50Milliseconds), ms(result.p95Milliseconds),
-                ms(result.p99Milliseconds), rate(result.throughput),
+                result.precision + (result.int8Scales.map { " (\($0))" } ?? ""),
+                result.mode == "tensor" ? "outputs(for:)" : "predict(batch:)", "\(result.batchSize ?? 0)",
+                ms(result.p50Milliseconds), ms(result.p95Milliseconds), ms(result.p99Milliseconds),
+                rate(result.throughput),
             ])
         }
         lines += BenchFormatting.table(rows).map { "  " + $0 }
-        lines += ["", "concurrent single requests (latency per request; batcher max batch \(maxBatch)):"]
-        rows = [["precision", "tasks", "mode", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
-        for result in results where result.benchmark == "concurrency" {
-            rows.append([
-                result.precision, "\(result.concurrency ?? 0)", result.mode, ms(result.p50Milliseconds),
-                ms(result.p95Milliseconds), ms(result.p99Milliseconds), rate(result.throughput),
-            ])
+        if results.contains(where: { $0.benchmark == "concurrency" }) {
+            lines += ["", "concurrent single requests (latency per request; batcher max batch \(maxBatch)):"]
+            rows = [["precision", "tasks", "mode", "p50 ms", "p95 ms", "p99 ms", "predictions/s"]]
+            for result in results where result.benchmark == "concurrency" {
+                rows.append([
+                    result.precision, "\(result.concurrency ?? 0)", result.mode, ms(result.p50Milliseconds),
+                    ms(result.p95Milliseconds), ms(result.p99Milliseconds), rate(result.throughput),
+                ])
+            }
+            lines += BenchFormatting.table(rows).map { "  " + $0 }
         }
-        lines += BenchFormatting.table(rows).map { "  " + $0 }
         lines.append("")
         for precision in ["float32", "int8"] {
             let concurrent = results.filter { $0.benchmark == "concurrency" && $0.precision == precision }
@@ -132,14 +160,19 @@ enum BenchReport {
         }
         let sweep = results.filter { $0.benchmark == "batch" }
         for float in sweep where float.precision == "float32" {
-            guard let int8 = sweep.first(where: { $0.precision == "int8" && $0.batchSize == float.batchSize }) else {
+            guard
+                let int8 = sweep.first(where: {
+                    $0.precision == "int8" && $0.batchSize == float.batchSize && $0.mode == float.mode
+                })
+            else {
                 continue
             }
             let ratio = int8.throughput / float.throughput
             let verdict = ratio >= 1 ? "faster" : "SLOWER"
             lines.append(
-                "int8 at batch \(float.batchSize ?? 0): " + String(format: "%.2f×", ratio)
-                    + " the throughput of float32 (\(verdict))")
+                "int8 (\(int8.int8Scales ?? "")) at batch \(float.batchSize ?? 0), "
+                    + (float.mode == "tensor" ? "outputs(for:)" : "predict(batch:)") + ": "
+                    + String(format: "%.2f×", ratio) + " the throughput of float32 (\(verdict))")
         }
         if let accuracy {
             var text =

@@ -1,6 +1,7 @@
 import Foundation
 import LeptonDeploy
 import LeptonKernels
+import LeptonTensor
 
 /// One measurement of `lepton bench`, printed as a JSON line (fields in the style of `Benchmarks/`: framework, task,
 /// threads, median_seconds, throughput, units).
@@ -21,9 +22,12 @@ struct BenchResult: Encodable {
     var p99Milliseconds: Double
     var throughput: Double
     var units = "predictions/s"
+    /// For int8: `static` (calibrated scales) or `dynamic` (per-row scales).
+    var int8Scales: String?
 
     enum CodingKeys: String, CodingKey {
         case framework, benchmark, task, precision, mode, concurrency, threads, predictions, seconds, throughput, units
+        case int8Scales = "int8_scales"
         case batchSize = "batch_size"
         case medianSeconds = "median_seconds"
         case p50Milliseconds = "p50_ms"
@@ -61,37 +65,73 @@ enum BenchMeasurements {
     }
 
     static func result(
-        benchmark: String, task: String, precision: Quantization, mode: String, batchSize: Int?, concurrency: Int?,
+        benchmark: String, task: String, predictor: Predictor, mode: String, batchSize: Int?, concurrency: Int?,
         latencies: [Double], predictions: Int, seconds: Double
     ) -> BenchResult {
         let sorted = latencies.sorted()
+        let int8 = predictor.quantization == .int8
         return BenchResult(
-            benchmark: benchmark, task: task, precision: precision == .int8 ? "int8" : "float32", mode: mode,
+            benchmark: benchmark, task: task, precision: int8 ? "int8" : "float32", mode: mode,
             batchSize: batchSize, concurrency: concurrency, threads: ThreadPool.shared.threadCount,
             predictions: predictions, seconds: seconds, medianSeconds: percentile(sorted, 0.5),
             p50Milliseconds: percentile(sorted, 0.5) * 1000, p95Milliseconds: percentile(sorted, 0.95) * 1000,
-            p99Milliseconds: percentile(sorted, 0.99) * 1000, throughput: Double(predictions) / seconds)
+            p99Milliseconds: percentile(sorted, 0.99) * 1000, throughput: Double(predictions) / seconds,
+            int8Scales: int8 ? (predictor.calibration == nil ? "dynamic" : "static") : nil)
     }
 
     /// Calls `predict(batch:)` with batches of `batchSize` requests for about `seconds` (at least 5 calls).
     static func batches(
         _ predictor: Predictor, _ requests: [PredictionRequest], batchSize: Int, seconds: Double, task: String
     ) -> BenchResult {
+        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in
+            let offset = call * batchSize % requests.count
+            return (0..<batchSize).map { requests[(offset + $0) % requests.count] }
+        } run: { batch in
+            _ = predictor.predict(batch: batch)
+        }
+        return result(
+            benchmark: "batch", task: task, predictor: predictor, mode: "direct", batchSize: batchSize,
+            concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
+    }
+
+    /// Calls `outputs(for:)` (the model alone: no validation, no interpretation, as ONNX Runtime's `session.run`) on
+    /// stacked batches of `batchSize` inputs for about `seconds` (at least 5 calls); mode `tensor`.
+    static func tensorBatches(_ predictor: Predictor, _ inputs: Tensor, batchSize: Int, seconds: Double, task: String)
+        -> BenchResult
+    {
+        // Up to eight distinct batches, made before timing (inputs repeated when there are fewer than a batch).
+        var pool = inputs
+        while pool.shape[0] < batchSize { pool = Tensor.concatenate([pool, inputs], axis: 0) }
+        let count = pool.shape[0]
+        var batches: [Tensor] = []
+        for index in 0..<max(1, min(8, count / batchSize)) {
+            batches.append(pool[(index * batchSize)..<((index + 1) * batchSize)])
+        }
+        let (latencies, elapsed) = timedCalls(seconds: seconds) { call in
+            batches[call % batches.count]
+        } run: {
+            _ = predictor.outputs(for: $0)
+        }
+        return result(
+            benchmark: "batch", task: task, predictor: predictor, mode: "tensor", batchSize: batchSize,
+            concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
+    }
+
+    /// Calls `run` on `prepare(call)` (prepared outside the timed region) for about `seconds`, at least 5 times.
+    /// - Returns: each call's seconds and the seconds of the whole loop.
+    static func timedCalls<Input>(seconds: Double, prepare: (Int) -> Input, run: (Input) -> Void)
+        -> (latencies: [Double], elapsed: Double)
+    {
         var latencies: [Double] = []
-        var offset = 0
         let clock = ContinuousClock()
         let start = clock.now
         while latencies.count < 5 || (clock.now - start).seconds < seconds {
-            let batch = (0..<batchSize).map { requests[(offset + $0) % requests.count] }
-            offset = (offset + batchSize) % requests.count
+            let input = prepare(latencies.count)
             let callStart = clock.now
-            _ = predictor.predict(batch: batch)
+            run(input)
             latencies.append((clock.now - callStart).seconds)
         }
-        let elapsed = (clock.now - start).seconds
-        return result(
-            benchmark: "batch", task: task, precision: predictor.quantization, mode: "direct", batchSize: batchSize,
-            concurrency: nil, latencies: latencies, predictions: latencies.count * batchSize, seconds: elapsed)
+        return (latencies, (clock.now - start).seconds)
     }
 
     /// How concurrent single requests reach the model.
@@ -144,7 +184,7 @@ enum BenchMeasurements {
         }
         let elapsed = (clock.now - start).seconds
         return result(
-            benchmark: "concurrency", task: task, precision: predictor.quantization, mode: mode.rawValue,
+            benchmark: "concurrency", task: task, predictor: predictor, mode: mode.rawValue,
             batchSize: nil, concurrency: concurrency, latencies: latencies, predictions: latencies.count,
             seconds: elapsed)
     }

@@ -32,14 +32,19 @@ public enum LeptonCommandLine {
               fields (tabular models) or one row of values per sample (tensor models). JSON: an array of records
               ({"field": value}) or of tensors (nested arrays, or {"shape": [...], "values": [...]}).
           bench <model.lepton> [--seconds S] [--batch-sizes 1,8,32,256] [--concurrency 1,8,64] [--no-int8]
-                [--mnist DIR] [--max-batch N] [--max-delay-ms MS] [--threads N] [--json]
-              Latency percentiles and throughput at several batch sizes, and under concurrent single requests
-              through a DynamicBatcher (largest batch --max-batch, default 64; queue delay --max-delay-ms, default 1)
-              versus one model call per request; float32 and int8, S seconds each (default 1). With --mnist DIR
-              (the IDX files), also the test accuracy of both. --json prints only the JSON lines.
+                [--dynamic-int8] [--no-concurrency] [--mnist DIR] [--max-batch N] [--max-delay-ms MS] [--threads N]
+                [--json]
+              Latency percentiles and throughput at several batch sizes (through predict(batch:), and on stacked
+              tensors through outputs(for:), the model alone), and under concurrent single requests through a
+              DynamicBatcher (largest batch --max-batch, default 64; queue delay --max-delay-ms, default 1) versus
+              one model call per request; float32 and int8, S seconds each (default 1). int8 uses the bundle's
+              calibrated scales when it has them (--dynamic-int8: per-row scales instead). With --mnist DIR (the IDX
+              files), also the test accuracy of both on every test image. --json prints only the JSON lines.
           mnist-bundle --data DIR --output <model.lepton> [--epochs N] [--seed S] [--version ID]
+                [--calibration minmax|percentile:P|none] [--calibration-images N]
               Train the reference CNN on the MNIST IDX files in DIR (for example
-              Sources/mnist-cnn/Resources/mnist_5k) and write it as a bundle.
+              Sources/mnist-cnn/Resources/mnist_5k) and write it as a bundle, with int8 activation ranges calibrated
+              on the first N training images (default 1000; method default minmax).
           help
               Show this text.
 

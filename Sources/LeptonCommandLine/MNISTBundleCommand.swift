@@ -10,13 +10,16 @@ import LeptonTrain
 enum MNISTBundleCommand {
     static func run(_ arguments: [String], console: CommandConsole) throws -> Int32 {
         let parsed = try CommandArguments(
-            arguments, options: ["data", "output", "epochs", "seed", "version"], flags: [])
+            arguments, options: ["data", "output", "epochs", "seed", "version", "calibration", "calibration-images"],
+            flags: [])
         _ = try parsed.requirePositional([])
         guard let data = parsed.option("data"), let output = parsed.option("output") else {
             throw CommandArguments.UsageError(message: "--data DIR and --output FILE are required")
         }
         let epochs = try parsed.positiveInteger("epochs", default: 1)
         let seed = UInt64(try parsed.positiveInteger("seed", default: 1))
+        let calibrationMethod = try calibrationMethod(parsed.option("calibration") ?? "minmax")
+        let calibrationImages = try parsed.positiveInteger("calibration-images", default: 1000)
         let directory = URL(fileURLWithPath: data)
         let mnist = try MNISTFiles(directory: directory)
         console.print("MNIST: \(mnist.train.count) training and \(mnist.test.count) test images from \(directory.path)")
@@ -47,6 +50,20 @@ enum MNISTBundleCommand {
             output: .classification(labels: (0..<10).map(String.init)))
         let version = parsed.option("version") ?? "mnist-cnn-\(epochs)ep"
         let predictor = try Predictor(model: model, schema: schema, name: "mnist-cnn", version: version)
+        let calibration = try calibrationMethod.map { method in
+            let count = min(calibrationImages, mnist.train.count)
+            let batches = stride(from: 0, to: count, by: 256).map { trainImages[$0..<min(count, $0 + 256)] }
+            return try QuantizationCalibration(model: model, batches: batches, method: method)
+        }
+        if let calibration {
+            let ranges = calibration.ranges.map {
+                "[\(BenchFormatting.number(Double($0.lowerBound))), "
+                    + "\(BenchFormatting.number(Double($0.upperBound)))]"
+            }
+            console.print(
+                "int8 calibration (\(calibration.method)) on the first \(calibration.sampleCount) training images: "
+                    + ranges.joined(separator: ", "))
+        }
         let referenceCount = min(mnist.train.count, ReferenceStatistics.defaultSampleLimit)
         let reference = try ReferenceStatistics(trainingInputs: trainImages[0..<referenceCount], predictor: predictor)
         var hasher = SHA256Hasher()
@@ -65,10 +82,26 @@ enum MNISTBundleCommand {
                 dataHash: "sha256:" + hasher.finalizeHex(),
                 dataDescription:
                     "MNIST training images then labels (the files' bytes as stored) in \(directory.lastPathComponent)",
-                notes: "reference CNN, Adam 1e-3, batch 32, \(epochs) epoch(s), seed \(seed)")
+                notes: "reference CNN, Adam 1e-3, batch 32, \(epochs) epoch(s), seed \(seed)"),
+            calibration: calibration
         )
         .write(to: URL(fileURLWithPath: output))
         console.print("wrote \(output): \(bundle.manifest.name) \(bundle.version), checksum \(bundle.checksum ?? "?")")
         return LeptonCommandLine.exitSuccess
+    }
+
+    /// `minmax`, `percentile:P` or `none` (no calibration: int8 runs with dynamic scales).
+    private static func calibrationMethod(_ text: String) throws(CommandArguments.UsageError)
+        -> QuantizationCalibration.Method?
+    {
+        if text == "none" { return nil }
+        if text == "minmax" { return .minMax }
+        if text.hasPrefix("percentile:"), let value = Double(text.dropFirst("percentile:".count)), value > 0,
+            value <= 100
+        {
+            return .percentile(value)
+        }
+        throw CommandArguments.UsageError(
+            message: "--calibration must be minmax, percentile:P (0 < P <= 100) or none, got '\(text)'")
     }
 }

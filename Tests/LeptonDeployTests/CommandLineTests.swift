@@ -206,7 +206,13 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         let lines = try jsonLines(result.output)
         let batches = lines.filter { $0["benchmark"] as? String == "batch" }
         let concurrent = lines.filter { $0["benchmark"] as? String == "concurrency" }
-        #expect(batches.count == 4 && concurrent.count == 12)
+        // Per precision and batch size: predict(batch:) ("direct") and outputs(for:) on stacked tensors ("tensor").
+        #expect(batches.count == 8 && concurrent.count == 12)
+        #expect(batches.filter { $0["mode"] as? String == "tensor" }.count == 4)
+        #expect(
+            batches.filter { $0["precision"] as? String == "int8" }.allSatisfy {
+                $0["int8_scales"] as? String == "dynamic"
+            })
         #expect(Set(concurrent.compactMap { $0["mode"] as? String }) == ["batcher", "direct", "one-at-a-time"])
         #expect(Set(lines.compactMap { $0["precision"] as? String }) == ["float32", "int8"])
         for line in batches + concurrent {

@@ -114,6 +114,58 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         #expect(quantized[102...].allSatisfy { $0 == 0 })
     }
 
+    @Test(arguments: Int8Kernel.available)
+    func activationsAreQuantisedWithACalibratedScaleAndSaturate(kernel: Int8Kernel) {
+        // 70 values (vector bodies and tails) in [-6, 6] with a calibrated range of ±2.5: past it, ±127.
+        var random = TestRandom(seed: 11)
+        let values = (0..<140).map { _ in Float(random.unit() * 12 - 6) }
+        let scale: Float = 2.5 / 127
+        var output = [Int8](repeating: 99, count: 2 * 72)
+        var scales = [Float](repeating: 0, count: 2)
+        values.withUnsafeBufferPointer { source in
+            QuantizedGEMM.quantizeRows(
+                source.baseAddress!, rows: 2, columns: 70, sourceStride: 70, into: &output, destinationStride: 72,
+                scales: &scales, fixedScale: scale, kernel: kernel)
+        }
+        #expect(scales == [scale, scale])
+        for row in 0..<2 {
+            for column in 0..<70 {
+                let code = (values[row * 70 + column] * (1 / scale)).rounded(.toNearestOrEven)
+                #expect(output[row * 72 + column] == Int8(max(-127, min(127, code))), "\(kernel) \(row) \(column)")
+            }
+            #expect(output[(row * 72 + 70)..<(row * 72 + 72)] == [0, 0])
+        }
+        #expect(output.contains(127) && output.contains(-127))
+    }
+
+    @Test(arguments: Int8Kernel.available)
+    func quantizingAndMultiplyingInPiecesEqualsTheTwoSteps(kernel: Int8Kernel) {
+        // 100 rows · 700 deep · 64 columns is large enough to split over the pool's threads.
+        let (rows, depth, columns) = (100, 700, 64)
+        let weights = PackedInt8Weights(
+            weights: randomTensor([depth, columns], seed: 12), bias: randomTensor([columns], seed: 13))
+        let input = randomTensor([rows, depth], seed: 14).scalars
+        let pool = ThreadPool(threadCount: 2)
+        for fixedScale in [nil, Float(1.5) / 127] {
+            var codes = [Int8](repeating: 0, count: rows * weights.paddedDepth)
+            var scales = [Float](repeating: 0, count: rows)
+            var expected = [Float](repeating: .nan, count: rows * columns)
+            var actual = [Float](repeating: .nan, count: rows * columns)
+            input.withUnsafeBufferPointer { source in
+                QuantizedGEMM.quantizeRows(
+                    source.baseAddress!, rows: rows, columns: depth, sourceStride: depth, into: &codes,
+                    destinationStride: weights.paddedDepth, scales: &scales, fixedScale: fixedScale, kernel: kernel)
+                QuantizedGEMM.multiply(
+                    codes, rows: rows, lda: weights.paddedDepth, rowScales: scales, weights: weights, into: &expected,
+                    ldc: columns, relu: true, kernel: kernel, pool: ThreadPool(threadCount: 1))
+                QuantizedGEMM.quantizeAndMultiply(
+                    source.baseAddress!, rows: rows, sourceStride: depth, weights: weights, fixedScale: fixedScale,
+                    into: &actual, ldc: columns, relu: true, kernel: kernel, pool: pool)
+            }
+            #expect(actual == expected, "\(kernel) \(String(describing: fixedScale))")
+        }
+    }
+
     /// A column whose largest weight is subnormal has no finite inverse scale; before, `0 · ∞` made a NaN and the
     /// conversion to Int8 trapped (found by the crafted-bundle fuzz test).
     @Test func aSubnormalColumnIsPackedWithoutTrapping() {
@@ -153,13 +205,17 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         let float = try InferenceModel(model)
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(model, kernel: kernel)
-            #expect(quantized.stepSummaries.first == "int8 conv2d 3x3x8 + relu")
+            let path = kernel == .portable ? "per image" : "direct"
+            #expect(quantized.stepSummaries.first == "int8 conv2d 3x3x8 + relu (\(path))")
+            // Dilation 2 has no direct loop.
+            #expect(quantized.stepSummaries[1] == "int8 conv2d 3x3x6 + relu (per image)")
             let outputs = quantized(inputs).scalars
             #expect(relativeError(outputs, expected) < 0.03, "\(kernel)")
             #expect(relativeError(outputs, expected) > 0, "int8 should differ from float somewhere")
         }
         #expect(relativeError(float(inputs).scalars, expected) < 1e-5)
-        // One input channel (the byte-by-byte im2col path) with padding on every side and a stride.
+        // One input channel (the direct loop; the byte-by-byte im2col path on the portable kernel) with padding on
+        // every side and a stride.
         let gray = Sequential(inputShape: [9, 7, 1], seed: 3) {
             Conv2D(filters: 5, kernelSize: 3, strides: 2, padding: .same)
             Conv2D(
@@ -170,7 +226,8 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         let grayExpected = try gray.predict(grayInputs).scalars
         for kernel in Int8Kernel.available {
             let quantized = try QuantizedModel(gray, kernel: kernel)
-            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (per image)")
+            let path = kernel == .portable ? "per image" : "direct"
+            #expect(quantized.stepSummaries.last == "int8 conv2d 3x3x4 + relu + maxpool 2x2 (\(path))")
             #expect(relativeError(quantized(grayInputs).scalars, grayExpected) < 0.03)
         }
     }

@@ -25,6 +25,9 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaMismatch(file: String, reason: String)
     /// The bundle could not be assembled or written.
     case writeFailed(file: String, reason: String)
+    /// The int8 calibration does not fit the model (a range count or step that differs, a bound not finite, lower
+    /// above upper); the reason is the ``CalibrationError``'s.
+    case invalidCalibration(file: String, reason: String)
 
     /// A sentence naming the file and the problem.
     public var description: String {
@@ -49,6 +52,8 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): the preprocessing pipeline does not decode at \(path): \(reason)"
         case .schemaMismatch(let file, let reason): return "\(file): the schema does not fit the model: \(reason)"
         case .writeFailed(let file, let reason): return "\(file): cannot write the bundle: \(reason)"
+        case .invalidCalibration(let file, let reason):
+            return "\(file): the int8 calibration does not fit the model: \(reason)"
         }
     }
 }

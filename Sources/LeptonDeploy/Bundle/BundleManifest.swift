@@ -36,6 +36,9 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var reference: ReferenceStatistics?
     /// Where the model came from.
     public var lineage: BundleLineage
+    /// Activation ranges for static int8 inference; absent in bundles written without calibration (which run int8
+    /// with dynamic scales).
+    public var calibration: QuantizationCalibration?
 
     /// A manifest in the current format version.
     /// - Parameters:
@@ -48,10 +51,11 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     ///   - evaluationMetrics: held-out metrics.
     ///   - reference: drift reference statistics.
     ///   - lineage: provenance.
+    ///   - calibration: int8 activation ranges.
     public init(
         name: String, version: String, architecture: JSONValue, preprocessing: JSONValue?, schema: ModelSchema,
         trainingMetrics: [String: Double], evaluationMetrics: [String: Double], reference: ReferenceStatistics?,
-        lineage: BundleLineage
+        lineage: BundleLineage, calibration: QuantizationCalibration? = nil
     ) {
         formatVersion = Self.currentFormatVersion
         self.name = name
@@ -63,6 +67,7 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         self.evaluationMetrics = evaluationMetrics
         self.reference = reference
         self.lineage = lineage
+        self.calibration = calibration
     }
 
     /// The manifest as the bytes stored in the bundle: compact JSON, sorted keys, non-finite numbers as the strings

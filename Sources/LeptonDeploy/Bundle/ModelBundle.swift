@@ -58,13 +58,16 @@ public struct ModelBundle {
     ///   - evaluationMetrics: metrics on held-out data.
     ///   - reference: drift reference statistics.
     ///   - lineage: provenance.
+    ///   - calibration: int8 activation ranges (``QuantizationCalibration/init(model:batches:method:)``).
     /// - Throws: ``BundleError/schemaMismatch(file:reason:)`` or ``BundleError/invalidArchitecture(file:reason:)``
     ///   (with file `<memory>`) when the parts do not fit, ``BundleError/nonFiniteWeight(file:parameter:index:)``
-    ///   when a weight is NaN or infinite (such a bundle could not be loaded).
+    ///   when a weight is NaN or infinite (such a bundle could not be loaded),
+    ///   ``BundleError/invalidCalibration(file:reason:)`` when the calibration does not fit the model.
     public init(
         model: Sequential, pipeline: FittedPipeline? = nil, schema: ModelSchema, name: String, version: String,
         trainingMetrics: [String: Double] = [:], evaluationMetrics: [String: Double] = [:],
-        reference: ReferenceStatistics? = nil, lineage: BundleLineage = BundleLineage()
+        reference: ReferenceStatistics? = nil, lineage: BundleLineage = BundleLineage(),
+        calibration: QuantizationCalibration? = nil
     ) throws(BundleError) {
         let file = "<memory>"
         let architecture: JSONValue
@@ -77,12 +80,35 @@ public struct ModelBundle {
         }
         try BundleConsistency.checkFiniteWeights(of: model, file: file)
         try BundleConsistency.check(model: model, pipeline: pipeline, schema: schema, file: file)
+        try Self.checkCalibration(calibration, model: model, file: file)
         self.model = model
         self.pipeline = pipeline
         manifest = BundleManifest(
             name: name, version: version, architecture: architecture, preprocessing: preprocessing, schema: schema,
             trainingMetrics: trainingMetrics, evaluationMetrics: evaluationMetrics, reference: reference,
-            lineage: lineage)
+            lineage: lineage, calibration: calibration)
+    }
+
+    /// The same bundle with int8 activation ranges (replacing any it had); write it to store them.
+    /// - Parameter calibration: ranges calibrated on this bundle's model.
+    /// - Returns: the calibrated bundle, not yet written (``checksum`` is `nil`).
+    /// - Throws: ``BundleError/invalidCalibration(file:reason:)`` when the ranges do not fit the model.
+    public func calibrated(_ calibration: QuantizationCalibration) throws(BundleError) -> ModelBundle {
+        try Self.checkCalibration(calibration, model: model, file: "<memory>")
+        var manifest = manifest
+        manifest.calibration = calibration
+        return ModelBundle(model: model, pipeline: pipeline, manifest: manifest, checksum: nil)
+    }
+
+    /// Validates int8 ranges against the model they are stored with.
+    static func checkCalibration(_ calibration: QuantizationCalibration?, model: Sequential, file: String)
+        throws(BundleError)
+    {
+        do {
+            try calibration?.validate(for: model)
+        } catch {
+            throw .invalidCalibration(file: file, reason: error.description)
+        }
     }
 
     /// A bundle from validated parts (used by the reader).

@@ -100,6 +100,7 @@ extension ModelBundle {
             }
         }
         try BundleConsistency.check(model: model, pipeline: pipeline, schema: manifest.schema, file: name)
+        try Self.checkCalibration(manifest.calibration, model: model, file: name)
         self.init(
             model: model, pipeline: pipeline, manifest: manifest,
             checksum: verifyingChecksum ? file.metadata[Self.checksumMetadataKey] : nil)

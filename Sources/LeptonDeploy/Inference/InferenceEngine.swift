@@ -6,12 +6,14 @@ enum InferenceEngine: Sendable {
     case float(InferenceModel)
     case int8(QuantizedModel)
 
-    init(model: Sequential, quantization: Quantization) throws {
+    init(model: Sequential, quantization: Quantization, calibration: QuantizationCalibration? = nil) throws {
         do {
             switch quantization {
             case .none: self = .float(try InferenceModel(model))
-            case .int8: self = .int8(try QuantizedModel(model))
+            case .int8: self = .int8(try QuantizedModel(model, calibration: calibration))
             }
+        } catch let error as CalibrationError {
+            throw BundleError.invalidCalibration(file: "<memory>", reason: error.description)
         } catch {
             throw BundleError.invalidArchitecture(file: "<memory>", reason: String(describing: error))
         }

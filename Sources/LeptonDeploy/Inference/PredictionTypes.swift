@@ -19,8 +19,9 @@ public enum PredictionRequest: Sendable {
 public enum Quantization: String, Codable, Sendable, CaseIterable {
     /// 32-bit floats throughout.
     case none
-    /// Dynamic int8: Dense and Conv2D weights are int8 per output channel (symmetric), activations are quantised
-    /// per row (per image for convolutions) at run time, products accumulate in int32 and are scaled back to floats.
+    /// int8: Dense and Conv2D weights are int8 per output channel (symmetric), products accumulate in int32 and are
+    /// scaled back to floats. Activations are quantised with the calibrated scales of a ``QuantizationCalibration``
+    /// when the predictor has one (static), else per row (per image for convolutions) at run time (dynamic).
     case int8
 }
 

@@ -23,6 +23,8 @@ public struct Predictor: Sendable {
     public let schema: ModelSchema
     /// Full precision or int8.
     public let quantization: Quantization
+    /// The activation ranges static int8 uses: the bundle's, or the one given; `nil` for dynamic int8 (and float).
+    public let calibration: QuantizationCalibration?
     /// Whether warm-up calls have run successfully.
     public private(set) var isReady = false
 
@@ -50,13 +52,15 @@ public struct Predictor: Sendable {
     /// Prepares a loaded bundle for serving.
     /// - Parameters:
     ///   - bundle: the bundle.
-    ///   - quantization: `.int8` to quantise Dense and Conv2D weights.
+    ///   - quantization: `.int8` to quantise Dense and Conv2D weights (statically with the bundle's
+    ///     ``BundleManifest/calibration`` when it has one, dynamically otherwise).
     ///   - warmUpCalls: dummy calls to run before ``isReady`` becomes true.
     /// - Throws: ``BundleError`` when the model cannot be compiled, ``PredictionError`` when warm-up fails.
     public init(bundle: ModelBundle, quantization: Quantization = .none, warmUpCalls: Int = 3) throws {
         try self.init(
             model: bundle.model, pipeline: bundle.pipeline, schema: bundle.schema, name: bundle.manifest.name,
-            version: bundle.version, quantization: quantization, warmUpCalls: warmUpCalls)
+            version: bundle.version, quantization: quantization,
+            calibration: quantization == .int8 ? bundle.manifest.calibration : nil, warmUpCalls: warmUpCalls)
     }
 
     /// Prepares a model held in memory for serving.
@@ -67,19 +71,24 @@ public struct Predictor: Sendable {
     ///   - name: the model's name.
     ///   - version: the version id reported in predictions.
     ///   - quantization: `.int8` to quantise Dense and Conv2D weights.
+    ///   - calibration: with `.int8`, the activation ranges for static quantisation (see
+    ///     ``QuantizationCalibration/init(model:batches:method:)``); `nil` for dynamic quantisation.
     ///   - warmUpCalls: dummy calls to run before ``isReady`` becomes true.
-    /// - Throws: ``BundleError`` when schema, model and pipeline do not fit, ``PredictionError`` when warm-up fails.
+    /// - Throws: ``BundleError`` when schema, model and pipeline do not fit (or the calibration does not fit the
+    ///   model: ``BundleError/invalidCalibration(file:reason:)``), ``PredictionError`` when warm-up fails.
     public init(
         model: Sequential, pipeline: FittedPipeline? = nil, schema: ModelSchema, name: String = "model",
-        version: String, quantization: Quantization = .none, warmUpCalls: Int = 3
+        version: String, quantization: Quantization = .none, calibration: QuantizationCalibration? = nil,
+        warmUpCalls: Int = 3
     ) throws {
         try BundleConsistency.check(model: model, pipeline: pipeline, schema: schema, file: "<memory>")
         self.name = name
         self.version = version
         self.schema = schema
         self.quantization = quantization
+        self.calibration = quantization == .int8 ? calibration : nil
         self.pipeline = pipeline
-        engine = try InferenceEngine(model: model, quantization: quantization)
+        engine = try InferenceEngine(model: model, quantization: quantization, calibration: self.calibration)
         interpreter = OutputInterpreter(schema: schema.output, model: model)
         var validators: (RecordValidator?, TensorValidator?, TextValidator?) = (nil, nil, nil)
         switch schema.input {

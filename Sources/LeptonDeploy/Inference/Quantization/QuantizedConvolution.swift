@@ -1,11 +1,17 @@
 import LeptonKernels
 import LeptonTensor
 
-/// A Conv2D layer with int8 weights: each image is quantised with one scale, unrolled into int8 patches (im2col),
+/// A Conv2D layer with int8 weights. On CPUs with AVX2 or AVX-512 VNNI it runs the direct int8 loop
+/// (``Int8DirectConvolution``: no im2col, bias, ReLU and a 2×2 max pooling fused). Otherwise (the portable kernel,
+/// dilation, another pooling) each image is quantised with one scale, unrolled into int8 patches (im2col),
 /// multiplied by the packed weights, and written back as floats (NHWC) — or, when a max pooling follows, pooled
 /// image by image while the convolution's output is still in cache.
 struct QuantizedConvolution: Sendable {
     let weights: PackedInt8Weights
+    /// The direct loop, when it applies to this layer and kernel.
+    let direct: Int8DirectConvolution?
+    /// The calibrated activation scale of the input, or `nil` for each image's own scale.
+    let inputScale: Float?
     /// The geometry for one image of the compiled input shape.
     let geometry: Conv2DGeometry
     let relu: Bool
@@ -18,12 +24,27 @@ struct QuantizedConvolution: Sendable {
     ///   - geometry: the geometry of one image.
     ///   - relu: whether ReLU is fused.
     ///   - maxPool: the geometry of a max pooling to fuse, for one image.
-    init(filter: Tensor, bias: Tensor?, geometry: Conv2DGeometry, relu: Bool, maxPool: Pool2DGeometry?) {
+    ///   - inputScale: the calibrated scale of the input, or `nil` to quantise each image with its own.
+    ///   - kernel: the int8 loops that will run the layer.
+    init(
+        filter: Tensor, bias: Tensor?, geometry: Conv2DGeometry, relu: Bool, maxPool: Pool2DGeometry?,
+        inputScale: Float?, kernel: Int8Kernel
+    ) {
         let depth = filter.shape[0] * filter.shape[1] * filter.shape[2]
         weights = PackedInt8Weights(weights: filter.reshaped(to: [depth, filter.shape[3]]), bias: bias)
         self.geometry = geometry
         self.relu = relu
         self.maxPool = maxPool
+        self.inputScale = inputScale
+        let twoByTwo = maxPool.map { pool in
+            pool.windowHeight == 2 && pool.windowWidth == 2 && pool.strideHeight == 2 && pool.strideWidth == 2
+                && pool.padTop == 0 && pool.padLeft == 0 && pool.padBottom == 0 && pool.padRight == 0
+        }
+        direct =
+            Int8DirectConvolution.applies(to: geometry, kernel: kernel) && twoByTwo != false
+            ? Int8DirectConvolution(
+                filter: filter.scalars, bias: bias?.scalars, geometry: geometry, relu: relu, pooled: twoByTwo == true)
+            : nil
     }
 
     /// The per-sample output shape.
@@ -35,6 +56,16 @@ struct QuantizedConvolution: Sendable {
     /// Runs the convolution on `[batch, height, width, inChannels]`; images are spread over the thread pool.
     func callAsFunction(_ input: Tensor, kernel: Int8Kernel) -> Tensor {
         let batch = input.shape[0]
+        if let direct {
+            return Tensor(shape: Shape([batch] + outputShape.dimensions)) { output in
+                input.withUnsafeBufferPointer { source in
+                    guard batch > 0 else { return }
+                    direct.run(
+                        input: source.baseAddress!, batch: batch, output: output, inputScale: inputScale,
+                        kernel: kernel)
+                }
+            }
+        }
         let g = geometry
         let imageSize = g.height * g.width * g.inChannels
         let outputSize = outputShape.elementCount
@@ -78,7 +109,8 @@ struct QuantizedConvolution: Sendable {
             var scale: Float = 1
             QuantizedGEMM.quantizeRows(
                 source + image * imageSize, rows: 1, columns: imageSize, sourceStride: imageSize,
-                into: quantizedImage, destinationStride: imageSize, scales: &scale, kernel: kernel)
+                into: quantizedImage, destinationStride: imageSize, scales: &scale, fixedScale: inputScale,
+                kernel: kernel)
             rowScales.update(repeating: scale, count: pixels)
             unroll(quantizedImage, into: patches)
             let target = output + image * outputSize

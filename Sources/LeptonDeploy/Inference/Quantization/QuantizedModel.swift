@@ -2,33 +2,52 @@ import LeptonKernels
 import LeptonLayers
 import LeptonTensor
 
-/// A ``Sequential`` model compiled with int8 Dense and Conv2D products (dynamic quantisation). Immutable and
-/// `Sendable`.
+/// A ``Sequential`` model compiled with int8 Dense and Conv2D products. Immutable and `Sendable`.
 ///
 /// The model is lowered and fused once, exactly as for ``InferenceModel`` (a batch norm after a linear Dense or
 /// Conv2D folded into its weights, ReLU and max pooling fused); quantisation is then a parameter map over that
-/// program that swaps every float product for an int8 one and keeps every other operation.
+/// program that swaps every float product for an int8 one and keeps every other operation. With a
+/// ``QuantizationCalibration`` each product's input has a fixed scale (static quantisation); without one, each row
+/// (each image for a convolution) gets its own (dynamic quantisation).
 struct QuantizedModel: Sendable {
     let program: InferenceProgram
     let kernel: Int8Kernel
+    /// The calibration whose scales the products use, or `nil` for dynamic quantisation.
+    let calibration: QuantizationCalibration?
 
     var inputShape: Shape { program.inputShape }
     var outputShape: Shape { program.outputShape }
 
-    init(_ model: Sequential, kernel: Int8Kernel = .best) throws {
+    /// Compiles and quantises a model.
+    /// - Parameters:
+    ///   - model: the trained, built model.
+    ///   - kernel: the int8 loops to run.
+    ///   - calibration: activation ranges for static quantisation, or `nil`.
+    /// - Throws: `InferenceCompilationError` when the model does not compile, ``CalibrationError`` when the
+    ///   calibration does not fit it.
+    init(_ model: Sequential, kernel: Int8Kernel = .best, calibration: QuantizationCalibration? = nil) throws {
         self.kernel = kernel
-        program = try InferenceProgram(model).mapped { operation in
+        self.calibration = calibration
+        let float = try InferenceProgram(model)
+        try calibration?.validate(steps: QuantizationCalibration.quantizedSteps(of: float))
+        let scales = calibration?.ranges.map(\.scale)
+        var index = 0
+        program = float.mapped { operation in
             guard let product = operation as? ProductOperation else { return nil }
-            return Self.quantized(product, kernel: kernel)
+            defer { index += 1 }
+            return Self.quantized(product, inputScale: scales?[index], kernel: kernel)
         }
     }
 
     /// The int8 version of a float product.
-    static func quantized(_ product: ProductOperation, kernel: Int8Kernel) -> any InferenceOperation {
+    static func quantized(_ product: ProductOperation, inputScale: Float?, kernel: Int8Kernel)
+        -> any InferenceOperation
+    {
         let relu = product.activation == .relu
         guard let settings = product.convolution else {
             return Int8DenseOperation(
-                weights: PackedInt8Weights(weights: product.weight, bias: product.bias), relu: relu, kernel: kernel)
+                weights: PackedInt8Weights(weights: product.weight, bias: product.bias), relu: relu,
+                inputScale: inputScale, kernel: kernel)
         }
         let geometry = settings.geometry(batch: 1, filterShape: product.weight.shape)
         let maxPool = settings.maxPool.map { pool in
@@ -39,7 +58,8 @@ struct QuantizedModel: Sendable {
         }
         return Int8ConvolutionOperation(
             convolution: QuantizedConvolution(
-                filter: product.weight, bias: product.bias, geometry: geometry, relu: relu, maxPool: maxPool),
+                filter: product.weight, bias: product.bias, geometry: geometry, relu: relu, maxPool: maxPool,
+                inputScale: inputScale, kernel: kernel),
             kernel: kernel)
     }
 
@@ -55,10 +75,13 @@ struct QuantizedModel: Sendable {
     var stepSummaries: [String] { program.summaries }
 }
 
-/// A dense product with int8 weights: rows of the input quantised one by one, then one int8 product.
+/// A dense product with int8 weights: rows of the input quantised one by one (each with its own scale, or with the
+/// calibrated one), then one int8 product.
 struct Int8DenseOperation: InferenceOperation {
     let weights: PackedInt8Weights
     let relu: Bool
+    /// The calibrated scale of the input, or `nil` for one scale per row.
+    let inputScale: Float?
     let kernel: Int8Kernel
 
     /// Runs the product on `[…, depth]`.
@@ -66,27 +89,21 @@ struct Int8DenseOperation: InferenceOperation {
         let rows = input.elementCount / weights.depth
         var shape = input.shape.dimensions
         shape[shape.count - 1] = weights.columns
-        let quantized = UnsafeMutablePointer<Int8>.allocate(capacity: max(rows * weights.paddedDepth, 1))
-        let scales = UnsafeMutablePointer<Float>.allocate(capacity: max(rows, 1))
-        defer {
-            quantized.deallocate()
-            scales.deallocate()
-        }
         return Tensor(shape: Shape(shape)) { output in
             input.withUnsafeBufferPointer { source in
                 guard rows > 0 else { return }
-                QuantizedGEMM.quantizeRows(
-                    source.baseAddress!, rows: rows, columns: weights.depth, sourceStride: weights.depth,
-                    into: quantized, destinationStride: weights.paddedDepth, scales: scales, kernel: kernel)
-                QuantizedGEMM.multiply(
-                    quantized, rows: rows, lda: weights.paddedDepth, rowScales: scales, weights: weights,
-                    into: output, ldc: weights.columns, relu: relu, kernel: kernel)
+                QuantizedGEMM.quantizeAndMultiply(
+                    source.baseAddress!, rows: rows, sourceStride: weights.depth, weights: weights,
+                    fixedScale: inputScale, into: output, ldc: weights.columns, relu: relu, kernel: kernel)
             }
         }
     }
 
-    /// `int8 dense 64→10 + relu`.
-    var summary: String { "int8 dense \(weights.depth)→\(weights.columns)" + (relu ? " + relu" : "") }
+    /// `int8 dense 64→10 + relu`, with `(calibrated)` for a fixed input scale.
+    var summary: String {
+        "int8 dense \(weights.depth)→\(weights.columns)" + (relu ? " + relu" : "")
+            + (inputScale == nil ? "" : " (calibrated)")
+    }
 }
 
 /// A convolution with int8 weights (see ``QuantizedConvolution``).
@@ -97,11 +114,12 @@ struct Int8ConvolutionOperation: InferenceOperation {
     /// Runs the convolution.
     func apply(_ input: Tensor) -> Tensor { convolution(input, kernel: kernel) }
 
-    /// `int8 conv2d 3x3x8 + relu + maxpool 2x2 (per image)`.
+    /// `int8 conv2d 3x3x8 + relu + maxpool 2x2 (direct)`: `direct` for the direct loop, `per image` for im2col.
     var summary: String {
         let g = convolution.geometry
-        let pool = convolution.maxPool.map { " + maxpool \($0.windowHeight)x\($0.windowWidth) (per image)" } ?? ""
+        let path = convolution.direct == nil ? "per image" : "direct"
+        let pool = convolution.maxPool.map { " + maxpool \($0.windowHeight)x\($0.windowWidth)" } ?? ""
         return "int8 conv2d \(g.kernelHeight)x\(g.kernelWidth)x\(g.outChannels)" + (convolution.relu ? " + relu" : "")
-            + pool
+            + pool + " (\(path)" + (convolution.inputScale == nil ? ")" : ", calibrated)")
     }
 }
