@@ -12,7 +12,7 @@ extension Table {
     ///   that is not a number (or boolean) in a column declared so, a duplicate column name, a type
     ///   override for a column the file does not have, or ``CSVError/Problem/empty`` for an empty file.
     public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
-        try self.init(reader: CSVReader(url: url, format: options.format), options: options)
+        try self.init(options: options) { try CSVReader(url: url, format: options.format) }
     }
 
     /// Reads CSV text held in memory into a table; see ``init(csv:options:)``.
@@ -22,15 +22,21 @@ extension Table {
     ///   - options: dialect, missing tokens, type overrides.
     /// - Throws: ``CSVError``.
     public init(csvText text: String, name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws {
-        try self.init(reader: CSVReader(string: text, name: name, format: options.format), options: options)
+        let data = Data(text.utf8)
+        try self.init(options: options) { try CSVReader(data: data, name: name, format: options.format) }
     }
 
-    private init(reader: CSVReader, options: CSVReadOptions) throws {
+    /// Reads the records of `makeReader()` into typed columns. A column that was numeric until some row and then
+    /// was not needs the text of the rows before: the input is read a second time, up to the last such row.
+    private init(options: CSVReadOptions, makeReader: () throws -> CSVReader) throws {
+        let reader = try makeReader()
         let missing = MissingTokenMatcher(options.missingTokens)
         let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
         var accumulators: [ColumnAccumulator] = []
-        var lines: [Int] = []
+        /// The first field of each column declared boolean that is not a boolean: thrown after reading, in column
+        /// order, as the other columns' problems are found while reading.
+        var invalidBooleans: [Int: CSVError] = [:]
         if let header = names { accumulators = try Self.accumulators(for: header, reader: reader, options: options) }
         while try reader.advance() {
             if names == nil {
@@ -38,30 +44,65 @@ extension Table {
                 names = generated
                 accumulators = try Self.accumulators(for: generated, reader: reader, options: options)
             }
-            lines.append(reader.currentLine)
-            for index in accumulators.indices {
-                let isValid = reader.withCurrentField(index) {
-                    accumulators[index].append($0, missing: missing, numbers: numbers)
-                }
-                if !isValid {
-                    throw reader.error(
-                        row: reader.currentRow, line: reader.currentLine, column: index,
-                        .notANumber(text: reader.currentField(index)))
+            try accumulators.withUnsafeMutableBufferPointer { accumulators in
+                for index in accumulators.indices {
+                    let outcome = reader.withCurrentField(index) {
+                        accumulators[index].append($0, missing: missing, numbers: numbers)
+                    }
+                    switch outcome {
+                    case .accepted: break
+                    case .notANumber:
+                        throw reader.error(
+                            row: reader.currentRow, line: reader.currentLine, column: index,
+                            .notANumber(text: reader.currentField(index)))
+                    case .notABoolean:
+                        if invalidBooleans[index] == nil {
+                            invalidBooleans[index] = reader.error(
+                                row: reader.currentRow, line: reader.currentLine, column: index,
+                                .notABoolean(text: reader.currentField(index)))
+                        }
+                    }
                 }
             }
         }
         guard let headerNames = names, !headerNames.isEmpty else {
             throw reader.error(row: nil, line: nil, column: nil, .empty)
         }
-        let firstDataRow = options.format.hasHeader ? 2 : 1
+        if let first = invalidBooleans.keys.min(), let error = invalidBooleans[first] { throw error }
+        try Self.readStringsAgain(into: &accumulators, options: options, missing: missing, makeReader: makeReader)
         var columns: [Column] = []
-        for (index, accumulator) in accumulators.enumerated() {
-            let data = try accumulator.makeData(options: options) { row, text in
-                reader.error(row: firstDataRow + row, line: lines[row], column: index, .notABoolean(text: text))
-            }
-            columns.append(Column(name: headerNames[index], data: data))
+        for index in accumulators.indices {
+            columns.append(Column(name: headerNames[index], data: accumulators[index].takeData(options: options)))
         }
         try self.init(columns: columns)
+    }
+
+    /// Reads the input again up to the last row where a column stopped being numeric, and gives each such column
+    /// the fields of its rows before that row.
+    private static func readStringsAgain(
+        into accumulators: inout [ColumnAccumulator], options: CSVReadOptions, missing: MissingTokenMatcher,
+        makeReader: () throws -> CSVReader
+    ) throws {
+        let columns = accumulators.indices.filter { accumulators[$0].stringStartRow > 0 }
+        guard let rows = columns.map({ accumulators[$0].stringStartRow }).max() else { return }
+        var prefixes = columns.map {
+            ColumnAccumulator.makeStrings(
+                declaredType: accumulators[$0].declaredType, maximumCategories: options.maximumCategories)
+        }
+        let reader = try makeReader()
+        for _ in 0..<rows {
+            guard try reader.advance(), reader.currentFieldCount == accumulators.count else {
+                throw reader.error(
+                    row: nil, line: nil, column: nil, .unreadable(reason: "the file changed while it was read"))
+            }
+            for (slot, column) in columns.enumerated()
+            where prefixes[slot].rowCount < accumulators[column].stringStartRow {
+                reader.withCurrentField(column) { field in
+                    prefixes[slot].add(missing.matches(field) ? nil : field)
+                }
+            }
+        }
+        for (slot, column) in columns.enumerated() { accumulators[column].prependStrings(prefixes[slot]) }
     }
 
     /// The number parser for `options`, after checking the thousands separator is one ASCII byte other than the
