@@ -231,79 +231,85 @@ enum ParallelDescriber {
             })
         let expected = context.header.count
         var position = start
-        // The columns are updated through a buffer: no uniqueness check of the array for every field.
-        var columns = result.columns
+        // The columns are updated through a buffer, outside any closure: no uniqueness check of an array and no
+        // retain of captured state for every field.
+        let columns = UnsafeMutableBufferPointer<StreamingColumnStatistics>.allocate(capacity: result.columns.count)
+        _ = columns.initialize(from: result.columns)
         result.columns = []
-        columns.withUnsafeMutableBufferPointer { columns in
-            records: while position < limit {
-                let outcome = parser.parse(bytes, from: position, isEndOfInput: isEndOfInput)
-                switch outcome {
-                case .needsMoreInput:
-                    result.needsMoreInput = true
-                    break records
-                case .endOfInput:
-                    break records
-                case .blankLine(let end):
-                    position = end
-                    result.lineBreaks += 1
-                case .record(let end, let lineBreaks):
-                    let recordRow = result.rows + 1
-                    if let invalid = UTF8Validation.firstInvalidOffset(
-                        in: UnsafeBufferPointer(rebasing: bytes[position..<end]))
-                    {
-                        let column = parser.fieldRawStarts.lastIndex { $0 <= position + invalid } ?? 0
-                        result.error = PieceError(
-                            row: recordRow, lineBreaksBefore: result.lineBreaks, column: column,
-                            problem: .invalidUTF8(byteOffset: fileOffset + position + invalid))
-                        break records
-                    }
-                    if parser.fieldCount != expected {
-                        result.error = PieceError(
-                            row: recordRow, lineBreaksBefore: result.lineBreaks, column: nil,
-                            problem: .raggedRow(expected: expected, found: parser.fieldCount))
-                        break records
-                    }
-                    var rejected: (column: Int, rejection: StreamingColumnStatistics.Rejection)?
-                    for index in 0..<expected {
-                        let rejection = parser.withField(index, in: bytes) { field in
-                            columns[index].add(field, missingTokens: context.missing, numbers: context.numbers)
-                        }
-                        if let rejection {
-                            rejected = (index, rejection)
-                            break
-                        }
-                    }
-                    if let rejected {
-                        let text = parser.withField(rejected.column, in: bytes) { String(decoding: $0, as: UTF8.self) }
-                        let problem: CSVError.Problem
-                        switch rejected.rejection {
-                        case .notANumber: problem = .notANumber(text: text)
-                        case .notABoolean: problem = .notABoolean(text: text)
-                        }
-                        result.error = PieceError(
-                            row: recordRow, lineBreaksBefore: result.lineBreaks, column: rejected.column,
-                            problem: problem)
-                        break records
-                    }
-                    result.rows = recordRow
-                    result.lineBreaks += lineBreaks
-                    position = end
-                case .unterminatedQuote(let fieldIndex, let lineBreaksBefore):
+        defer {
+            columns.deinitialize()
+            columns.deallocate()
+        }
+        let missing = context.missing
+        let numbers = context.numbers
+        records: while position < limit {
+            let outcome = parser.parse(bytes, from: position, isEndOfInput: isEndOfInput)
+            switch outcome {
+            case .needsMoreInput:
+                result.needsMoreInput = true
+                break records
+            case .endOfInput:
+                break records
+            case .blankLine(let end):
+                position = end
+                result.lineBreaks += 1
+            case .record(let end, let lineBreaks):
+                let recordRow = result.rows + 1
+                if let invalid = UTF8Validation.firstInvalidOffset(
+                    in: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+                {
+                    let column = parser.fieldRawStarts.lastIndex { $0 <= position + invalid } ?? 0
                     result.error = PieceError(
-                        row: result.rows + 1, lineBreaksBefore: result.lineBreaks, column: fieldIndex,
-                        problem: .unterminatedQuote(openedAtLine: 0), quoteLineBreaks: lineBreaksBefore)
-                    break records
-                case .textAfterClosingQuote(let fieldIndex, let offset):
-                    let found = bytes[offset..<min(offset + 8, bytes.count)].prefix { $0 != 10 && $0 != 13 }
-                    result.error = PieceError(
-                        row: result.rows + 1, lineBreaksBefore: result.lineBreaks, column: fieldIndex,
-                        problem: .textAfterClosingQuote(found: String(decoding: found, as: UTF8.self)))
+                        row: recordRow, lineBreaksBefore: result.lineBreaks, column: column,
+                        problem: .invalidUTF8(byteOffset: fileOffset + position + invalid))
                     break records
                 }
+                if parser.fieldCount != expected {
+                    result.error = PieceError(
+                        row: recordRow, lineBreaksBefore: result.lineBreaks, column: nil,
+                        problem: .raggedRow(expected: expected, found: parser.fieldCount))
+                    break records
+                }
+                var rejected: (column: Int, rejection: StreamingColumnStatistics.Rejection)?
+                for index in 0..<expected {
+                    let rejection = parser.withField(index, in: bytes) { field in
+                        columns[index].add(field, missingTokens: missing, numbers: numbers)
+                    }
+                    if let rejection {
+                        rejected = (index, rejection)
+                        break
+                    }
+                }
+                if let rejected {
+                    let text = parser.withField(rejected.column, in: bytes) { String(decoding: $0, as: UTF8.self) }
+                    let problem: CSVError.Problem
+                    switch rejected.rejection {
+                    case .notANumber: problem = .notANumber(text: text)
+                    case .notABoolean: problem = .notABoolean(text: text)
+                    }
+                    result.error = PieceError(
+                        row: recordRow, lineBreaksBefore: result.lineBreaks, column: rejected.column,
+                        problem: problem)
+                    break records
+                }
+                result.rows = recordRow
+                result.lineBreaks += lineBreaks
+                position = end
+            case .unterminatedQuote(let fieldIndex, let lineBreaksBefore):
+                result.error = PieceError(
+                    row: result.rows + 1, lineBreaksBefore: result.lineBreaks, column: fieldIndex,
+                    problem: .unterminatedQuote(openedAtLine: 0), quoteLineBreaks: lineBreaksBefore)
+                break records
+            case .textAfterClosingQuote(let fieldIndex, let offset):
+                let found = bytes[offset..<min(offset + 8, bytes.count)].prefix { $0 != 10 && $0 != 13 }
+                result.error = PieceError(
+                    row: result.rows + 1, lineBreaksBefore: result.lineBreaks, column: fieldIndex,
+                    problem: .textAfterClosingQuote(found: String(decoding: found, as: UTF8.self)))
+                break records
             }
         }
         for index in columns.indices { columns[index].prepareForMerge() }
-        result.columns = columns
+        result.columns = Array(columns)
         result.end = position
         return result
     }
