@@ -193,7 +193,7 @@ public final class CSVReader {
             UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
         if let invalidOffset {
-            let column = parser.fieldRawStarts.lastIndex { $0 <= start + invalidOffset } ?? 0
+            let column = parser.field(containing: start + invalidOffset)
             throw error(
                 row: currentRow, line: currentLine, column: column,
                 .invalidUTF8(byteOffset: bufferFileOffset + start + invalidOffset))

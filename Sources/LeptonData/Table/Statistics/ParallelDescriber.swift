@@ -258,7 +258,7 @@ enum ParallelDescriber {
                 if let invalid = UTF8Validation.firstInvalidOffset(
                     in: UnsafeBufferPointer(rebasing: bytes[position..<end]))
                 {
-                    let column = parser.fieldRawStarts.lastIndex { $0 <= position + invalid } ?? 0
+                    let column = parser.field(containing: position + invalid)
                     result.error = PieceError(
                         row: recordRow, lineBreaksBefore: result.lineBreaks, column: column,
                         problem: .invalidUTF8(byteOffset: fileOffset + position + invalid))
