@@ -36,12 +36,16 @@ struct ColumnAccumulator {
         strings = Self.makeStrings(declaredType: declaredType, maximumCategories: maximumCategories)
     }
 
+    /// Distinct values a string column keeps as codes (so that equal values share one string in the table, as
+    /// pandas shares one object) before it keeps the bytes of every field instead; at most about 100 bytes each.
+    static let sharedValueLimit = 65_536
+
     /// An empty string accumulator for a column of `declaredType`.
     static func makeStrings(declaredType: ColumnType?, maximumCategories: Int) -> StringColumnAccumulator {
         switch declaredType {
-        case .text: StringColumnAccumulator(categoryLimit: 0)
         case .categorical: StringColumnAccumulator(categoryLimit: Int.max)
-        case .boolean, .numeric, nil: StringColumnAccumulator(categoryLimit: maximumCategories)
+        case .text, .boolean, .numeric, nil:
+            StringColumnAccumulator(categoryLimit: max(maximumCategories, sharedValueLimit))
         }
     }
 

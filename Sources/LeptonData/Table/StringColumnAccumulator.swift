@@ -16,7 +16,8 @@ struct StringColumnAccumulator {
     private var text: [UInt8] = []
     private var ends: [Int] = []
 
-    /// An empty accumulator; `categoryLimit` 0 keeps the bytes from the start.
+    /// An empty accumulator; `categoryLimit` 0 keeps the bytes from the start. The column's type does not depend
+    /// on the limit: ``categories`` tells how many distinct values there are while they are within it.
     init(categoryLimit: Int) {
         self.categoryLimit = categoryLimit
         categories = categoryLimit > 0 ? CategoryEncoder(limit: categoryLimit) : nil

@@ -33,42 +33,55 @@ extension Table {
         let missing = MissingTokenMatcher(options.missingTokens)
         let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
-        var accumulators: [ColumnAccumulator] = []
+        var made: [ColumnAccumulator]?
+        if let header = names { made = try Self.accumulators(for: header, reader: reader, options: options) }
+        var hasRecord = try reader.advance()
+        if names == nil && hasRecord {
+            let generated = CSVReadOptions.generatedNames(count: reader.currentFieldCount)
+            names = generated
+            made = try Self.accumulators(for: generated, reader: reader, options: options)
+        }
+        guard let headerNames = names, !headerNames.isEmpty, let made else {
+            throw reader.error(row: nil, line: nil, column: nil, .empty)
+        }
         /// The first field of each column declared boolean that is not a boolean: thrown after reading, in column
         /// order, as the other columns' problems are found while reading.
         var invalidBooleans: [Int: CSVError] = [:]
-        if let header = names { accumulators = try Self.accumulators(for: header, reader: reader, options: options) }
-        while try reader.advance() {
-            if names == nil {
-                let generated = CSVReadOptions.generatedNames(count: reader.currentFieldCount)
-                names = generated
-                accumulators = try Self.accumulators(for: generated, reader: reader, options: options)
-            }
-            try accumulators.withUnsafeMutableBufferPointer { accumulators in
-                for index in accumulators.indices {
-                    let outcome = reader.withCurrentField(index) {
-                        accumulators[index].append($0, missing: missing, numbers: numbers)
-                    }
-                    switch outcome {
-                    case .accepted: break
-                    case .notANumber:
-                        throw reader.error(
+        // The accumulators are updated through a buffer outside any closure: no uniqueness check of an array and
+        // no retain of captured state for every field. They are moved out of it after reading.
+        let buffer = UnsafeMutableBufferPointer<ColumnAccumulator>.allocate(capacity: made.count)
+        _ = buffer.initialize(from: made)
+        var isBufferInitialized = true
+        defer {
+            if isBufferInitialized { buffer.deinitialize() }
+            buffer.deallocate()
+        }
+        while hasRecord {
+            for index in buffer.indices {
+                let outcome = reader.withCurrentField(index) {
+                    buffer[index].append($0, missing: missing, numbers: numbers)
+                }
+                switch outcome {
+                case .accepted: break
+                case .notANumber:
+                    throw reader.error(
+                        row: reader.currentRow, line: reader.currentLine, column: index,
+                        .notANumber(text: reader.currentField(index)))
+                case .notABoolean:
+                    if invalidBooleans[index] == nil {
+                        invalidBooleans[index] = reader.error(
                             row: reader.currentRow, line: reader.currentLine, column: index,
-                            .notANumber(text: reader.currentField(index)))
-                    case .notABoolean:
-                        if invalidBooleans[index] == nil {
-                            invalidBooleans[index] = reader.error(
-                                row: reader.currentRow, line: reader.currentLine, column: index,
-                                .notABoolean(text: reader.currentField(index)))
-                        }
+                            .notABoolean(text: reader.currentField(index)))
                     }
                 }
             }
-        }
-        guard let headerNames = names, !headerNames.isEmpty else {
-            throw reader.error(row: nil, line: nil, column: nil, .empty)
+            hasRecord = try reader.advance()
         }
         if let first = invalidBooleans.keys.min(), let error = invalidBooleans[first] { throw error }
+        var accumulators = [ColumnAccumulator](unsafeUninitializedCapacity: buffer.count) { moved, count in
+            count = moved.moveInitialize(fromContentsOf: buffer)
+        }
+        isBufferInitialized = false
         try Self.readStringsAgain(into: &accumulators, options: options, missing: missing, makeReader: makeReader)
         var columns: [Column] = []
         for index in accumulators.indices {
