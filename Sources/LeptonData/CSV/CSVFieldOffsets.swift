@@ -2,7 +2,7 @@
 /// and the buffer offset where it began (at its opening quote, if any).
 ///
 /// A growable store written once per field on the parser's hot path, without the uniqueness check and capacity
-/// bookkeeping of three arrays. It belongs to one parser (the parser is not copied while parsing).
+/// bookkeeping of three arrays. It belongs to one parser.
 final class CSVFieldOffsets {
     /// Fields with a start and an end.
     private(set) var count = 0

@@ -19,8 +19,9 @@ enum CSVParseOutcome: Equatable {
 /// After `.record`, ``withField(_:in:_:)`` gives field `i`'s unquoted bytes: a slice of the parsed buffer, or, for
 /// a quoted field with doubled quotes, of `fieldBytes` where the parser unescaped it; ``field(containing:)`` says
 /// which field a buffer offset is in. A quote inside an unquoted field is kept literally (as Python's csv module
-/// does); text after a closing quote is an error. LF, CRLF and a lone CR all end a record.
-struct CSVRecordParser {
+/// does); text after a closing quote is an error. LF, CRLF and a lone CR all end a record. A class, so that a
+/// reader that holds one reaches its fields without copying it; one per reader or parsed piece, not shared.
+final class CSVRecordParser {
     private static let quote = UInt8(ascii: "\"")
     private static let lineFeed = UInt8(ascii: "\n")
     private static let carriageReturn = UInt8(ascii: "\r")
@@ -63,7 +64,7 @@ struct CSVRecordParser {
     /// Parses the record that starts at `start` in `buffer`.
     /// - Parameter isEndOfInput: whether `buffer` holds the rest of the input (otherwise a record that reaches
     ///   the end of the buffer is incomplete).
-    mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, isEndOfInput: Bool) -> CSVParseOutcome {
+    func parse(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, isEndOfInput: Bool) -> CSVParseOutcome {
         let end = buffer.count
         if !fieldBytes.isEmpty { fieldBytes.removeAll(keepingCapacity: true) }
         offsets.removeAll()
@@ -146,7 +147,7 @@ struct CSVRecordParser {
     /// Records the inside of a quoted field starting at `position` (just after the opening quote): as a slice of
     /// the buffer, or copied to `fieldBytes` with `""` turned into `"` if it has doubled quotes. On success returns
     /// the offset just after the closing quote.
-    private mutating func scanQuotedField(
+    private func scanQuotedField(
         _ buffer: UnsafeBufferPointer<UInt8>, from position: Int, isEndOfInput: Bool, lineBreaks: inout Int
     ) -> QuotedScan {
         let end = buffer.count

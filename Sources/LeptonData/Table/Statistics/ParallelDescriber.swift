@@ -220,7 +220,7 @@ enum ParallelDescriber {
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int, isEndOfInput: Bool, fileOffset: Int,
         context: Context
     ) -> PieceResult {
-        var parser = CSVRecordParser(
+        let parser = CSVRecordParser(
             delimiter: context.format.delimiterByte, skipsBlankLines: context.format.skipsBlankLines)
         var result = PieceResult(
             end: start,
