@@ -110,4 +110,30 @@ struct FieldParsingTests {
         #expect(matches("") && matches("  ") && matches(" NA") && matches("N/A") && matches("null") && matches("<NA>"))
         #expect(!matches("na") && !matches("NAN") && !matches("0") && !matches("None of them"))
     }
+
+    @Test("missing tokens: random token sets and fields agree with trimming and comparing strings")
+    func missingTokensRandom() {
+        var generator = SplitMix64(seed: 31)
+        let alphabet = ["", "N", "A", "1", "-", " ", "\t", "é", "#", "/", "x"]
+        func word() -> String {
+            (0..<Int(generator.next() % 11)).map { _ in alphabet[Int(generator.next() % 11)] }.joined()
+        }
+        for _ in 0..<300 {
+            let tokens = Set((0..<Int(generator.next() % 6)).map { _ in word() })
+            let matcher = MissingTokenMatcher(tokens)
+            for _ in 0..<50 {
+                let field = generator.next() % 3 == 0 ? tokens.randomElement() ?? word() : word()
+                let padded = [" ", "", "\t"][Int(generator.next() % 3)] + field + [" ", ""][Int(generator.next() % 2)]
+                let trimmed = String(
+                    String.UnicodeScalarView(
+                        padded.unicodeScalars.drop { $0 == " " || $0 == "\t" }.reversed().drop {
+                            $0 == " " || $0 == "\t"
+                        }
+                        .reversed()))
+                var bytes = Array(padded.utf8)
+                let found = bytes.withUnsafeMutableBufferPointer { matcher.matches(UnsafeBufferPointer($0)) }
+                #expect(found == tokens.contains(trimmed), "\(padded.debugDescription) in \(tokens)")
+            }
+        }
+    }
 }
