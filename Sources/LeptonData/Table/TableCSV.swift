@@ -5,12 +5,18 @@ extension Table {
     ///
     /// A file with a header and no record gives a table with the header's columns and no rows (numeric, unless
     /// declared otherwise); an empty file (no header, no record) is an error.
+    ///
+    /// Memory: while a column's fields are all numbers only the numbers are kept (8 bytes a row); string columns
+    /// keep a code per row while they have at most 65,536 distinct values (equal values then share one `String`),
+    /// the bytes of every field beyond. A column that is numeric up to some row and then is not needs the text of
+    /// the rows before it: the file is read a second time, up to that row.
     /// - Parameters:
     ///   - url: the CSV file (UTF-8).
     ///   - options: dialect, missing tokens, type overrides.
     /// - Throws: ``CSVError`` naming the file, row, line and column of any problem: malformed CSV, a field
     ///   that is not a number (or boolean) in a column declared so, a duplicate column name, a type
-    ///   override for a column the file does not have, or ``CSVError/Problem/empty`` for an empty file.
+    ///   override for a column the file does not have, ``CSVError/Problem/empty`` for an empty file, or
+    ///   ``CSVError/Problem/unreadable(reason:)`` if the file changes between the two reads.
     public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
         try self.init(options: options) { try CSVReader(url: url, format: options.format) }
     }
