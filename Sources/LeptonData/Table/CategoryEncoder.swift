@@ -2,8 +2,10 @@
 /// one code per row (-1 for a missing field).
 struct CategoryEncoder {
     private let limit: Int
-    /// Distinct values by hash; colliding values share a bucket and are told apart by their bytes.
-    private var buckets: [UInt64: [Int32]] = [:]
+    /// Open addressing over the values' hashes, linear probing, at most half full: a code, or -1 for an empty slot.
+    private var slots = [Int32](repeating: -1, count: 64)
+    /// The ``StableHash/bytes(_:)`` of each value, by code.
+    private var hashes: [UInt64] = []
     /// The distinct values, by code.
     private(set) var values: [[UInt8]] = []
     /// The code of every row added, in order; -1 for a missing field.
@@ -19,17 +21,49 @@ struct CategoryEncoder {
     /// already there.
     mutating func code(of field: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = StableHash.bytes(field)
-        if let code = existingCode(of: field, hash: hash) { return code }
+        let (found, slot) = find(field, hash: hash)
+        if let found { return found }
         guard values.count < limit else { return nil }
         let code = Int32(values.count)
         values.append(Array(field))
-        buckets[hash, default: []].append(code)
+        hashes.append(hash)
+        slots[slot] = code
+        if values.count * 2 > slots.count { grow() }
         return code
     }
 
-    /// The code of `field` (whose ``StableHash/bytes(_:)`` is `hash`) if it is one of the values.
-    private func existingCode(of field: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
-        buckets[hash]?.first { values[Int($0)].elementsEqual(field) }
+    /// The code of `field` (whose hash is `hash`) if it is one of the values, and the slot where the probe stopped
+    /// (where a new value goes).
+    private func find(_ field: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (code: Int32?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let code = slots[slot]
+            if code < 0 { return (nil, slot) }
+            if hashes[Int(code)] == hash && Self.equal(values[Int(code)], field) { return (code, slot) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Whether `stored` holds the bytes of `field`.
+    private static func equal(_ stored: [UInt8], _ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == field.count else { return false }
+        return stored.withUnsafeBufferPointer { stored in
+            for index in 0..<stored.count where stored[index] != field[index] { return false }
+            return true
+        }
+    }
+
+    /// Doubles the table and re-inserts the codes.
+    private mutating func grow() {
+        var larger = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = larger.count - 1
+        for code in values.indices {
+            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
+            while larger[slot] >= 0 { slot = (slot + 1) & mask }
+            larger[slot] = Int32(code)
+        }
+        slots = larger
     }
 
     /// Records a row with `field`; returns `false` (recording nothing) if it would be a value beyond `limit`.
@@ -46,7 +80,7 @@ struct CategoryEncoder {
     /// if that would make more than `limit` values.
     mutating func prepend(_ prefix: CategoryEncoder) -> Bool {
         let added = prefix.values.filter { value in
-            value.withUnsafeBufferPointer { existingCode(of: $0, hash: StableHash.bytes($0)) == nil }
+            value.withUnsafeBufferPointer { find($0, hash: StableHash.bytes($0)).code == nil }
         }.count
         guard values.count + added <= limit else { return false }
         // Every value fits now: `code(of:)` finds or adds each.
