@@ -1,10 +1,12 @@
+import Foundation
+
 /// Assigns codes to distinct field values (by their bytes) in order of first appearance, up to a limit, and keeps
 /// one code per row (-1 for a missing field).
 struct CategoryEncoder {
     private let limit: Int
     /// Open addressing over the values' hashes, linear probing, at most half full: a code, or -1 for an empty slot.
     private var slots = [Int32](repeating: -1, count: 64)
-    /// The ``StableHash/bytes(_:)`` of each value, by code.
+    /// The ``hash(_:)`` of each value, by code.
     private var hashes: [UInt64] = []
     /// The distinct values, by code.
     private(set) var values: [[UInt8]] = []
@@ -20,7 +22,7 @@ struct CategoryEncoder {
     /// The code of `field`, adding it as a new value if there is room; `nil` if it is new and `limit` values are
     /// already there.
     mutating func code(of field: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let hash = StableHash.bytes(field)
+        let hash = Self.hash(field)
         let (found, slot) = find(field, hash: hash)
         if let found { return found }
         guard values.count < limit else { return nil }
@@ -45,13 +47,37 @@ struct CategoryEncoder {
         }
     }
 
+    /// A random seed per process, so that no input can be made to collide in the table on purpose (as Swift's
+    /// `Hasher` is seeded).
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    /// A hash of `bytes` for the table only (never stored or shown): eight bytes at a time, each word mixed in with
+    /// a multiplication, then MurmurHash3's finaliser; a few multiplications for a typical field instead of one per
+    /// byte.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = bytes.count
+        var hash = seed ^ UInt64(count)
+        guard let base = bytes.baseAddress else { return StableHash.mix(hash) }
+        var index = 0
+        while index + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 29
+            index += 8
+        }
+        if index < count {
+            var word: UInt64 = 0
+            for offset in 0..<(count - index) { word |= UInt64(base[index + offset]) << UInt64(8 * offset) }
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        return StableHash.mix(hash)
+    }
+
     /// Whether `stored` holds the bytes of `field`.
     private static func equal(_ stored: [UInt8], _ field: UnsafeBufferPointer<UInt8>) -> Bool {
         guard stored.count == field.count else { return false }
-        return stored.withUnsafeBufferPointer { stored in
-            for index in 0..<stored.count where stored[index] != field[index] { return false }
-            return true
-        }
+        guard field.count > 0, let fieldBase = field.baseAddress else { return true }
+        return stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, fieldBase, field.count) == 0 }
     }
 
     /// Doubles the table and re-inserts the codes.
@@ -80,7 +106,7 @@ struct CategoryEncoder {
     /// if that would make more than `limit` values.
     mutating func prepend(_ prefix: CategoryEncoder) -> Bool {
         let added = prefix.values.filter { value in
-            value.withUnsafeBufferPointer { find($0, hash: StableHash.bytes($0)).code == nil }
+            value.withUnsafeBufferPointer { find($0, hash: Self.hash($0)).code == nil }
         }.count
         guard values.count + added <= limit else { return false }
         // Every value fits now: `code(of:)` finds or adds each.
