@@ -11,6 +11,10 @@ struct SupportHelpersTests {
         #expect(FNV1a64.hash("foobar".utf8) == 0x8594_4171_f739_67e8)
         let bytes: [UInt8] = Array("foobar".utf8)
         bytes.withUnsafeBufferPointer { #expect(FNV1a64.hash($0) == 0x8594_4171_f739_67e8) }
+        [UInt8]().withUnsafeBufferPointer { #expect(FNV1a64.hash($0) == 0xcbf2_9ce4_8422_2325) }
+        [UInt8](repeating: 0x61, count: 1).withUnsafeBufferPointer {
+            #expect(FNV1a64.hash($0) == 0xaf63_dc4c_8601_ec8c)
+        }
     }
 
     /// The first outputs of Vigna's reference `splitmix64.c` seeded with 1234567.

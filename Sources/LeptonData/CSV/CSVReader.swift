@@ -21,14 +21,15 @@ public final class CSVReader {
 
     private let file: FileHandle?
     private let chunkSize: Int
-    private var buffer: [UInt8]
-    /// Valid bytes are `buffer[consumed..<filled]`.
+    /// The buffer, allocated by hand so that reading it needs no retain and no exclusivity check; valid bytes
+    /// are `storage[consumed..<filled]`.
+    private var storage: UnsafeMutableBufferPointer<UInt8>
     private var consumed = 0
     private var filled = 0
     private var isEndOfInput: Bool
-    /// File offset of `buffer[0]`.
+    /// File offset of `storage[0]`.
     private var bufferFileOffset = 0
-    private var parser: CSVRecordParser
+    private let parser: CSVRecordParser
     private var nextLine = 1
     /// Record number of the current record (0 before the first).
     private(set) var currentRow = 0
@@ -52,7 +53,7 @@ public final class CSVReader {
             throw CSVError(file: url.path, problem: .unreadable(reason: error.localizedDescription))
         }
         self.chunkSize = max(chunkSize, 1)
-        buffer = []
+        storage = UnsafeMutableBufferPointer(start: nil, count: 0)
         isEndOfInput = false
         parser = CSVRecordParser(delimiter: format.delimiterByte, skipsBlankLines: format.skipsBlankLines)
         try start()
@@ -70,8 +71,8 @@ public final class CSVReader {
         source = name
         file = nil
         chunkSize = 0
-        buffer = [UInt8](data)
-        filled = buffer.count
+        storage = .allocate(capacity: data.count)
+        filled = data.copyBytes(to: storage)
         isEndOfInput = true
         parser = CSVRecordParser(delimiter: format.delimiterByte, skipsBlankLines: format.skipsBlankLines)
         try start()
@@ -87,13 +88,19 @@ public final class CSVReader {
         try self.init(data: Data(string.utf8), name: name, format: format)
     }
 
-    deinit { try? file?.close() }
+    deinit {
+        try? file?.close()
+        storage.deallocate()
+    }
+
+    /// The buffered bytes, `storage[0..<filled]`.
+    private var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.baseAddress, count: filled) }
 
     /// Skips a byte-order mark and reads the header.
     private func start() throws {
         while filled - consumed < 3 && !isEndOfInput { try readMore() }
-        if filled - consumed >= 3 && buffer[consumed] == 0xEF && buffer[consumed + 1] == 0xBB
-            && buffer[consumed + 2] == 0xBF
+        if filled - consumed >= 3 && storage[consumed] == 0xEF && storage[consumed + 1] == 0xBB
+            && storage[consumed + 2] == 0xBF
         {
             consumed += 3
         }
@@ -147,18 +154,13 @@ public final class CSVReader {
     func withCurrentField<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows
         -> Result
     {
-        try buffer.withUnsafeBufferPointer { bytes in
-            try parser.withField(index, in: UnsafeBufferPointer(rebasing: bytes[0..<filled]), body)
-        }
+        try parser.withField(index, in: bytes, body)
     }
 
     /// Moves to the next record; `false` at the end of the input.
     func advance() throws -> Bool {
         while true {
-            let outcome = buffer.withUnsafeBufferPointer { bytes in
-                parser.parse(
-                    UnsafeBufferPointer(rebasing: bytes[0..<filled]), from: consumed, isEndOfInput: isEndOfInput)
-            }
+            let outcome = parser.parse(bytes, from: consumed, isEndOfInput: isEndOfInput)
             switch outcome {
             case .needsMoreInput:
                 try readMore()
@@ -179,7 +181,7 @@ public final class CSVReader {
                     row: currentRow + 1, line: nextLine, column: fieldIndex,
                     .unterminatedQuote(openedAtLine: nextLine + lineBreaksBefore))
             case .textAfterClosingQuote(let fieldIndex, let offset):
-                let found = buffer[offset..<min(offset + 8, filled)].prefix { $0 != 10 && $0 != 13 }
+                let found = bytes[offset..<min(offset + 8, filled)].prefix { $0 != 10 && $0 != 13 }
                 throw error(
                     row: currentRow + 1, line: nextLine, column: fieldIndex,
                     .textAfterClosingQuote(found: String(decoding: found, as: UTF8.self)))
@@ -189,11 +191,9 @@ public final class CSVReader {
 
     /// Checks the record's field count and UTF-8.
     private func validateRecord(from start: Int, to end: Int) throws {
-        let invalidOffset = buffer.withUnsafeBufferPointer { bytes in
-            UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        }
+        let invalidOffset = UTF8Validation.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         if let invalidOffset {
-            let column = parser.fieldRawStarts.lastIndex { $0 <= start + invalidOffset } ?? 0
+            let column = parser.field(containing: start + invalidOffset)
             throw error(
                 row: currentRow, line: currentLine, column: column,
                 .invalidUTF8(byteOffset: bufferFileOffset + start + invalidOffset))
@@ -220,10 +220,8 @@ public final class CSVReader {
             return
         }
         if consumed > 0 {
-            buffer.withUnsafeMutableBufferPointer { bytes in
-                let base = bytes.baseAddress!
-                base.update(from: base + consumed, count: filled - consumed)
-            }
+            // `consumed > 0` means bytes were read, so there is storage; the regions may overlap.
+            memmove(storage.baseAddress!, storage.baseAddress! + consumed, filled - consumed)
             bufferFileOffset += consumed
             filled -= consumed
             consumed = 0
@@ -239,12 +237,16 @@ public final class CSVReader {
             isEndOfInput = true
             return
         }
-        if buffer.count < filled + chunk.count {
-            buffer.append(contentsOf: repeatElement(0, count: filled + chunk.count - buffer.count))
+        let (needed, overflow) = filled.addingReportingOverflow(chunk.count)
+        guard !overflow else {
+            throw self.error(row: nil, line: nil, column: nil, .unreadable(reason: "a record is too long"))
         }
-        buffer.withUnsafeMutableBytes { bytes in
-            _ = chunk.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: bytes[filled..<(filled + chunk.count)]))
+        if storage.count < needed {
+            let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(needed, storage.count / 2 * 3))
+            if let base = storage.baseAddress { larger.baseAddress!.update(from: base, count: filled) }
+            storage.deallocate()
+            storage = larger
         }
-        filled += chunk.count
+        filled += chunk.copyBytes(to: UnsafeMutableBufferPointer(rebasing: storage[filled..<needed]))
     }
 }

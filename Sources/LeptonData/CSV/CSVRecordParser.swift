@@ -17,10 +17,11 @@ enum CSVParseOutcome: Equatable {
 /// The RFC 4180 state machine over bytes: splits one record into fields, unquoting them.
 ///
 /// After `.record`, ``withField(_:in:_:)`` gives field `i`'s unquoted bytes: a slice of the parsed buffer, or, for
-/// a quoted field with doubled quotes, of `fieldBytes` where the parser unescaped it. Field `i` began (at its
-/// opening quote, if any) at buffer offset `fieldRawStarts[i]`. A quote inside an unquoted field is kept literally (as Python's csv module does);
-/// text after a closing quote is an error. LF, CRLF and a lone CR all end a record.
-struct CSVRecordParser {
+/// a quoted field with doubled quotes, of `fieldBytes` where the parser unescaped it; ``field(containing:)`` says
+/// which field a buffer offset is in. A quote inside an unquoted field is kept literally (as Python's csv module
+/// does); text after a closing quote is an error. LF, CRLF and a lone CR all end a record. A class, so that a
+/// reader that holds one reaches its fields without copying it; one per reader or parsed piece, not shared.
+final class CSVRecordParser {
     private static let quote = UInt8(ascii: "\"")
     private static let lineFeed = UInt8(ascii: "\n")
     private static let carriageReturn = UInt8(ascii: "\r")
@@ -29,23 +30,33 @@ struct CSVRecordParser {
     let skipsBlankLines: Bool
     /// The unescaped bytes of the last record's quoted fields that contain doubled quotes, back to back.
     private(set) var fieldBytes: [UInt8] = []
-    /// Start of each field: an offset into the buffer, or `~offset` (negative) into `fieldBytes`.
-    private(set) var fieldStarts: [Int] = []
-    /// End of each field, in the buffer or in `fieldBytes` as its start says.
-    private(set) var fieldEnds: [Int] = []
-    /// Buffer offset where each field (including its opening quote) began.
-    private(set) var fieldRawStarts: [Int] = []
+    /// Per field: its start (an offset into the buffer, or `~offset`, negative, into `fieldBytes`), its end (in the
+    /// buffer or in `fieldBytes` as its start says), and the buffer offset where it began, opening quote included.
+    private let offsets = CSVFieldOffsets()
+
+    init(delimiter: UInt8, skipsBlankLines: Bool) {
+        self.delimiter = delimiter
+        self.skipsBlankLines = skipsBlankLines
+    }
 
     /// Number of fields in the last record.
-    var fieldCount: Int { fieldEnds.count }
+    var fieldCount: Int { offsets.count }
+
+    /// The index of the field of the last record (or of the record being parsed when it failed) that holds buffer
+    /// offset `offset`: the last field that began at or before it (0 if none).
+    func field(containing offset: Int) -> Int {
+        var index = offsets.rawCount - 1
+        while index >= 0 && offsets.rawStart(index) > offset { index -= 1 }
+        return max(index, 0)
+    }
 
     /// Calls `body` with the unquoted bytes of field `index` of the last record; `buffer` must be the buffer it was
     /// parsed from, unchanged.
     func withField<Result>(
         _ index: Int, in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
     ) rethrows -> Result {
-        let start = fieldStarts[index]
-        let end = fieldEnds[index]
+        let start = offsets.start(index)
+        let end = offsets.end(index)
         if start >= 0 { return try body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
         return try fieldBytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[(~start)..<end])) }
     }
@@ -53,12 +64,10 @@ struct CSVRecordParser {
     /// Parses the record that starts at `start` in `buffer`.
     /// - Parameter isEndOfInput: whether `buffer` holds the rest of the input (otherwise a record that reaches
     ///   the end of the buffer is incomplete).
-    mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, isEndOfInput: Bool) -> CSVParseOutcome {
+    func parse(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, isEndOfInput: Bool) -> CSVParseOutcome {
         let end = buffer.count
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        fieldRawStarts.removeAll(keepingCapacity: true)
+        if !fieldBytes.isEmpty { fieldBytes.removeAll(keepingCapacity: true) }
+        offsets.removeAll()
         if start >= end { return isEndOfInput ? .endOfInput : .needsMoreInput }
         if skipsBlankLines, let blankEnd = Self.lineBreakEnd(buffer, at: start, isEndOfInput: isEndOfInput) {
             return blankEnd < 0 ? .needsMoreInput : .blankLine(end: blankEnd)
@@ -66,7 +75,7 @@ struct CSVRecordParser {
         var position = start
         var lineBreaks = 0
         while true {
-            fieldRawStarts.append(position)
+            offsets.appendRawStart(position)
             if position < end && buffer[position] == Self.quote {
                 let quoteLineBreaks = lineBreaks
                 switch scanQuotedField(buffer, from: position + 1, isEndOfInput: isEndOfInput, lineBreaks: &lineBreaks)
@@ -74,12 +83,11 @@ struct CSVRecordParser {
                 case .closedBefore(let next): position = next
                 case .needsMoreInput: return .needsMoreInput
                 case .unterminated:
-                    return .unterminatedQuote(fieldIndex: fieldEnds.count, lineBreaksBefore: quoteLineBreaks)
+                    return .unterminatedQuote(fieldIndex: offsets.count, lineBreaksBefore: quoteLineBreaks)
                 }
             } else {
                 let scan = Self.endOfUnquotedField(buffer, from: position, delimiter: delimiter)
-                fieldStarts.append(position)
-                fieldEnds.append(scan)
+                offsets.appendField(start: position, end: scan)
                 position = scan
             }
             // `position` is now just after the field: at a delimiter, a line break, or the end of the buffer.
@@ -90,7 +98,7 @@ struct CSVRecordParser {
                 continue
             }
             guard let recordEnd = Self.lineBreakEnd(buffer, at: position, isEndOfInput: isEndOfInput) else {
-                return .textAfterClosingQuote(fieldIndex: fieldEnds.count - 1, offset: position)
+                return .textAfterClosingQuote(fieldIndex: offsets.count - 1, offset: position)
             }
             return recordEnd < 0 ? .needsMoreInput : .record(end: recordEnd, lineBreaks: lineBreaks + 1)
         }
@@ -139,7 +147,7 @@ struct CSVRecordParser {
     /// Records the inside of a quoted field starting at `position` (just after the opening quote): as a slice of
     /// the buffer, or copied to `fieldBytes` with `""` turned into `"` if it has doubled quotes. On success returns
     /// the offset just after the closing quote.
-    private mutating func scanQuotedField(
+    private func scanQuotedField(
         _ buffer: UnsafeBufferPointer<UInt8>, from position: Int, isEndOfInput: Bool, lineBreaks: inout Int
     ) -> QuotedScan {
         let end = buffer.count
@@ -169,11 +177,9 @@ struct CSVRecordParser {
             }
             if let copyStart {
                 fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<scan]))
-                fieldStarts.append(~copyStart)
-                fieldEnds.append(fieldBytes.count)
+                offsets.appendField(start: ~copyStart, end: fieldBytes.count)
             } else {
-                fieldStarts.append(position)
-                fieldEnds.append(scan)
+                offsets.appendField(start: position, end: scan)
             }
             return .closedBefore(scan + 1)
         }

@@ -138,9 +138,19 @@ struct MissingTokenMatcher: Sendable {
     /// Per length 0...8, the tokens of that length packed into integers (see `pack`).
     private let packedByLength: [[UInt64]]
 
+    /// Whether the empty field is a token.
+    private let matchesEmpty: Bool
+    /// The first bytes of the non-empty tokens, as a 256-bit set (bit `b % 64` of word `b / 64`): a field starting
+    /// with any other byte is not a token, which settles most numbers without packing them.
+    private let firstBytes: (UInt64, UInt64, UInt64, UInt64)
+
     init(_ tokens: Set<String>) {
         self.tokens = tokens.map { Array($0.utf8) }
         longest = self.tokens.map(\.count).max() ?? 0
+        matchesEmpty = tokens.contains("")
+        var words: [UInt64] = [0, 0, 0, 0]
+        for token in self.tokens where !token.isEmpty { words[Int(token[0] >> 6)] |= 1 << UInt64(token[0] & 63) }
+        firstBytes = (words[0], words[1], words[2], words[3])
         var packed = [[UInt64]](repeating: [], count: 9)
         for token in self.tokens where token.count <= 8 {
             packed[token.count].append(token.withUnsafeBufferPointer { Self.pack($0) })
@@ -158,7 +168,15 @@ struct MissingTokenMatcher: Sendable {
     /// Whether `raw` is one of the tokens.
     func matches(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         let bytes = FieldParsing.trimmed(raw)
-        guard bytes.count <= longest else { return false }
+        guard let first = bytes.first else { return matchesEmpty }
+        let word: UInt64
+        switch first >> 6 {
+        case 0: word = firstBytes.0
+        case 1: word = firstBytes.1
+        case 2: word = firstBytes.2
+        default: word = firstBytes.3
+        }
+        guard word & (1 << UInt64(first & 63)) != 0, bytes.count <= longest else { return false }
         if bytes.count <= 8 {
             let candidates = packedByLength[bytes.count]
             if candidates.isEmpty { return false }

@@ -5,14 +5,20 @@ extension Table {
     ///
     /// A file with a header and no record gives a table with the header's columns and no rows (numeric, unless
     /// declared otherwise); an empty file (no header, no record) is an error.
+    ///
+    /// Memory: while a column's fields are all numbers only the numbers are kept (8 bytes a row); string columns
+    /// keep a code per row while they have at most 65,536 distinct values (equal values then share one `String`),
+    /// the bytes of every field beyond. A column that is numeric up to some row and then is not needs the text of
+    /// the rows before it: the file is read a second time, up to that row.
     /// - Parameters:
     ///   - url: the CSV file (UTF-8).
     ///   - options: dialect, missing tokens, type overrides.
     /// - Throws: ``CSVError`` naming the file, row, line and column of any problem: malformed CSV, a field
     ///   that is not a number (or boolean) in a column declared so, a duplicate column name, a type
-    ///   override for a column the file does not have, or ``CSVError/Problem/empty`` for an empty file.
+    ///   override for a column the file does not have, ``CSVError/Problem/empty`` for an empty file, or
+    ///   ``CSVError/Problem/unreadable(reason:)`` if the file changes between the two reads.
     public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
-        try self.init(reader: CSVReader(url: url, format: options.format), options: options)
+        try self.init(options: options) { try CSVReader(url: url, format: options.format) }
     }
 
     /// Reads CSV text held in memory into a table; see ``init(csv:options:)``.
@@ -22,46 +28,100 @@ extension Table {
     ///   - options: dialect, missing tokens, type overrides.
     /// - Throws: ``CSVError``.
     public init(csvText text: String, name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws {
-        try self.init(reader: CSVReader(string: text, name: name, format: options.format), options: options)
+        let data = Data(text.utf8)
+        try self.init(options: options) { try CSVReader(data: data, name: name, format: options.format) }
     }
 
-    private init(reader: CSVReader, options: CSVReadOptions) throws {
+    /// Reads the records of `makeReader()` into typed columns. A column that was numeric until some row and then
+    /// was not needs the text of the rows before: the input is read a second time, up to the last such row.
+    private init(options: CSVReadOptions, makeReader: () throws -> CSVReader) throws {
+        let reader = try makeReader()
         let missing = MissingTokenMatcher(options.missingTokens)
         let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
-        var accumulators: [ColumnAccumulator] = []
-        var lines: [Int] = []
-        if let header = names { accumulators = try Self.accumulators(for: header, reader: reader, options: options) }
-        while try reader.advance() {
-            if names == nil {
-                let generated = CSVReadOptions.generatedNames(count: reader.currentFieldCount)
-                names = generated
-                accumulators = try Self.accumulators(for: generated, reader: reader, options: options)
-            }
-            lines.append(reader.currentLine)
-            for index in accumulators.indices {
-                let isValid = reader.withCurrentField(index) {
-                    accumulators[index].append($0, missing: missing, numbers: numbers)
+        var made: [ColumnAccumulator]?
+        if let header = names { made = try Self.accumulators(for: header, reader: reader, options: options) }
+        var hasRecord = try reader.advance()
+        if names == nil && hasRecord {
+            let generated = CSVReadOptions.generatedNames(count: reader.currentFieldCount)
+            names = generated
+            made = try Self.accumulators(for: generated, reader: reader, options: options)
+        }
+        guard let headerNames = names, !headerNames.isEmpty, let made else {
+            throw reader.error(row: nil, line: nil, column: nil, .empty)
+        }
+        /// The first field of each column declared boolean that is not a boolean: thrown after reading, in column
+        /// order, as the other columns' problems are found while reading.
+        var invalidBooleans: [Int: CSVError] = [:]
+        // The accumulators are updated through a buffer outside any closure: no uniqueness check of an array and
+        // no retain of captured state for every field. They are moved out of it after reading.
+        let buffer = UnsafeMutableBufferPointer<ColumnAccumulator>.allocate(capacity: made.count)
+        _ = buffer.initialize(from: made)
+        var isBufferInitialized = true
+        defer {
+            if isBufferInitialized { buffer.deinitialize() }
+            buffer.deallocate()
+        }
+        while hasRecord {
+            for index in buffer.indices {
+                let outcome = reader.withCurrentField(index) {
+                    buffer[index].append($0, missing: missing, numbers: numbers)
                 }
-                if !isValid {
+                switch outcome {
+                case .accepted: break
+                case .notANumber:
                     throw reader.error(
                         row: reader.currentRow, line: reader.currentLine, column: index,
                         .notANumber(text: reader.currentField(index)))
+                case .notABoolean:
+                    if invalidBooleans[index] == nil {
+                        invalidBooleans[index] = reader.error(
+                            row: reader.currentRow, line: reader.currentLine, column: index,
+                            .notABoolean(text: reader.currentField(index)))
+                    }
+                }
+            }
+            hasRecord = try reader.advance()
+        }
+        if let first = invalidBooleans.keys.min(), let error = invalidBooleans[first] { throw error }
+        var accumulators = [ColumnAccumulator](unsafeUninitializedCapacity: buffer.count) { moved, count in
+            count = moved.moveInitialize(fromContentsOf: buffer)
+        }
+        isBufferInitialized = false
+        try Self.readStringsAgain(into: &accumulators, options: options, missing: missing, makeReader: makeReader)
+        var columns: [Column] = []
+        for index in accumulators.indices {
+            columns.append(Column(name: headerNames[index], data: accumulators[index].takeData(options: options)))
+        }
+        try self.init(columns: columns)
+    }
+
+    /// Reads the input again up to the last row where a column stopped being numeric, and gives each such column
+    /// the fields of its rows before that row.
+    private static func readStringsAgain(
+        into accumulators: inout [ColumnAccumulator], options: CSVReadOptions, missing: MissingTokenMatcher,
+        makeReader: () throws -> CSVReader
+    ) throws {
+        let columns = accumulators.indices.filter { accumulators[$0].stringStartRow > 0 }
+        guard let rows = columns.map({ accumulators[$0].stringStartRow }).max() else { return }
+        var prefixes = columns.map {
+            ColumnAccumulator.makeStrings(
+                declaredType: accumulators[$0].declaredType, maximumCategories: options.maximumCategories)
+        }
+        let reader = try makeReader()
+        for _ in 0..<rows {
+            guard try reader.advance(), reader.currentFieldCount == accumulators.count else {
+                throw reader.error(
+                    row: nil, line: nil, column: nil, .unreadable(reason: "the file changed while it was read"))
+            }
+            for (slot, column) in columns.enumerated()
+            where prefixes[slot].rowCount < accumulators[column].stringStartRow {
+                reader.withCurrentField(column) { field in
+                    prefixes[slot].add(missing.matches(field) ? nil : field)
                 }
             }
         }
-        guard let headerNames = names, !headerNames.isEmpty else {
-            throw reader.error(row: nil, line: nil, column: nil, .empty)
-        }
-        let firstDataRow = options.format.hasHeader ? 2 : 1
-        var columns: [Column] = []
-        for (index, accumulator) in accumulators.enumerated() {
-            let data = try accumulator.makeData(options: options) { row, text in
-                reader.error(row: firstDataRow + row, line: lines[row], column: index, .notABoolean(text: text))
-            }
-            columns.append(Column(name: headerNames[index], data: data))
-        }
-        try self.init(columns: columns)
+        for (slot, column) in columns.enumerated() { accumulators[column].prependStrings(prefixes[slot]) }
     }
 
     /// The number parser for `options`, after checking the thousands separator is one ASCII byte other than the

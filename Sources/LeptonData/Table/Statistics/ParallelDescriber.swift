@@ -220,7 +220,7 @@ enum ParallelDescriber {
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int, isEndOfInput: Bool, fileOffset: Int,
         context: Context
     ) -> PieceResult {
-        var parser = CSVRecordParser(
+        let parser = CSVRecordParser(
             delimiter: context.format.delimiterByte, skipsBlankLines: context.format.skipsBlankLines)
         var result = PieceResult(
             end: start,
@@ -231,6 +231,17 @@ enum ParallelDescriber {
             })
         let expected = context.header.count
         var position = start
+        // The columns are updated through a buffer, outside any closure: no uniqueness check of an array and no
+        // retain of captured state for every field.
+        let columns = UnsafeMutableBufferPointer<StreamingColumnStatistics>.allocate(capacity: result.columns.count)
+        _ = columns.initialize(from: result.columns)
+        result.columns = []
+        defer {
+            columns.deinitialize()
+            columns.deallocate()
+        }
+        let missing = context.missing
+        let numbers = context.numbers
         records: while position < limit {
             let outcome = parser.parse(bytes, from: position, isEndOfInput: isEndOfInput)
             switch outcome {
@@ -247,7 +258,7 @@ enum ParallelDescriber {
                 if let invalid = UTF8Validation.firstInvalidOffset(
                     in: UnsafeBufferPointer(rebasing: bytes[position..<end]))
                 {
-                    let column = parser.fieldRawStarts.lastIndex { $0 <= position + invalid } ?? 0
+                    let column = parser.field(containing: position + invalid)
                     result.error = PieceError(
                         row: recordRow, lineBreaksBefore: result.lineBreaks, column: column,
                         problem: .invalidUTF8(byteOffset: fileOffset + position + invalid))
@@ -262,7 +273,7 @@ enum ParallelDescriber {
                 var rejected: (column: Int, rejection: StreamingColumnStatistics.Rejection)?
                 for index in 0..<expected {
                     let rejection = parser.withField(index, in: bytes) { field in
-                        result.columns[index].add(field, missingTokens: context.missing, numbers: context.numbers)
+                        columns[index].add(field, missingTokens: missing, numbers: numbers)
                     }
                     if let rejection {
                         rejected = (index, rejection)
@@ -277,7 +288,8 @@ enum ParallelDescriber {
                     case .notABoolean: problem = .notABoolean(text: text)
                     }
                     result.error = PieceError(
-                        row: recordRow, lineBreaksBefore: result.lineBreaks, column: rejected.column, problem: problem)
+                        row: recordRow, lineBreaksBefore: result.lineBreaks, column: rejected.column,
+                        problem: problem)
                     break records
                 }
                 result.rows = recordRow
@@ -296,8 +308,9 @@ enum ParallelDescriber {
                 break records
             }
         }
+        for index in columns.indices { columns[index].prepareForMerge() }
+        result.columns = Array(columns)
         result.end = position
-        for index in result.columns.indices { result.columns[index].prepareForMerge() }
         return result
     }
 }

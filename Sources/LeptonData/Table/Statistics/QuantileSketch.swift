@@ -61,7 +61,7 @@ struct QuantileSketch {
             levels.append([])
             takesOddPositions.append(false)
         }
-        levels[level].sort()
+        DoubleSorting.sort(&levels[level])
         let start = takesOddPositions[level] ? 1 : 0
         takesOddPositions[level].toggle()
         for index in stride(from: start, to: levels[level].count, by: 2) {
@@ -85,7 +85,8 @@ struct QuantileSketch {
     /// rank-error weight is `2^h − 1` for `h` halvings, less than compacting the values one level at a time.
     mutating func prepareForMerge() {
         guard isExact, count >= levelCapacity else { return }
-        var values = exactValues.sorted()
+        var values = exactValues
+        DoubleSorting.sort(&values)
         var level = 0
         var weight = 0.0
         while values.count >= levelCapacity {
@@ -156,7 +157,8 @@ struct QuantileSketch {
     func quantiles(_ ps: [Double]) -> [Double]? {
         guard count > 0 else { return nil }
         if isExact {
-            let sorted = exactValues.sorted()
+            var sorted = exactValues
+            DoubleSorting.sort(&sorted)
             return ps.map { Quantile.linear(sorted: sorted, $0) }
         }
         var weighted: [(value: Double, weight: Int)] = []
