@@ -14,9 +14,11 @@ mkdir "$work/mutex" "$work/pthread"
 cp "$root/Tests/Sanitizers/MutexTSanReproducer.swift" "$work/mutex/main.swift"
 cp "$root/Tests/Sanitizers/PthreadMutexTSanReproducer.swift" "$work/pthread/main.swift"
 cp "$root/Sources/LeptonKernels/Threading/PthreadMutex.swift" "$work/pthread/PthreadMutex.swift"
+started=$SECONDS
 swiftc -sanitize=thread -O -g "$work/mutex/main.swift" -o "$work/mutex-tsan"
 swiftc -sanitize=thread -O -g -package-name Reproducer "$work/pthread/main.swift" "$work/pthread/PthreadMutex.swift" \
     -o "$work/pthread-tsan"
+built=$SECONDS
 count_reports() {
     local binary="$1" reported=0 wrong=0
     for _ in $(seq "$runs"); do
@@ -34,6 +36,9 @@ count_reports "$work/pthread-tsan" >"$work/pthread.count" &
 pthread_job=$!
 wait "$mutex_job"
 wait "$pthread_job"
+# The step has taken minutes in CI where it takes seconds by hand: say where the time went, and what else ran.
+echo "built both in $((built - started)) s, ran them in $((SECONDS - built)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if ((SECONDS - started > 60)); then ps -eo pcpu,etime,args --sort=-pcpu | head -6 | cut -c1-160; fi
 read -r mutex_reported mutex_wrong <"$work/mutex.count"
 read -r pthread_reported pthread_wrong <"$work/pthread.count"
 echo "Synchronization.Mutex: TSan report in $mutex_reported of $runs runs (count wrong in $mutex_wrong)"
