@@ -77,7 +77,7 @@ struct GEMMTests {
         var seed: UInt64 = 1
         for (transA, transB) in Self.transposes {
             for m in Self.awkwardSizes {
-                for n in [1, 7, 31, 64, 129] {
+                for n in [1, 7, 31, 64, 129, 180] {
                     for k in [1, 17, 129] {
                         seed += 1
                         let spec = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB)

@@ -36,35 +36,57 @@ enum Packing {
         into destination: UnsafeMutablePointer<Float>
     ) {
         let kc = depth.count
-        var panelStart = lines.lowerBound
-        var out = destination
-        while panelStart < lines.upperBound {
-            let width = min(panelWidth, lines.upperBound - panelStart)
-            if linesAlongDepth {
-                for line in 0..<width {
-                    let source = operand.pointer + (panelStart + line) * operand.leadingDimension + depth.lowerBound
-                    var slot = out + line
-                    for p in 0..<kc {
-                        slot.pointee = source[p]
-                        slot += panelWidth
-                    }
-                }
-                if width < panelWidth {
-                    for p in 0..<kc {
-                        (out + p * panelWidth + width).update(repeating: 0, count: panelWidth - width)
-                    }
-                }
-            } else {
-                for p in 0..<kc {
-                    let source = operand.pointer + (depth.lowerBound + p) * operand.leadingDimension + panelStart
-                    let slot = out + p * panelWidth
-                    slot.update(from: source, count: width)
-                    if width < panelWidth { (slot + width).update(repeating: 0, count: panelWidth - width) }
+        let panelSize = kc * panelWidth
+        let panels = (lines.count + panelWidth - 1) / panelWidth
+        let ld = operand.leadingDimension
+        guard linesAlongDepth else {
+            // Depth step by depth step, each step's run of lines read from start to end (the prefetcher follows
+            // one stream; panel by panel it would be `kc` short reads `ld` apart) and dealt out to the panels.
+            for p in 0..<kc {
+                let source = operand.pointer + (depth.lowerBound + p) * ld + lines.lowerBound
+                for panel in 0..<panels {
+                    let start = panel * panelWidth
+                    copyGroup(
+                        from: source + start, count: min(panelWidth, lines.count - start),
+                        to: destination + panel * panelSize + p * panelWidth, width: panelWidth)
                 }
             }
-            out += kc * panelWidth
-            panelStart += panelWidth
+            return
         }
+        for panel in 0..<panels {
+            let start = panel * panelWidth
+            let width = min(panelWidth, lines.count - start)
+            let out = destination + panel * panelSize
+            // Depth step by depth step, so that the stores fill each group of `panelWidth` floats in order (a line
+            // at a time, they would land `panelWidth` floats apart and cost several times as much); the `width`
+            // lines are read as that many sequential streams.
+            let base = operand.pointer + (lines.lowerBound + start) * ld + depth.lowerBound
+            for p in 0..<kc {
+                let slot = out + p * panelWidth
+                var source = base + p
+                for line in 0..<width {
+                    slot[line] = source.pointee
+                    source += ld
+                }
+                if width < panelWidth { (slot + width).update(repeating: 0, count: panelWidth - width) }
+            }
+        }
+    }
+
+    /// Copies `count` floats to a group of `width` (at least `count`), zeros after them.
+    @inline(__always)
+    private static func copyGroup(
+        from source: UnsafePointer<Float>, count: Int, to slot: UnsafeMutablePointer<Float>, width: Int
+    ) {
+        // Sixteen floats at a time in registers: a `memmove` call costs more than copying one group of 64 or 128
+        // bytes.
+        let vectorCount = count / 16 * 16
+        for offset in stride(from: 0, to: vectorCount, by: 16) {
+            UnsafeMutableRawPointer(slot + offset).storeBytes(
+                of: UnsafeRawPointer(source + offset).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+        }
+        if vectorCount < count { (slot + vectorCount).update(from: source + vectorCount, count: count - vectorCount) }
+        if count < width { (slot + count).update(repeating: 0, count: width - count) }
     }
 }
 
