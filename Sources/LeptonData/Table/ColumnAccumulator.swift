@@ -29,10 +29,16 @@ struct ColumnAccumulator {
     /// The fields from `stringStartRow` on, once the column is not numeric.
     private var strings: StringColumnAccumulator
 
-    init(declaredType: ColumnType?, maximumCategories: Int) {
+    /// An empty accumulator.
+    /// - Parameters:
+    ///   - declaredType: the type the options force, if any.
+    ///   - maximumCategories: the most distinct values an inferred column may have to be categorical.
+    ///   - collectsText: whether an inferred column collects its fields' text from the first row (a column known
+    ///     to stop being numeric somewhere in the file); its type is inferred as for any column that is not numeric.
+    init(declaredType: ColumnType?, maximumCategories: Int, collectsText: Bool = false) {
         self.declaredType = declaredType
         self.maximumCategories = maximumCategories
-        isNumeric = declaredType == nil || declaredType == .numeric
+        isNumeric = declaredType == .numeric || (declaredType == nil && !collectsText)
         strings = Self.makeStrings(declaredType: declaredType, maximumCategories: maximumCategories)
     }
 
@@ -83,6 +89,25 @@ struct ColumnAccumulator {
         precondition(prefix.rowCount == stringStartRow, "ColumnAccumulator: the rows read again do not match")
         strings.prepend(prefix)
         stringStartRow = 0
+    }
+
+    /// Puts the rows of `next` (the same column, read later in the file) after this accumulator's rows. Returns
+    /// `false` (leaving this accumulator unusable) when the joined column would be missing the text of rows that
+    /// either side kept only as numbers: the column stopped being numeric, and its text must be read again.
+    mutating func append(_ next: ColumnAccumulator) -> Bool {
+        guard next.rowCount > 0 else { return true }
+        guard rowCount > 0 else {
+            self = next
+            return isNumeric || stringStartRow == 0
+        }
+        if isNumeric && next.isNumeric {
+            numbers.append(contentsOf: next.numbers)
+        } else {
+            guard !isNumeric, stringStartRow == 0, !next.isNumeric, next.stringStartRow == 0 else { return false }
+            strings.append(next.strings)
+        }
+        rowCount += next.rowCount
+        return true
     }
 
     /// The typed values, emptying the accumulator: the declared type, or the inferred one (see
