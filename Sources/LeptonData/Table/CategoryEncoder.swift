@@ -112,8 +112,7 @@ struct CategoryEncoder {
         guard values.count + added <= limit else { return false }
         // Every value fits now: `code(of:)` finds or adds each.
         let mapped = suffix.values.map { value in value.withUnsafeBufferPointer { code(of: $0) ?? -1 } }
-        codes.reserveCapacity(codes.count + suffix.codes.count)
-        for code in suffix.codes { codes.append(code < 0 ? -1 : mapped[Int(code)]) }
+        codes.append(contentsOf: suffix.codes.lazy.map { $0 < 0 ? -1 : mapped[Int($0)] })
         return true
     }
 

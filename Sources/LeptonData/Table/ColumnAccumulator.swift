@@ -22,7 +22,9 @@ struct ColumnAccumulator {
     private(set) var rowCount = 0
     /// Whether every non-missing field so far is a number (while `true`, only `numbers` is kept).
     private(set) var isNumeric: Bool
-    /// Per row while numeric: the number, NaN when missing.
+    /// Per row while numeric: the number, NaN when missing; the rows before `numbers` in chunks, one per piece of a
+    /// file read in pieces (joined only by ``takeData(options:)``, which copies the numbers anyway).
+    private var earlierNumbers: [[Double]] = []
     private var numbers: [Double] = []
     /// The first row that `strings` holds: 0, or the row where a column that was numeric stopped being so.
     private(set) var stringStartRow = 0
@@ -72,6 +74,7 @@ struct ColumnAccumulator {
             }
             if declaredType == .numeric { return .notANumber }
             isNumeric = false
+            earlierNumbers = []
             numbers = []
             stringStartRow = rowCount
         }
@@ -101,7 +104,9 @@ struct ColumnAccumulator {
             return isNumeric || stringStartRow == 0
         }
         if isNumeric && next.isNumeric {
-            numbers.append(contentsOf: next.numbers)
+            earlierNumbers.append(numbers)
+            earlierNumbers.append(contentsOf: next.earlierNumbers)
+            numbers = next.numbers
         } else {
             guard !isNumeric, stringStartRow == 0, !next.isNumeric, next.stringStartRow == 0 else { return false }
             strings.append(next.strings)
@@ -116,8 +121,16 @@ struct ColumnAccumulator {
         precondition(stringStartRow == 0, "ColumnAccumulator: the rows before the first text were not read again")
         if isNumeric {
             // A NaN spelled otherwise than the missing tokens (`NAN`, `+nan`) is a missing cell too.
-            let values = numbers.map { $0.isNaN ? nil : $0 }
+            var chunks = earlierNumbers
+            chunks.append(numbers)
+            earlierNumbers = []
             numbers = []
+            var values: [Double?] = []
+            values.reserveCapacity(rowCount)
+            for index in chunks.indices {
+                values.append(contentsOf: chunks[index].lazy.map { $0.isNaN ? nil : $0 })
+                chunks[index] = []
+            }
             return .numeric(values)
         }
         let type: ColumnType

@@ -90,11 +90,14 @@ enum ParallelTableLoader {
             }
             (accumulators, needsText, rowCount) = second
         }
-        var columns: [Column] = []
-        for index in accumulators.indices {
-            columns.append(Column(name: header[index], data: accumulators[index].takeData(options: options)))
+        // The columns' typed values are made on the threads too, a column each.
+        var data = [ColumnData?](repeating: nil, count: accumulators.count)
+        accumulators.withUnsafeMutableBufferPointer { columns in
+            data.withUnsafeMutableBufferPointer { slots in
+                pool.parallelFor(columns.count) { index in slots[index] = columns[index].takeData(options: options) }
+            }
         }
-        return columns
+        return header.indices.map { Column(name: header[$0], data: data[$0]!) }
     }
 
     /// Reads the records of `url` into copies of `accumulators`, in pieces.

@@ -77,8 +77,7 @@ struct StringColumnAccumulator {
         switchToText()
         let shift = text.count
         text.append(contentsOf: after.text)
-        ends.reserveCapacity(ends.count + after.ends.count)
-        for end in after.ends { ends.append(end >= 0 ? end + shift : ~(~end + shift)) }
+        ends.append(contentsOf: after.ends.lazy.map { $0 >= 0 ? $0 + shift : ~(~$0 + shift) })
     }
 
     /// Calls `body` with each row's field bytes (`nil` when missing), in order; for the bytes kept per field.
