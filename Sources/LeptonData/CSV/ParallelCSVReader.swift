@@ -116,39 +116,31 @@ enum ParallelCSVReader {
         defer { try? file.close() }
 
         let pieceCount = max(1, pool.threadCount) * 2
-        let pieceSize = min(max(pieceBytes, 1), 1 << 30)
-        // The next bytes are read while a window is parsed, into the other of two buffers, after room for the
-        // unparsed tail of the window (usually part of one record); a longer tail goes to a buffer of its own.
-        let capacity = pieceSize * pieceCount
-        let headroom = min(pieceSize, 1 << 20)
-        let buffers = [
-            UnsafeMutableRawBufferPointer.allocate(byteCount: headroom + capacity, alignment: 64),
-            UnsafeMutableRawBufferPointer.allocate(byteCount: headroom + capacity, alignment: 64),
-        ]
-        var oversized: UnsafeMutableRawBufferPointer?
-        defer {
-            for buffer in buffers { buffer.deallocate() }
-            oversized?.deallocate()
-        }
-        /// The buffer the window is in: 0 or 1, or -1 for `oversized`.
-        var current = 0
-        var window = buffers[0].baseAddress! + headroom
-        let descriptor = file.fileDescriptor
-        var (filled, isEndOfInput, failure) = readFully(descriptor, window, capacity)
+        let pieceSize = max(pieceBytes, 1)
+        var capacity = pieceSize.multipliedReportingOverflow(by: pieceCount).overflow ? Int.max : pieceSize * pieceCount
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        var filled = 0
         var bufferFileOffset = startOffset
+        var isEndOfInput = false
         var row = startRow
         var line = startLine
         var rowCount = 0
-        let prefetched = UnsafeMutablePointer<(count: Int, isEnd: Bool, failure: Int32?)>.allocate(capacity: 1)
-        defer { prefetched.deallocate() }
 
         while true {
-            if let failure {
-                throw reader.error(
-                    row: nil, line: nil, column: nil, .unreadable(reason: String(cString: strerror(failure))))
+            // Fill the window.
+            while filled < capacity && !isEndOfInput {
+                let read = readBytes(file.fileDescriptor, buffer.baseAddress! + filled, capacity - filled)
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    throw reader.error(
+                        row: nil, line: nil, column: nil, .unreadable(reason: String(cString: strerror(errno))))
+                }
+                if read == 0 { isEndOfInput = true } else { filled += read }
             }
             if filled == 0 { break }
-            let bytes = UnsafeBufferPointer(start: window.assumingMemoryBound(to: UInt8.self), count: filled)
+            let bytes = UnsafeBufferPointer(
+                start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
             let bounds = cuts(bytes, pieces: pieceCount)
             var results = [PieceResult<Sink>?](repeating: nil, count: pieceCount)
             let windowOffset = bufferFileOffset
@@ -158,18 +150,9 @@ enum ParallelCSVReader {
                     bytes, from: start, limit: limit, isEndOfInput: endOfInput, fileOffset: windowOffset,
                     format: format, columnCount: columnCount, sink: makeSink())
             }
-            // Task 0 reads the next bytes (first, so that it overlaps the parsing), the others parse the pieces.
-            let spare = buffers[current == 0 ? 1 : 0].baseAddress!
-            let reads = endOfInput ? 0 : 1
-            prefetched.initialize(to: (0, true, nil))
             results.withUnsafeMutableBufferPointer { slots in
-                pool.parallelFor(reads + pieceCount) { task in
-                    if task < reads {
-                        prefetched.pointee = readFully(descriptor, spare + headroom, capacity)
-                    } else {
-                        let piece = task - reads
-                        slots[piece] = parsePiece(from: bounds[piece], limit: bounds[piece + 1])
-                    }
+                pool.parallelFor(pieceCount) { piece in
+                    slots[piece] = parsePiece(from: bounds[piece], limit: bounds[piece + 1])
                 }
             }
             var position = 0
@@ -185,64 +168,38 @@ enum ParallelCSVReader {
                 position = result.end
                 if result.needsMoreInput { break }
             }
-            if endOfInput { break }
-            // The next window: the unparsed tail (an incomplete record) and the bytes read meanwhile.
+            if isEndOfInput && position == filled { break }
+            // Keep the unparsed tail (an incomplete record) and read more after it; grow the window if a single
+            // record fills it.
             let tail = filled - position
-            let fresh = prefetched.pointee.count
-            (isEndOfInput, failure) = (prefetched.pointee.isEnd, prefetched.pointee.failure)
+            if position > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + position, byteCount: tail)
+            } else if tail == capacity {
+                let (doubled, overflow) = capacity.multipliedReportingOverflow(by: 2)
+                guard !overflow else {
+                    throw reader.error(row: nil, line: nil, column: nil, .unreadable(reason: "a record is too long"))
+                }
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: doubled, alignment: 64)
+                larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
+                buffer.deallocate()
+                buffer = larger
+                capacity = doubled
+            } else if isEndOfInput {
+                break
+            }
             bufferFileOffset += position
-            if tail <= headroom {
-                (spare + headroom - tail).copyMemory(from: window + position, byteCount: tail)
-                window = spare + headroom - tail
-                current = current == 0 ? 1 : 0
-                filled = tail + fresh
-                oversized?.deallocate()
-                oversized = nil
-                continue
-            }
-            // A record longer than the room: a buffer twice the bytes at hand, filled up now (so that a very long
-            // record is parsed again only a logarithmic number of times).
-            let (size, overflow) = (tail + fresh).multipliedReportingOverflow(by: 2)
-            guard !overflow else {
-                throw reader.error(row: nil, line: nil, column: nil, .unreadable(reason: "a record is too long"))
-            }
-            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-            larger.baseAddress!.copyMemory(from: window + position, byteCount: tail)
-            (larger.baseAddress! + tail).copyMemory(from: spare + headroom, byteCount: fresh)
-            oversized?.deallocate()
-            oversized = larger
-            current = -1
-            window = larger.baseAddress!
-            filled = tail + fresh
-            if !isEndOfInput && failure == nil {
-                let more = readFully(descriptor, window + filled, size - filled)
-                filled += more.count
-                (isEndOfInput, failure) = (more.isEnd, more.failure)
-            }
+            filled = tail
         }
         return rowCount
     }
 
-    /// Reads with `read(2)` until `count` bytes are in `destination` or the file ends: the bytes read, whether the
-    /// file ended, and the `errno` of a failure.
-    private static func readFully(_ descriptor: Int32, _ destination: UnsafeMutableRawPointer, _ count: Int) -> (
-        count: Int, isEnd: Bool, failure: Int32?
-    ) {
-        var filled = 0
-        while filled < count {
-            #if canImport(Glibc)
-                let read = Glibc.read(descriptor, destination + filled, count - filled)
-            #else
-                let read = Darwin.read(descriptor, destination + filled, count - filled)
-            #endif
-            if read < 0 {
-                if errno == EINTR { continue }
-                return (filled, false, errno)
-            }
-            if read == 0 { return (filled, true, nil) }
-            filled += read
-        }
-        return (filled, false, nil)
+    /// `read(2)`: up to `count` bytes into `destination`; 0 at the end of the file, -1 on error.
+    private static func readBytes(_ descriptor: Int32, _ destination: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+            Glibc.read(descriptor, destination, count)
+        #else
+            Darwin.read(descriptor, destination, count)
+        #endif
     }
 
     /// The piece starts: 0, then for each nominal cut the offset after the first line feed at or after it (the end
