@@ -10,7 +10,7 @@ extension Table {
     /// Memory: while a column's fields are all numbers only the numbers are kept (8 bytes a row); string columns
     /// keep a code per row while they have at most 65,536 distinct values (equal values then share one `String`),
     /// the bytes of every field beyond. A column that is numeric up to some row and then is not needs the text of
-    /// the rows before it: the file is read a second time, up to that row.
+    /// the rows before it: the file is read a second time, up to that row (in full, for a file read in pieces).
     /// - Parameters:
     ///   - url: the CSV file (UTF-8).
     ///   - options: dialect, missing tokens, type overrides.

@@ -8,7 +8,14 @@ import Testing
 /// pieces of a few bytes so that cuts land everywhere (inside quoted line breaks, between CR and LF), and expect
 /// the same table to the bit, or the same error.
 @Suite("Table(csv:) in pieces on several threads gives the record-by-record reader's table and errors")
-struct ParallelTableCSVTests {
+final class ParallelTableCSVTests: Sendable {
+    /// A fresh directory for the test's files, removed when the test ends.
+    private let directory: URL
+
+    init() throws { directory = try TestResources.temporaryDirectory() }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     /// Piece sizes from one byte (most cuts inside a record) to larger than the files.
     private static let pieceSizes = [1, 3, 17, 64, 333, 4096, 1 << 20]
 
@@ -94,8 +101,6 @@ struct ParallelTableCSVTests {
     @Test("60 generated files, four option sets, seven piece sizes: the same table as record by record")
     func generatedFiles() throws {
         var generator = SplitMix64(seed: 2026_1207_15)
-        let directory = try TestResources.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("random.csv")
         var lateTurns = 0
         for round in 0..<60 {
@@ -119,8 +124,6 @@ struct ParallelTableCSVTests {
     @Test("errors late in the file: the same problem, row, line and column as record by record")
     func errors() throws {
         var generator = SplitMix64(seed: 15_15)
-        let directory = try TestResources.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("bad.csv")
         let booleanFlag = CSVReadOptions(columnTypes: ["flag": .boolean])
         let numericLate = CSVReadOptions(columnTypes: ["late": .numeric])
@@ -166,8 +169,6 @@ struct ParallelTableCSVTests {
 
     @Test("edge cases: empty file, header only, no header, one long record; and Table(csv:) on a 2 MB file")
     func edgeCases() throws {
-        let directory = try TestResources.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("edge.csv")
         let long = String(repeating: "abc,", count: 5000)
         let texts = ["", "a,b\n", "a,b", "\n\n", "1,2\n3,4\n", "a,b\n\"\(long)\",1\n2,3\n"]
