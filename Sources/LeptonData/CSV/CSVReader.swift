@@ -181,6 +181,11 @@ public final class CSVReader {
                     row: currentRow + 1, line: nextLine, column: fieldIndex,
                     .unterminatedQuote(openedAtLine: nextLine + lineBreaksBefore))
             case .textAfterClosingQuote(let fieldIndex, let offset):
+                // The error shows up to eight bytes after the quote: read them first if the buffer ends before.
+                if offset + 8 > filled && !isEndOfInput {
+                    try readMore()
+                    continue
+                }
                 let found = bytes[offset..<min(offset + 8, filled)].prefix { $0 != 10 && $0 != 13 }
                 throw error(
                     row: currentRow + 1, line: nextLine, column: fieldIndex,

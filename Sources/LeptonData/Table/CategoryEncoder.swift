@@ -102,16 +102,17 @@ struct CategoryEncoder {
     /// Records a row with a missing field.
     mutating func addMissing() { codes.append(-1) }
 
-    /// Puts the rows of `prefix` before this encoder's rows, adding its values. Returns `false` (changing nothing)
-    /// if that would make more than `limit` values.
-    mutating func prepend(_ prefix: CategoryEncoder) -> Bool {
-        let added = prefix.values.filter { value in
+    /// Puts the rows of `suffix` (read later in the file) after this encoder's rows, adding its new values after
+    /// this encoder's in their order of first appearance (so the codes stay in order of first appearance). Returns
+    /// `false` (changing nothing) if that would make more than `limit` values.
+    mutating func append(_ suffix: CategoryEncoder) -> Bool {
+        let added = suffix.values.filter { value in
             value.withUnsafeBufferPointer { find($0, hash: Self.hash($0)).code == nil }
         }.count
         guard values.count + added <= limit else { return false }
         // Every value fits now: `code(of:)` finds or adds each.
-        let mapped = prefix.values.map { value in value.withUnsafeBufferPointer { code(of: $0) ?? -1 } }
-        codes = prefix.codes.map { $0 < 0 ? -1 : mapped[Int($0)] } + codes
+        let mapped = suffix.values.map { value in value.withUnsafeBufferPointer { code(of: $0) ?? -1 } }
+        codes.append(contentsOf: suffix.codes.lazy.map { $0 < 0 ? -1 : mapped[Int($0)] })
         return true
     }
 

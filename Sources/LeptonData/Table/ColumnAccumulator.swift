@@ -22,17 +22,25 @@ struct ColumnAccumulator {
     private(set) var rowCount = 0
     /// Whether every non-missing field so far is a number (while `true`, only `numbers` is kept).
     private(set) var isNumeric: Bool
-    /// Per row while numeric: the number, NaN when missing.
+    /// Per row while numeric: the number, NaN when missing; the rows before `numbers` in chunks, one per piece of a
+    /// file read in pieces (joined only by ``takeData(options:)``, which copies the numbers anyway).
+    private var earlierNumbers: [[Double]] = []
     private var numbers: [Double] = []
     /// The first row that `strings` holds: 0, or the row where a column that was numeric stopped being so.
     private(set) var stringStartRow = 0
     /// The fields from `stringStartRow` on, once the column is not numeric.
     private var strings: StringColumnAccumulator
 
-    init(declaredType: ColumnType?, maximumCategories: Int) {
+    /// An empty accumulator.
+    /// - Parameters:
+    ///   - declaredType: the type the options force, if any.
+    ///   - maximumCategories: the most distinct values an inferred column may have to be categorical.
+    ///   - collectsText: whether an inferred column collects its fields' text from the first row (a column known
+    ///     to stop being numeric somewhere in the file); its type is inferred as for any column that is not numeric.
+    init(declaredType: ColumnType?, maximumCategories: Int, collectsText: Bool = false) {
         self.declaredType = declaredType
         self.maximumCategories = maximumCategories
-        isNumeric = declaredType == nil || declaredType == .numeric
+        isNumeric = declaredType == .numeric || (declaredType == nil && !collectsText)
         strings = Self.makeStrings(declaredType: declaredType, maximumCategories: maximumCategories)
     }
 
@@ -66,6 +74,7 @@ struct ColumnAccumulator {
             }
             if declaredType == .numeric { return .notANumber }
             isNumeric = false
+            earlierNumbers = []
             numbers = []
             stringStartRow = rowCount
         }
@@ -85,14 +94,43 @@ struct ColumnAccumulator {
         stringStartRow = 0
     }
 
+    /// Puts the rows of `next` (the same column, read later in the file) after this accumulator's rows. Returns
+    /// `false` (leaving this accumulator unusable) when the joined column would be missing the text of rows that
+    /// either side kept only as numbers: the column stopped being numeric, and its text must be read again.
+    mutating func append(_ next: ColumnAccumulator) -> Bool {
+        guard next.rowCount > 0 else { return true }
+        guard rowCount > 0 else {
+            self = next
+            return isNumeric || stringStartRow == 0
+        }
+        if isNumeric && next.isNumeric {
+            earlierNumbers.append(numbers)
+            earlierNumbers.append(contentsOf: next.earlierNumbers)
+            numbers = next.numbers
+        } else {
+            guard !isNumeric, stringStartRow == 0, !next.isNumeric, next.stringStartRow == 0 else { return false }
+            strings.append(next.strings)
+        }
+        rowCount += next.rowCount
+        return true
+    }
+
     /// The typed values, emptying the accumulator: the declared type, or the inferred one (see
     /// ``CSVReadOptions``). The rows before ``stringStartRow`` must have been prepended.
     mutating func takeData(options: CSVReadOptions) -> ColumnData {
         precondition(stringStartRow == 0, "ColumnAccumulator: the rows before the first text were not read again")
         if isNumeric {
             // A NaN spelled otherwise than the missing tokens (`NAN`, `+nan`) is a missing cell too.
-            let values = numbers.map { $0.isNaN ? nil : $0 }
+            var chunks = earlierNumbers
+            chunks.append(numbers)
+            earlierNumbers = []
             numbers = []
+            var values: [Double?] = []
+            values.reserveCapacity(rowCount)
+            for index in chunks.indices {
+                values.append(contentsOf: chunks[index].lazy.map { $0.isNaN ? nil : $0 })
+                chunks[index] = []
+            }
             return .numeric(values)
         }
         let type: ColumnType

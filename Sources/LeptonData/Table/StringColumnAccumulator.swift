@@ -59,18 +59,25 @@ struct StringColumnAccumulator {
 
     /// Puts the rows of `prefix` (the same column, read earlier in the file) before this accumulator's rows.
     mutating func prepend(_ prefix: StringColumnAccumulator) {
-        rowCount += prefix.rowCount
-        nonMissingCount += prefix.nonMissingCount
-        allStrictBoolean = allStrictBoolean && prefix.allStrictBoolean
-        if let prefixCategories = prefix.categories, categories != nil, categories!.prepend(prefixCategories) {
+        var joined = prefix
+        joined.append(self)
+        self = joined
+    }
+
+    /// Puts the rows of `suffix` (the same column, read later in the file) after this accumulator's rows.
+    mutating func append(_ suffix: StringColumnAccumulator) {
+        rowCount += suffix.rowCount
+        nonMissingCount += suffix.nonMissingCount
+        allStrictBoolean = allStrictBoolean && suffix.allStrictBoolean
+        if let suffixCategories = suffix.categories, categories != nil, categories!.append(suffixCategories) {
             return
         }
-        var before = prefix
-        before.switchToText()
+        var after = suffix
+        after.switchToText()
         switchToText()
-        let shift = before.text.count
-        text = before.text + text
-        ends = before.ends + ends.map { $0 >= 0 ? $0 + shift : ~(~$0 + shift) }
+        let shift = text.count
+        text.append(contentsOf: after.text)
+        ends.append(contentsOf: after.ends.lazy.map { $0 >= 0 ? $0 + shift : ~(~$0 + shift) })
     }
 
     /// Calls `body` with each row's field bytes (`nil` when missing), in order; for the bytes kept per field.

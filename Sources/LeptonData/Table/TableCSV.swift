@@ -1,4 +1,5 @@
 import Foundation
+import LeptonKernels
 
 extension Table {
     /// Reads a CSV file into a table, inferring column types (see ``CSVReadOptions`` for the rules).
@@ -9,7 +10,7 @@ extension Table {
     /// Memory: while a column's fields are all numbers only the numbers are kept (8 bytes a row); string columns
     /// keep a code per row while they have at most 65,536 distinct values (equal values then share one `String`),
     /// the bytes of every field beyond. A column that is numeric up to some row and then is not needs the text of
-    /// the rows before it: the file is read a second time, up to that row.
+    /// the rows before it: the file is read a second time, up to that row (in full, for a file read in pieces).
     /// - Parameters:
     ///   - url: the CSV file (UTF-8).
     ///   - options: dialect, missing tokens, type overrides.
@@ -17,8 +18,30 @@ extension Table {
     ///   that is not a number (or boolean) in a column declared so, a duplicate column name, a type
     ///   override for a column the file does not have, ``CSVError/Problem/empty`` for an empty file, or
     ///   ``CSVError/Problem/unreadable(reason:)`` if the file changes between the two reads.
+    ///
+    /// A file of at least 1 MiB with a header is parsed in pieces on the kernels' threads (see
+    /// `ParallelTableLoader`), with the same result and the same errors as reading it record by record.
     public init(csv url: URL, options: CSVReadOptions = CSVReadOptions()) throws {
-        try self.init(options: options) { try CSVReader(url: url, format: options.format) }
+        try self.init(
+            csv: url, options: options, pieceBytes: ParallelTableLoader.defaultPieceBytes,
+            minimumParallelBytes: ThreadPool.shared.threadCount > 1 ? ParallelTableLoader.minimumParallelBytes : .max,
+            pool: .shared)
+    }
+
+    /// Reads a CSV file into a table; see ``init(csv:options:)``. A file with a header and of at least
+    /// `minimumParallelBytes` is parsed in pieces of `pieceBytes` on `pool`, any other record by record.
+    init(csv url: URL, options: CSVReadOptions, pieceBytes: Int, minimumParallelBytes: Int, pool: ThreadPool) throws {
+        let makeReader = { try CSVReader(url: url, format: options.format) }
+        let reader = try makeReader()
+        let size = (try? url.resourceValues(forKeys: [.fileSizeKey]))?.fileSize ?? .max
+        guard options.format.hasHeader, let header = reader.header, !header.isEmpty, size >= minimumParallelBytes
+        else {
+            try self.init(options: options, reader: reader, makeReader: makeReader)
+            return
+        }
+        try self.init(
+            columns: ParallelTableLoader.columns(
+                csv: url, reader: reader, header: header, options: options, pieceBytes: pieceBytes, pool: pool))
     }
 
     /// Reads CSV text held in memory into a table; see ``init(csv:options:)``.
@@ -29,13 +52,14 @@ extension Table {
     /// - Throws: ``CSVError``.
     public init(csvText text: String, name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws {
         let data = Data(text.utf8)
-        try self.init(options: options) { try CSVReader(data: data, name: name, format: options.format) }
+        let makeReader = { try CSVReader(data: data, name: name, format: options.format) }
+        try self.init(options: options, reader: makeReader(), makeReader: makeReader)
     }
 
-    /// Reads the records of `makeReader()` into typed columns. A column that was numeric until some row and then
-    /// was not needs the text of the rows before: the input is read a second time, up to the last such row.
-    private init(options: CSVReadOptions, makeReader: () throws -> CSVReader) throws {
-        let reader = try makeReader()
+    /// Reads the records of `reader` (a fresh `makeReader()`) into typed columns. A column that was numeric until
+    /// some row and then was not needs the text of the rows before: the input is read a second time (from
+    /// `makeReader()`), up to the last such row.
+    private init(options: CSVReadOptions, reader: CSVReader, makeReader: () throws -> CSVReader) throws {
         let missing = MissingTokenMatcher(options.missingTokens)
         let numbers = try Self.numberReader(options, reader: reader)
         var names = reader.header
@@ -55,13 +79,8 @@ extension Table {
         var invalidBooleans: [Int: CSVError] = [:]
         // The accumulators are updated through a buffer outside any closure: no uniqueness check of an array and
         // no retain of captured state for every field. They are moved out of it after reading.
-        let buffer = UnsafeMutableBufferPointer<ColumnAccumulator>.allocate(capacity: made.count)
-        _ = buffer.initialize(from: made)
-        var isBufferInitialized = true
-        defer {
-            if isBufferInitialized { buffer.deinitialize() }
-            buffer.deallocate()
-        }
+        let held = ColumnBuffer(made)
+        let buffer = held.elements
         while hasRecord {
             for index in buffer.indices {
                 let outcome = reader.withCurrentField(index) {
@@ -84,10 +103,7 @@ extension Table {
             hasRecord = try reader.advance()
         }
         if let first = invalidBooleans.keys.min(), let error = invalidBooleans[first] { throw error }
-        var accumulators = [ColumnAccumulator](unsafeUninitializedCapacity: buffer.count) { moved, count in
-            count = moved.moveInitialize(fromContentsOf: buffer)
-        }
-        isBufferInitialized = false
+        var accumulators = held.take()
         try Self.readStringsAgain(into: &accumulators, options: options, missing: missing, makeReader: makeReader)
         var columns: [Column] = []
         for index in accumulators.indices {
@@ -136,7 +152,7 @@ extension Table {
     }
 
     /// One accumulator per column, after checking names are unique and every override names a column.
-    private static func accumulators(for names: [String], reader: CSVReader, options: CSVReadOptions) throws
+    static func accumulators(for names: [String], reader: CSVReader, options: CSVReadOptions) throws
         -> [ColumnAccumulator]
     {
         var seen = Set<String>()

@@ -9,28 +9,36 @@ struct ParallelDescribeTests {
     /// the file.
     private static let pieceSizes = [1, 2, 3, 5, 17, 64, 333, 4096, 1 << 20]
 
+    /// City fields of the generated files: quoted delimiters, a missing token, multi-byte text.
+    static let cities = ["Berlin", "Paris", "\"Rome, Italy\"", "Oslo", "NA", "", "\"Zürich\""]
+    /// Note fields of the generated files: quoted delimiters, doubled quotes, LF, CR and CRLF inside quotes.
+    static let notes = [
+        "plain", "\"with, comma\"", "\"two\nlines\"", "\"crlf\r\ninside\"", "\"say \"\"hi\"\"\"", "\"\"",
+        "\"lone\rcr\"", "\"\n\"", "N/A", "\"\n\n\n\"",
+    ]
+
+    /// A random number field: empty, a missing token, long mantissas, exponents, quoted, negative zero.
+    static func amount(_ generator: inout SplitMix64) -> String {
+        let uniform = Double(generator.next() >> 11) / Double(1 << 53)
+        switch generator.next() % 9 {
+        case 0: return ""
+        case 1: return "NA"
+        case 2: return String(format: "%.17g", uniform * 1e-5)
+        case 3: return "\(Int(uniform * 1000))e\(generator.next() % 5)"
+        case 4: return "\"\(uniform * 100)\""
+        case 5: return "-0"
+        default: return String(format: "%.2f", uniform * 1000 - 300)
+        }
+    }
+
     /// A messy file: quoted fields with delimiters, doubled quotes, LF, CR and CRLF inside quotes, CRLF and LF
     /// record ends, blank lines, empty fields and missing tokens, numbers with exponents and long mantissas.
     private static func messyCSV(rows: Int, seed: UInt64) -> String {
         var generator = SplitMix64(seed: seed)
         func pick(_ count: Int) -> Int { Int(generator.next() % UInt64(count)) }
         var text = "id,amount,flag,city,note,mixed\r\n"
-        let cities = ["Berlin", "Paris", "\"Rome, Italy\"", "Oslo", "NA", ""]
-        let notes = [
-            "plain", "\"with, comma\"", "\"two\nlines\"", "\"crlf\r\ninside\"", "\"say \"\"hi\"\"\"", "\"\"",
-            "\"lone\rcr\"", "\"\n\"", "N/A",
-        ]
         for row in 0..<rows {
-            let uniform = Double(generator.next() >> 11) / Double(1 << 53)
-            let amount: String
-            switch pick(8) {
-            case 0: amount = ""
-            case 1: amount = "NA"
-            case 2: amount = String(format: "%.17g", uniform * 1e-5)
-            case 3: amount = "\(Int(uniform * 1000))e\(pick(5))"
-            case 4: amount = "\"\(uniform * 100)\""
-            default: amount = String(format: "%.2f", uniform * 1000 - 300)
-            }
+            let amount = amount(&generator)
             let flag = ["true", "false", "TRUE", "", "null"][pick(5)]
             let mixed = pick(50) == 0 ? "word" : "\(pick(1000))"
             let end = pick(3) == 0 ? "\r\n" : "\n"
