@@ -164,9 +164,21 @@ struct GEMMDriver {
                                 settings.prepare(
                                     for: epilogue, alpha: alpha, beta: beta, isFirst: isFirst, isLast: isLast, row: row,
                                     column: column)
-                                kernel.loop(
-                                    depth.count, aSliver, mr, bSliver, bStride, c + row * ldc + column, ldc, height,
-                                    width, &settings)
+                                if height <= TileKernel.fewRowsLimit, a.transpose == .none,
+                                    let fewRowsLoop = kernel.fewRowsLoop
+                                {
+                                    // A ragged last sliver of at most 4 rows: the full tile would compute `mr` rows
+                                    // and store `height` (at n = 256, 8 of every 264 rows of work thrown away);
+                                    // the few-rows loop reads those rows of A where they are stored.
+                                    fewRowsLoop(
+                                        depth.count, height, a.pointer + row * a.leadingDimension + depth.lowerBound,
+                                        a.leadingDimension, bSliver, bStride, c + row * ldc + column, ldc, width,
+                                        &settings)
+                                } else {
+                                    kernel.loop(
+                                        depth.count, aSliver, mr, bSliver, bStride, c + row * ldc + column, ldc,
+                                        height, width, &settings)
+                                }
                             }
                         }
                     }
