@@ -60,6 +60,7 @@ safetensors)
         "$root/Tests/Fuzz/safetensors/SafeTensorsFuzzTarget.swift"
     ;;
 csv)
+    # Sources/LeptonData/CSV is the dialect layer alone (no thread pool, nothing from Table): it compiles by itself.
     swiftc "${flags[@]}" -module-name CSVFuzz -o "$work/fuzz" "$root"/Sources/LeptonData/CSV/*.swift \
         "$root/Tests/Fuzz/csv/CSVFuzzTarget.swift"
     ;;
