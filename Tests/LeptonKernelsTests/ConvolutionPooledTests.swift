@@ -44,6 +44,130 @@ struct ConvolutionPooledTests {
         // The direct loop sums the taps in another order than im2col + GEMM: equal to rounding.
         #expect(maxAbsDifference(actual, expected) < 1e-5)
     }
+
+    /// Max pooling in Double of a reference convolution output: pooled values and, per value, the offset of its
+    /// winner within the image (the first on ties); padded cells never win.
+    static func referencePooling(_ convolved: [Double], _ p: Pool2DGeometry) -> (values: [Double], winners: [Int]) {
+        var values = [Double](repeating: 0, count: p.outputCount)
+        var winners = [Int](repeating: -1, count: p.outputCount)
+        let perImage = p.height * p.width * p.channels
+        for n in 0..<p.batch {
+            for row in 0..<p.outHeight {
+                for column in 0..<p.outWidth {
+                    for channel in 0..<p.channels {
+                        var best = -Double.infinity
+                        var winner = -1
+                        for i in 0..<p.windowHeight {
+                            for j in 0..<p.windowWidth {
+                                let (r, c) = (
+                                    row * p.strideHeight - p.padTop + i, column * p.strideWidth - p.padLeft + j
+                                )
+                                guard r >= 0, r < p.height, c >= 0, c < p.width else { continue }
+                                let offset = (r * p.width + c) * p.channels + channel
+                                if winner < 0 || convolved[n * perImage + offset] > best {
+                                    (best, winner) = (convolved[n * perImage + offset], offset)
+                                }
+                            }
+                        }
+                        let index = ((n * p.outHeight + row) * p.outWidth + column) * p.channels + channel
+                        (values[index], winners[index]) = (best, winner)
+                    }
+                }
+            }
+        }
+        return (values, winners)
+    }
+
+    @Test(
+        "training pass: pooled values and the weight, bias and input gradients equal a Double reference",
+        arguments: [
+            // (input channels, output channels, convolution padding, pool window, pool stride, pool padding, relu,
+            // threads): the direct loop (few input channels, valid) and im2col (same padding, 5 channels); 2×2 and
+            // overlapping 3×3 windows with padding; 3×3 windows tiling 24 of 26 rows and columns; 12 channels (not
+            // whole vectors); 1 and 3 threads. 28×28 images with 32 channels are 21,632 values each: the 13 images
+            // span several cache-sized chunks per thread.
+            (1, 32, Conv2DGeometry.Padding.valid, 2, 2, Conv2DGeometry.Padding.valid, true, 1),
+            (1, 32, .valid, 2, 2, .valid, true, 3),
+            (1, 32, .valid, 2, 2, .valid, false, 3),
+            (5, 16, .same, 3, 2, .same, true, 3),
+            (5, 16, .same, 3, 2, .same, false, 1),
+            (2, 48, .valid, 3, 2, .valid, true, 3),
+            (1, 16, .valid, 3, 3, .valid, true, 3),
+            (3, 12, .valid, 2, 2, .valid, false, 1),
+        ])
+    func trainingPassMatchesReference(
+        inChannels: Int, outChannels: Int, padding: Conv2DGeometry.Padding, window: Int, step: Int,
+        poolPadding: Conv2DGeometry.Padding, relu: Bool, threads: Int
+    ) {
+        var random = TestRandom(seed: UInt64(31 * inChannels + outChannels + window))
+        let geometry = Conv2DGeometry(
+            batch: 13, height: 28, width: 28, inChannels: inChannels, outChannels: outChannels, kernelHeight: 3,
+            kernelWidth: 3, padding: padding)
+        let poolGeometry = Pool2DGeometry(
+            batch: 13, height: geometry.outHeight, width: geometry.outWidth, channels: outChannels,
+            windowHeight: window, windowWidth: window, strideHeight: step, strideWidth: step, padding: poolPadding)
+        let input = random.floats(geometry.inputCount)
+        let weights = random.floats(geometry.weightCount, in: -0.5...0.5)
+        let bias = random.floats(outChannels, in: -0.2...0.2)
+        let pooledGradient = random.floats(poolGeometry.outputCount)
+        let pool = ThreadPool(threadCount: threads)
+        var pooled = [Float](repeating: .nan, count: poolGeometry.outputCount)
+        var winners = [Int32](repeating: -1, count: poolGeometry.outputCount)
+        pooled.withUnsafeMutableBufferPointer { out in
+            winners.withUnsafeMutableBufferPointer { winnerSlots in
+                Convolution.forwardMaxPooled(
+                    input: input, weights: weights, bias: bias, output: out.baseAddress!, geometry: geometry,
+                    activation: relu ? .relu : .identity, poolGeometry: poolGeometry,
+                    winners: winnerSlots.baseAddress!, pool: pool)
+            }
+        }
+        let convolved = ConvolutionReference.forward(geometry, input: input, weights: weights, bias: bias, relu: relu)
+        let truth = Self.referencePooling(convolved, poolGeometry)
+        #expect(scaledError(pooled, truth.values) <= 1e-5, "pooled values")
+        #expect(winners.map(Int.init) == truth.winners, "winners")
+        // The convolution output's gradient: each pooled gradient at its winner, none where ReLU's output is 0.
+        let perImage = geometry.outHeight * geometry.outWidth * outChannels
+        var convolvedGradient = [Float](repeating: 0, count: geometry.outputCount)
+        for (index, winner) in truth.winners.enumerated() where !relu || truth.values[index] > 0 {
+            let image = index / (poolGeometry.outHeight * poolGeometry.outWidth * outChannels)
+            convolvedGradient[image * perImage + winner] += pooledGradient[index]
+        }
+        let inputTruth = ConvolutionReference.inputGradient(
+            geometry, outputGradient: convolvedGradient, weights: weights)
+        let weightTruth = ConvolutionReference.weightGradient(
+            geometry, input: input, outputGradient: convolvedGradient)
+        let biasTruth = (0..<outChannels).map { channel in
+            stride(from: channel, to: convolvedGradient.count, by: outChannels).reduce(0.0) {
+                $0 + Double(convolvedGradient[$1])
+            }
+        }
+        var inputGradient = [Float](repeating: .nan, count: geometry.inputCount)
+        var weightGradient = [Float](repeating: .nan, count: geometry.weightCount)
+        var biasGradient = [Float](repeating: .nan, count: outChannels)
+        inputGradient.withUnsafeMutableBufferPointer { dInput in
+            weightGradient.withUnsafeMutableBufferPointer { dWeights in
+                biasGradient.withUnsafeMutableBufferPointer { dBias in
+                    Convolution.backwardMaxPooled(
+                        input: input, weights: weights, pooledOutput: pooled, pooledGradient: pooledGradient,
+                        winners: winners, inputGradient: dInput.baseAddress!, weightGradient: dWeights.baseAddress!,
+                        biasGradient: dBias.baseAddress!, geometry: geometry, activation: relu ? .relu : .identity,
+                        poolGeometry: poolGeometry, pool: pool)
+                }
+            }
+        }
+        #expect(scaledError(inputGradient, inputTruth) <= 1e-5, "input gradient")
+        #expect(scaledError(weightGradient, weightTruth) <= 1e-5, "weight gradient")
+        #expect(scaledError(biasGradient, biasTruth) <= 1e-5, "bias gradient")
+        // Only the weight gradient asked for: the same values.
+        var weightsOnly = [Float](repeating: .nan, count: geometry.weightCount)
+        weightsOnly.withUnsafeMutableBufferPointer { dWeights in
+            Convolution.backwardMaxPooled(
+                input: input, weights: weights, pooledOutput: pooled, pooledGradient: pooledGradient,
+                winners: winners, inputGradient: nil, weightGradient: dWeights.baseAddress!, biasGradient: nil,
+                geometry: geometry, activation: relu ? .relu : .identity, poolGeometry: poolGeometry, pool: pool)
+        }
+        #expect(scaledError(weightsOnly, weightTruth) <= 1e-5, "weight gradient alone")
+    }
 }
 
 @Suite("Direct convolution for few input channels")

@@ -74,4 +74,49 @@ struct MaxPoolingLoopTests {
             }
         }
     }
+
+    @Test(
+        "the backward routing loop puts each gradient at its winner and 0 elsewhere, masked by a fused ReLU",
+        arguments: VectorInstructionSet.allCases.filter { $0.isSupported && $0 != .portable })
+    func routingMatchesDefinition(instructionSet: VectorInstructionSet) {
+        let loop = Pooling.maxRouteLoop(instructionSet)!
+        var random = TestRandom(seed: 77)
+        // Channels below, at and between the vector widths; windows that leave rows and columns uncovered.
+        for (channels, window, height, width) in [
+            (1, 2, 6, 6), (13, 2, 7, 5), (16, 2, 8, 8), (40, 3, 8, 7), (8, 1, 3, 4),
+        ] {
+            let (outHeight, outWidth) = (height / window, width / window)
+            let pooledCount = outHeight * outWidth * channels
+            var winners = [Int32](repeating: 0, count: pooledCount)
+            for row in 0..<outHeight {
+                for column in 0..<outWidth {
+                    for channel in 0..<channels {
+                        let (i, j) = (random.int(in: 0..<window), random.int(in: 0..<window))
+                        winners[(row * outWidth + column) * channels + channel] = Int32(
+                            ((row * window + i) * width + column * window + j) * channels + channel)
+                    }
+                }
+            }
+            let gradient = random.floats(pooledCount)
+            // Pooled outputs: positive, zero, negative and NaN.
+            let output = (0..<pooledCount).map { _ in [Float(1), 0, -1, .nan][random.int(in: 0..<4)] }
+            for relu in [false, true] {
+                var expected = [Float](repeating: 0, count: height * width * channels)
+                for index in 0..<pooledCount where !relu || output[index] > 0 {
+                    expected[Int(winners[index])] += gradient[index]
+                }
+                var actual = [Float](repeating: .nan, count: expected.count + 1)
+                actual[expected.count] = 12345
+                actual.withUnsafeMutableBufferPointer { out in
+                    loop(
+                        gradient, output, winners, relu ? 1 : 0, height, width, channels, window, window, outHeight,
+                        outWidth, out.baseAddress!)
+                }
+                #expect(
+                    Array(actual[0..<expected.count]) == expected,
+                    "\(instructionSet) channels \(channels) window \(window) relu \(relu)")
+                #expect(actual[expected.count] == 12345, "\(instructionSet): wrote past the image")
+            }
+        }
+    }
 }

@@ -173,6 +173,81 @@ struct GradientTests {
         }
     }
 
+    @Test("convolution fused with max pooling: input, filter and bias, and the same values as the two operations")
+    func convolutionMaxPooled() {
+        var data = TestData(seed: 18)
+        let cases:
+            [(padding: Padding, activation: EpilogueActivation, pool: (Int, Int), step: (Int, Int), same: Bool)] = [
+                (.valid, .relu, (2, 2), (2, 2), false),
+                (.same, .identity, (3, 3), (2, 2), true),
+                (.valid, .relu, (2, 3), (1, 2), false),
+            ]
+        for spec in cases {
+            // Data whose pooling windows have a clear winner and, with ReLU, a winner clear of 0: a ±1e-3 step then
+            // crosses no kink, and the central differences are the derivative.
+            var values: [Tensor] = []
+            repeat {
+                values = [data.distinct([2, 7, 6, 2]), data.tensor([3, 2, 2, 3]), data.tensor([3])]
+            } while Self.poolingMargin(
+                conv2d(values[0], filter: values[1], bias: values[2], padding: spec.padding), window: spec.pool,
+                step: spec.step, same: spec.same, relu: spec.activation == .relu) < 0.02
+            let poolPadding: Padding = spec.same ? .same : .valid
+            func fused(_ values: [Tensor]) -> Tensor {
+                conv2dMaxPooled(
+                    values[0], filter: values[1], bias: values[2], padding: spec.padding, activation: spec.activation,
+                    poolSize: spec.pool, poolStrides: spec.step, poolPadding: poolPadding)
+            }
+            expectGradientsMatchFiniteDifferences(values, step: 1e-3, fused)
+            let separate = maxPool2d(
+                conv2d(
+                    values[0], filter: values[1], bias: values[2], padding: spec.padding, activation: spec.activation),
+                poolSize: spec.pool, strides: spec.step, padding: poolPadding)
+            // The same products, the convolution blocked per image instead of per batch: equal to rounding.
+            let difference = zip(fused(values).scalars, separate.scalars).map { Swift.abs($0 - $1) }
+            #expect(difference.count == separate.elementCount && difference.allSatisfy { $0 <= 1e-5 })
+        }
+    }
+
+    /// The smallest gap, over the max-pooling windows of the pre-activation `convolved` (NHWC), between the winner and
+    /// the runner-up — and, with `relu`, between the winner and 0.
+    static func poolingMargin(_ convolved: Tensor, window: (Int, Int), step: (Int, Int), same: Bool, relu: Bool)
+        -> Float
+    {
+        let (batch, height, width, channels) =
+            (convolved.shape[0], convolved.shape[1], convolved.shape[2], convolved.shape[3])
+        let x = convolved.scalars
+        func outputs(_ size: Int, _ window: Int, _ step: Int) -> (count: Int, padBefore: Int) {
+            guard same else { return ((size - window) / step + 1, 0) }
+            let count = (size + step - 1) / step
+            return (count, max((count - 1) * step + window - size, 0) / 2)
+        }
+        let rows = outputs(height, window.0, step.0)
+        let columns = outputs(width, window.1, step.1)
+        var margin = Float.infinity
+        for n in 0..<batch {
+            for row in 0..<rows.count {
+                for column in 0..<columns.count {
+                    for channel in 0..<channels {
+                        var candidates: [Float] = []
+                        for i in 0..<window.0 {
+                            for j in 0..<window.1 {
+                                let (r, c) = (
+                                    row * step.0 - rows.padBefore + i, column * step.1 - columns.padBefore + j
+                                )
+                                guard r >= 0, r < height, c >= 0, c < width else { continue }
+                                candidates.append(x[((n * height + r) * width + c) * channels + channel])
+                            }
+                        }
+                        candidates.sort(by: >)
+                        if candidates.count > 1 { margin = min(margin, candidates[0] - candidates[1]) }
+                        if relu { margin = min(margin, Swift.abs(candidates[0])) }
+                    }
+                }
+            }
+        }
+        return margin
+    }
+
     @Test("max and average pooling")
     func pooling() {
         var data = TestData(seed: 9)

@@ -171,6 +171,19 @@ int lepton_max_pool_forward_avx2(const float *image, long height, long width, lo
                                  long window_width, long stride_height, long stride_width, long out_height,
                                  long out_width, long image_offset, float *output, int32_t *argmax);
 
+/// The routing step of max pooling's backward pass over one NHWC image whose windows tile it (stride = window, no
+/// padding), 16 lanes of channels at a time with AVX-512 F: `gradient` (the image, `height`·`width`·`channels`
+/// floats) gets each pooled gradient at its window's winner (`winners`: offsets within the image) and 0 everywhere
+/// else; with `relu`, pooled outputs that are not positive route nothing.
+void lepton_max_pool_route_avx512(const float *pooled_gradient, const float *pooled_output, const int32_t *winners,
+                                  int relu, long height, long width, long channels, long window_height,
+                                  long window_width, long out_height, long out_width, float *gradient);
+
+/// The same routing eight lanes at a time with AVX2.
+void lepton_max_pool_route_avx2(const float *pooled_gradient, const float *pooled_output, const int32_t *winners,
+                                int relu, long height, long width, long channels, long window_height,
+                                long window_width, long out_height, long out_width, float *gradient);
+
 #ifdef __cplusplus
 }
 #endif

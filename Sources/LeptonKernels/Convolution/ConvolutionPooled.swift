@@ -1,6 +1,6 @@
 extension Convolution {
-    /// A convolution (with bias and activation) followed by max pooling, for inference: images are processed one
-    /// at a time, so each image's convolution output stays in cache and only the pooled result reaches memory.
+    /// A convolution (with bias and activation) followed by max pooling: images are processed one at a time, so
+    /// each image's convolution output stays in cache and only the pooled result reaches memory.
     ///
     /// - Parameters:
     ///   - input: NHWC input, `geometry.inputCount` floats.
@@ -10,21 +10,23 @@ extension Convolution {
     ///   - geometry: The convolution's shapes, strides, dilation and padding.
     ///   - activation: Applied after the bias, before pooling.
     ///   - poolGeometry: The pooling over the convolution's output (same batch, `outHeight`×`outWidth`×`outChannels`).
+    ///   - winners: For training, `poolGeometry.outputCount` slots that receive, for every pooled value, the offset
+    ///     of the value that won its window within its image's convolution output (the first one on ties), for
+    ///     ``backwardMaxPooled(input:weights:pooledOutput:pooledGradient:winners:inputGradient:weightGradient:biasGradient:geometry:activation:poolGeometry:pool:)``;
+    ///     `nil` in inference.
     ///   - pool: The threads to use (split over images).
     package static func forwardMaxPooled(
         input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, geometry: Conv2DGeometry, activation: EpilogueActivation = .identity,
-        poolGeometry: Pool2DGeometry, pool: ThreadPool = .shared
+        poolGeometry: Pool2DGeometry, winners: UnsafeMutablePointer<Int32>? = nil, pool: ThreadPool = .shared
     ) {
-        precondition(
-            poolGeometry.batch == geometry.batch && poolGeometry.height == geometry.outHeight
-                && poolGeometry.width == geometry.outWidth && poolGeometry.channels == geometry.outChannels,
-            "Convolution.forwardMaxPooled: pooling geometry does not match the convolution's output")
+        checkPooling(poolGeometry, follows: geometry)
         let pooledTwoByTwo =
             poolGeometry.windowHeight == 2 && poolGeometry.windowWidth == 2 && poolGeometry.strideHeight == 2
             && poolGeometry.strideWidth == 2 && poolGeometry.padTop == 0 && poolGeometry.padLeft == 0
             && poolGeometry.padBottom == 0 && poolGeometry.padRight == 0
-        if pooledTwoByTwo && DirectConvolution.applies(to: geometry) {
+        // The direct loop pools in registers and records no winners.
+        if winners == nil && pooledTwoByTwo && DirectConvolution.applies(to: geometry) {
             DirectConvolution.run(
                 input: input, weights: weights, bias: bias, output: output, geometry: geometry, activation: activation,
                 pooled: true, pool: pool)
@@ -43,11 +45,22 @@ extension Convolution {
                         input: input + index * inputPerImage, weights: weights, bias: bias, output: convolved,
                         geometry: image, activation: activation, pool: .singleThreaded)
                     Pooling.maxForward(
-                        input: convolved, output: output + index * pooledPerImage, argmax: nil, geometry: imagePool,
-                        pool: .singleThreaded)
+                        input: convolved, output: output + index * pooledPerImage,
+                        argmax: winners.map { $0 + index * pooledPerImage }, geometry: imagePool, pool: .singleThreaded)
                 }
             }
         }
+    }
+
+    /// Stops on a pooling geometry that is not the one over `geometry`'s output (a programmer error).
+    static func checkPooling(_ poolGeometry: Pool2DGeometry, follows geometry: Conv2DGeometry) {
+        precondition(
+            poolGeometry.batch == geometry.batch && poolGeometry.height == geometry.outHeight
+                && poolGeometry.width == geometry.outWidth && poolGeometry.channels == geometry.outChannels,
+            "Convolution: the pooling geometry does not match the convolution's output")
+        precondition(
+            geometry.with(batch: 1).outputCount <= Int(Int32.max),
+            "Convolution: one image's convolution output has more than 2^31 - 1 values")
     }
 }
 

@@ -131,21 +131,41 @@ public final class Conv2D: Layer {
             dilationWidth: configuration.dilation[1], padding: configuration.padding.padding)
     }
 
+    /// The activation as the convolution kernels apply it in their store, or `nil` when it runs as its own step.
+    private var fusedActivation: EpilogueActivation? {
+        switch configuration.activation {
+        case .relu: .relu
+        case .linear: .identity
+        default: nil
+        }
+    }
+
     /// Applies the convolution; relu is fused into it.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         buildIfNeeded(for: input)
         guard let weight else { preconditionFailure("Conv2D: not built") }
-        let fused: EpilogueActivation? =
-            switch configuration.activation {
-            case .relu: .relu
-            case .linear: .identity
-            default: nil
-            }
+        let fused = fusedActivation
         let output = conv2d(
             input, filter: context.read(weight), bias: bias.map(context.read),
             strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding,
             dilation: (configuration.dilation[0], configuration.dilation[1]), activation: fused ?? .identity)
         return fused == nil ? configuration.activation.apply(output) : output
+    }
+}
+
+extension Conv2D: FusingLayer {
+    /// Followed by a ``MaxPool2D``, with a ReLU or linear activation: ``conv2dMaxPooled(_:filter:bias:strides:padding:dilation:activation:poolSize:poolStrides:poolPadding:)``,
+    /// which never stores the convolution's full-size output.
+    public func callFused(_ input: Tensor, followedBy next: any Layer, context: ForwardContext) -> Tensor? {
+        guard let pooling = (next as? MaxPool2D)?.configuration, let activation = fusedActivation else { return nil }
+        buildIfNeeded(for: input)
+        guard let weight else { preconditionFailure("Conv2D: not built") }
+        return conv2dMaxPooled(
+            input, filter: context.read(weight), bias: bias.map(context.read),
+            strides: (configuration.strides[0], configuration.strides[1]), padding: configuration.padding.padding,
+            dilation: (configuration.dilation[0], configuration.dilation[1]), activation: activation,
+            poolSize: (pooling.poolSize[0], pooling.poolSize[1]), poolStrides: (pooling.strides[0], pooling.strides[1]),
+            poolPadding: pooling.padding.padding)
     }
 }
 

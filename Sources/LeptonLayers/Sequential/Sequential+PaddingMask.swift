@@ -23,13 +23,24 @@ extension Sequential {
         return forward(ids, context: context)
     }
 
-    /// The layers in order, the padding mask of a ``PaddingMask`` handed to the mask-aware layers after it.
+    /// The layers in order, the padding mask of a ``PaddingMask`` handed to the mask-aware layers after it, a
+    /// ``FusingLayer`` and its successor run as one operation when they have a fused form.
     func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         var mask: Tensor?
         var x = input
-        for layer in layers {
+        var index = layers.startIndex
+        while index < layers.endIndex {
+            let layer = layers[index]
+            index += 1
             if let source = layer as? PaddingMask {
                 mask = source.mask(for: x)
+                continue
+            }
+            if mask == nil, index < layers.endIndex, let fusing = layer as? any FusingLayer,
+                let fused = fusing.callFused(x, followedBy: layers[index], context: context)
+            {
+                x = fused
+                index += 1
                 continue
             }
             if let current = mask, let consumer = layer as? any PaddingMaskConsumer {

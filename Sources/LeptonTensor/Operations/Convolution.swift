@@ -19,24 +19,8 @@ public func conv2d(
     _ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
     dilation: (Int, Int) = (1, 1), activation: EpilogueActivation = .identity
 ) -> Tensor {
-    precondition(input.rank == 4, "conv2d: input must be NHWC (rank 4), shape is \(input.shape)")
-    precondition(filter.rank == 4, "conv2d: filter must be HWIO (rank 4), shape is \(filter.shape)")
-    precondition(
-        filter.shape[2] == input.shape[3],
-        "conv2d: filter \(filter.shape) expects \(filter.shape[2]) input channels, input \(input.shape) has \(input.shape[3])"
-    )
-    if let bias {
-        precondition(
-            bias.shape == [filter.shape[3]], "conv2d: bias shape \(bias.shape) should be [\(filter.shape[3])]")
-    }
-    let geometry = Conv2DGeometry(
-        batch: input.shape[0], height: input.shape[1], width: input.shape[2], inChannels: input.shape[3],
-        outChannels: filter.shape[3], kernelHeight: filter.shape[0], kernelWidth: filter.shape[1],
-        strideHeight: strides.0, strideWidth: strides.1, dilationHeight: dilation.0, dilationWidth: dilation.1,
-        padding: padding)
-    precondition(
-        geometry.outHeight > 0 && geometry.outWidth > 0,
-        "conv2d: filter \(filter.shape) with \(padding) padding does not fit input \(input.shape)")
+    let geometry = convolutionGeometry(
+        input, filter: filter, bias: bias, strides: strides, padding: padding, dilation: dilation, name: "conv2d")
     let outputShape: Shape = [geometry.batch, geometry.outHeight, geometry.outWidth, geometry.outChannels]
     let result = Tensor(shape: outputShape) { out in
         Convolution.forward(
@@ -68,6 +52,32 @@ public func conv2d(
         }
         return [inputGradient, needs[1] ? filterGradient : nil, biasGradient]
     }
+}
+
+/// The geometry of a convolution of `input` by `filter`, after checking their shapes (programmer errors stop).
+func convolutionGeometry(
+    _ input: Tensor, filter: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, dilation: (Int, Int),
+    name: String
+) -> Conv2DGeometry {
+    precondition(input.rank == 4, "\(name): input must be NHWC (rank 4), shape is \(input.shape)")
+    precondition(filter.rank == 4, "\(name): filter must be HWIO (rank 4), shape is \(filter.shape)")
+    precondition(
+        filter.shape[2] == input.shape[3],
+        "\(name): filter \(filter.shape) expects \(filter.shape[2]) input channels, input \(input.shape) has \(input.shape[3])"
+    )
+    if let bias {
+        precondition(
+            bias.shape == [filter.shape[3]], "\(name): bias shape \(bias.shape) should be [\(filter.shape[3])]")
+    }
+    let geometry = Conv2DGeometry(
+        batch: input.shape[0], height: input.shape[1], width: input.shape[2], inChannels: input.shape[3],
+        outChannels: filter.shape[3], kernelHeight: filter.shape[0], kernelWidth: filter.shape[1],
+        strideHeight: strides.0, strideWidth: strides.1, dilationHeight: dilation.0, dilationWidth: dilation.1,
+        padding: padding)
+    precondition(
+        geometry.outHeight > 0 && geometry.outWidth > 0,
+        "\(name): filter \(filter.shape) with \(padding) padding does not fit input \(input.shape)")
+    return geometry
 }
 
 extension Tensor {

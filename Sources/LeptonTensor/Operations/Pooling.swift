@@ -11,7 +11,7 @@ import LeptonKernels
 public func maxPool2d(_ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid)
     -> Tensor
 {
-    let geometry = poolGeometry(input, poolSize: poolSize, strides: strides, padding: padding, name: "maxPool2d")
+    let geometry = poolGeometry(input.shape, poolSize: poolSize, strides: strides, padding: padding, name: "maxPool2d")
     let outputShape: Shape = [geometry.batch, geometry.outHeight, geometry.outWidth, geometry.channels]
     guard let nodes = Tensor.trackedNodes(input) else {
         return Tensor(shape: outputShape) { out in
@@ -45,7 +45,7 @@ public func maxPool2d(_ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)
 public func avgPool2d(_ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid)
     -> Tensor
 {
-    let geometry = poolGeometry(input, poolSize: poolSize, strides: strides, padding: padding, name: "avgPool2d")
+    let geometry = poolGeometry(input.shape, poolSize: poolSize, strides: strides, padding: padding, name: "avgPool2d")
     let outputShape: Shape = [geometry.batch, geometry.outHeight, geometry.outWidth, geometry.channels]
     let result = Tensor(shape: outputShape) { out in
         Pooling.averageForward(input: input.storage.pointer, output: out, geometry: geometry)
@@ -62,16 +62,17 @@ public func avgPool2d(_ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)
     }
 }
 
-private func poolGeometry(
-    _ input: Tensor, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding, name: String
+/// The geometry of a pooling over inputs of `inputShape`, after checking it fits (programmer errors stop).
+func poolGeometry(
+    _ inputShape: Shape, poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding, name: String
 ) -> Pool2DGeometry {
-    precondition(input.rank == 4, "\(name): input must be NHWC (rank 4), shape is \(input.shape)")
+    precondition(inputShape.rank == 4, "\(name): input must be NHWC (rank 4), shape is \(inputShape)")
     let step = strides ?? poolSize
     let geometry = Pool2DGeometry(
-        batch: input.shape[0], height: input.shape[1], width: input.shape[2], channels: input.shape[3],
+        batch: inputShape[0], height: inputShape[1], width: inputShape[2], channels: inputShape[3],
         windowHeight: poolSize.0, windowWidth: poolSize.1, strideHeight: step.0, strideWidth: step.1, padding: padding)
     precondition(
         geometry.outHeight > 0 && geometry.outWidth > 0,
-        "\(name): window \(poolSize) with \(padding) padding does not fit input \(input.shape)")
+        "\(name): window \(poolSize) with \(padding) padding does not fit input \(inputShape)")
     return geometry
 }
