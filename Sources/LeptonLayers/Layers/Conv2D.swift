@@ -154,8 +154,8 @@ public final class Conv2D: Layer {
 }
 
 extension Conv2D: FusingLayer {
-    /// Followed by a ``MaxPool2D``, with a ReLU or linear activation: ``conv2dMaxPooled(_:filter:bias:strides:padding:dilation:activation:poolSize:poolStrides:poolPadding:)``,
-    /// which never stores the convolution's full-size output.
+    /// Followed by a ``MaxPool2D``, with a ReLU or linear activation: LeptonTensor's `conv2dMaxPooled`, which never
+    /// stores the convolution's full-size output.
     public func callFused(_ input: Tensor, followedBy next: any Layer, context: ForwardContext) -> Tensor? {
         guard let pooling = (next as? MaxPool2D)?.configuration, let activation = fusedActivation else { return nil }
         buildIfNeeded(for: input)
