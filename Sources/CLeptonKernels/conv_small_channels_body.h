@@ -7,7 +7,10 @@
 // registers per position), four positions at a time (eight accumulators): a pooled output computes the four
 // convolution outputs of its 2×2 window together, takes their maximum, adds the bias and applies ReLU — max, then
 // bias, then ReLU equals pooling the biased, rectified outputs, since both are monotone; without pooling, four
-// neighbouring positions of a row go together and the last columns of a row one at a time.
+// neighbouring positions of a row go together and the last columns of a row one at a time. For training, a pooled
+// call can record each pooled value's winner (`winners`, offsets within the image's convolution output, the first of
+// equal values winning); it then returns non-zero when the image produced NaN or infinity, which a `>` compare cannot
+// pool like max pooling does, and the caller recomputes that image by the separate passes.
 
 #include "CLeptonKernels.h"
 
@@ -70,11 +73,35 @@ static inline void finish(VEC v0, VEC v1, VEC b0, VEC b1, int relu, float *out, 
     STORE_EDGE(full1, out + LANES, m1, v1);
 }
 
+#if VECTOR_BITS == 512
+#define CONV_LANE_INDICES() _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#else
+#define CONV_LANE_INDICES() _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
+#endif
+
+// The largest of a window's four accumulators and, per lane, the offset of the one that won (`offsets[q] + lane`):
+// compared in window order with `>`, so the first of equal values wins, as in max pooling's own loop. NaN never wins
+// a `>` compare; the caller's probe reports it.
+TARGET __attribute__((always_inline))
+static inline VEC window_winner(const VEC a[4], const long offsets[4], IVEC lanes, IVEC *winner) {
+    VEC best = a[0];
+    IVEC index = ADD_I(SETI((int32_t)offsets[0]), lanes);
+    for (int q = 1; q < 4; q++) {
+        const __auto_type wins = CMP(a[q], best, _CMP_GT_OQ);
+        best = SELECT(wins, a[q], best);
+        index = AS_INT(SELECT(wins, AS_FLOAT(ADD_I(SETI((int32_t)offsets[q]), lanes)), AS_FLOAT(index)));
+    }
+    *winner = index;
+    return best;
+}
+
 TARGET
-void FUNCTION(const float *input, long height, long width, long cin, const float *weights, long kh, long kw,
-              long cout, const float *bias, int relu, int pool, float *output) {
+int FUNCTION(const float *input, long height, long width, long cin, const float *weights, long kh, long kw,
+             long cout, const float *bias, int relu, int pool, float *output, int32_t *winners) {
     const long outHeight = height - kh + 1, outWidth = width - kw + 1;
     const long rows = pool ? outHeight / 2 : outHeight, columns = pool ? outWidth / 2 : outWidth;
+    const IVEC lane_offsets = CONV_LANE_INDICES();
+    VEC probe = ZERO();
     for (long block = 0; block < cout; block += 2 * LANES) {
         const long lanes = cout - block;
         const MASK m0 = MASK_FIRST(lanes), m1 = MASK_FIRST(lanes - LANES);
@@ -89,8 +116,24 @@ void FUNCTION(const float *input, long height, long width, long cin, const float
                     VEC a0[4] = {ZERO(), ZERO(), ZERO(), ZERO()}, a1[4] = {ZERO(), ZERO(), ZERO(), ZERO()};
                     accumulate_four(input + (2 * r * width + 2 * c) * cin, width, cin, w, kh, kw, cout, cin,
                                     width * cin, (width + 1) * cin, m0, m1, full0, full1, a0, a1);
-                    finish(MAX(MAX(a0[0], a0[1]), MAX(a0[2], a0[3])), MAX(MAX(a1[0], a1[1]), MAX(a1[2], a1[3])), b0,
-                           b1, relu, outRow + c * cout, m0, m1, full0, full1);
+                    if (!winners) {
+                        finish(MAX(MAX(a0[0], a0[1]), MAX(a0[2], a0[3])), MAX(MAX(a1[0], a1[1]), MAX(a1[2], a1[3])),
+                               b0, b1, relu, outRow + c * cout, m0, m1, full0, full1);
+                        continue;
+                    }
+                    // The window's convolution outputs within the image, channel `block` of each.
+                    const long top = (2 * r * outWidth + 2 * c) * cout + block;
+                    const long offsets[4] = {top, top + cout, top + outWidth * cout, top + (outWidth + 1) * cout};
+                    IVEC winner0, winner1;
+                    const VEC best0 = window_winner(a0, offsets, lane_offsets, &winner0);
+                    const long offsets1[4] = {offsets[0] + LANES, offsets[1] + LANES, offsets[2] + LANES,
+                                              offsets[3] + LANES};
+                    const VEC best1 = window_winner(a1, offsets1, lane_offsets, &winner1);
+                    for (int q = 0; q < 4; q++) probe = ADD(probe, ADD(MUL(a0[q], ZERO()), MUL(a1[q], ZERO())));
+                    finish(best0, best1, b0, b1, relu, outRow + c * cout, m0, m1, full0, full1);
+                    int32_t *slots = winners + (r * columns + c) * cout + block;
+                    STORE_EDGE(full0, (float *)slots, m0, AS_FLOAT(winner0));
+                    STORE_EDGE(full1, (float *)(slots + LANES), m1, AS_FLOAT(winner1));
                 }
                 continue;
             }
@@ -110,14 +153,20 @@ void FUNCTION(const float *input, long height, long width, long cin, const float
             }
         }
     }
+    float sums[LANES];
+    STOREU(sums, probe);
+    for (int lane = 0; lane < LANES; lane++) {
+        if (sums[lane] != sums[lane]) return 1;
+    }
+    return 0;
 }
 
 #else
 
-void FUNCTION(const float *input, long height, long width, long cin, const float *weights, long kh, long kw, long cout,
-              const float *bias, int relu, int pool, float *output) {
+int FUNCTION(const float *input, long height, long width, long cin, const float *weights, long kh, long kw, long cout,
+             const float *bias, int relu, int pool, float *output, int32_t *winners) {
     (void)input; (void)height; (void)width; (void)cin; (void)weights; (void)kh; (void)kw; (void)cout; (void)bias;
-    (void)relu; (void)pool; (void)output;
+    (void)relu; (void)pool; (void)output; (void)winners;
     __builtin_trap();  // Never selected: lepton_cpu_features reports neither AVX2 nor AVX-512 off x86-64.
 }
 

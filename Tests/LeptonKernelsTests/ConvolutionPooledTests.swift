@@ -124,7 +124,10 @@ struct ConvolutionPooledTests {
         let convolved = ConvolutionReference.forward(geometry, input: input, weights: weights, bias: bias, relu: relu)
         let truth = Self.referencePooling(convolved, poolGeometry)
         #expect(scaledError(pooled, truth.values) <= 1e-5, "pooled values")
-        #expect(winners.map(Int.init) == truth.winners, "winners")
+        // Where ReLU rectifies a whole window to 0 no gradient flows, and the direct loop (which compares before the
+        // bias and ReLU) may name another cell than the first: winners matter, and are compared, elsewhere.
+        let decisive = truth.values.indices.filter { !relu || truth.values[$0] > 0 }
+        #expect(decisive.allSatisfy { Int(winners[$0]) == truth.winners[$0] }, "winners")
         // The convolution output's gradient: each pooled gradient at its winner, none where ReLU's output is 0.
         let perImage = geometry.outHeight * geometry.outWidth * outChannels
         var convolvedGradient = [Float](repeating: 0, count: geometry.outputCount)
@@ -257,13 +260,55 @@ struct DirectConvolutionTests {
             var actual = [Float](repeating: .nan, count: expected.count + 1)
             actual[expected.count] = 12345
             actual.withUnsafeMutableBufferPointer { out in
-                loop(
+                _ = loop(
                     input, g.height, g.width, inChannels, weights, g.kernelHeight, g.kernelWidth, outChannels, bias, 1,
-                    pooled ? 1 : 0, out.baseAddress!)
+                    pooled ? 1 : 0, out.baseAddress!, nil)
             }
             let difference = maxAbsDifference(Array(actual[0..<expected.count]), expected)
             #expect(difference < 1e-5, "\(name) cin \(inChannels) cout \(outChannels) pooled \(pooled)")
             #expect(actual[expected.count] == 12345, "\(name): wrote past the output")
+            guard pooled else { continue }
+            // Recording winners: the same values bit for bit, and each positive value's winner is a cell of its window
+            // holding it (a window rectified to 0 routes no gradient, so its winner is free).
+            for special in [Float(0), .nan, .infinity] {
+                var image = input
+                if special != 0 {
+                    // A pixel some pooled window reads (floor pooling leaves the last row and column unread here).
+                    let (row, column) = (
+                        random.int(in: 0..<(g.outHeight / 2 * 2)), random.int(in: 0..<(g.outWidth / 2 * 2))
+                    )
+                    image[(row * g.width + column) * inChannels + random.int(in: 0..<inChannels)] = special
+                }
+                var recorded = [Float](repeating: .nan, count: expected.count)
+                var winners = [Int32](repeating: -1, count: expected.count + 1)
+                let status = recorded.withUnsafeMutableBufferPointer { out in
+                    winners.withUnsafeMutableBufferPointer { slots in
+                        loop(
+                            image, g.height, g.width, inChannels, weights, g.kernelHeight, g.kernelWidth, outChannels,
+                            bias, 1, 1, out.baseAddress!, slots.baseAddress!)
+                    }
+                }
+                #expect(winners[expected.count] == -1, "\(name): wrote past the winners")
+                guard special == 0 else {
+                    #expect(status != 0, "\(name): \(special) in the image is not reported")
+                    continue
+                }
+                #expect(status == 0, "\(name): a finite image reported as non-finite")
+                #expect(zip(recorded, actual).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(name): values differ")
+                let columns = g.outWidth / 2
+                for (index, value) in expected.enumerated() where value > 0 {
+                    let (cell, channel) = (index / outChannels, index % outChannels)
+                    let (row, column) = (cell / columns, cell % columns)
+                    let window = (0..<4).map { q in
+                        ((2 * row + q / 2) * g.outWidth + 2 * column + q % 2) * outChannels + channel
+                    }
+                    let winner = Int(winners[index])
+                    #expect(window.contains(winner), "\(name): winner \(winner) outside its window at \(index)")
+                    if window.contains(winner) {
+                        #expect(Swift.abs(convolved[winner] - value) < 1e-5, "\(name): winner \(winner) is not the max")
+                    }
+                }
+            }
         }
     }
 }

@@ -208,6 +208,30 @@ struct GradientTests {
         }
     }
 
+    @Test("convolution fused with max pooling propagates NaN and infinity as the two operations do")
+    func convolutionMaxPooledNonFinite() {
+        var data = TestData(seed: 23)
+        for activation in [EpilogueActivation.identity, .relu] {
+            for special in [Float.nan, .infinity] {
+                // One input channel and 16 filters: the direct loop's shape, which pools in registers.
+                var input = data.tensor([3, 9, 8, 1])
+                input.withUnsafeMutableBufferPointer { $0[72 + 20] = special }
+                let filter = data.tensor([3, 3, 1, 16])
+                let bias = data.tensor([16])
+                let fused = conv2dMaxPooled(
+                    input, filter: filter, bias: bias, activation: activation, poolSize: (2, 2)
+                ).scalars
+                let separate = maxPool2d(
+                    conv2d(input, filter: filter, bias: bias, activation: activation), poolSize: (2, 2)
+                ).scalars
+                #expect(fused.map(\.isNaN) == separate.map(\.isNaN), "\(activation) \(special): NaN positions")
+                #expect(fused.map(\.isInfinite) == separate.map(\.isInfinite), "\(activation) \(special): infinities")
+                let finite = zip(fused, separate).filter { $0.0.isFinite && $0.1.isFinite }
+                #expect(finite.allSatisfy { Swift.abs($0.0 - $0.1) <= 1e-5 }, "\(activation) \(special): values")
+            }
+        }
+    }
+
     /// The smallest gap, over the max-pooling windows of the pre-activation `convolved` (NHWC), between the winner and
     /// the runner-up — and, with `relu`, between the winner and 0.
     static func poolingMargin(_ convolved: Tensor, window: (Int, Int), step: (Int, Int), same: Bool, relu: Bool)

@@ -83,14 +83,17 @@ void lepton_flush_denormals_end(unsigned int previous);
 
 /// AVX-512 direct convolution of one NHWC image with few input channels (stride 1, no padding, HWIO weights),
 /// bias and ReLU fused, and with `pool` set, 2×2 max pooling (stride 2, floor) fused too. `output` receives
-/// `[outHeight, outWidth, cout]` (halved, rounded down, when pooling).
-void lepton_conv_small_channels_avx512(const float *input, long height, long width, long cin, const float *weights,
-                                       long kh, long kw, long cout, const float *bias, int relu, int pool,
-                                       float *output);
+/// `[outHeight, outWidth, cout]` (halved, rounded down, when pooling). With `pool` and `winners` (else null), each
+/// pooled value's winner is recorded as its offset in the unpooled `[outHeight, outWidth, cout]` output, the first of
+/// equal values winning, and the result is non-zero when the image produced NaN or infinity (0 otherwise).
+int lepton_conv_small_channels_avx512(const float *input, long height, long width, long cin, const float *weights,
+                                      long kh, long kw, long cout, const float *bias, int relu, int pool, float *output,
+                                      int32_t *winners);
 
 /// The same convolution with AVX2 + FMA (16 output channels per block), for CPUs without AVX-512.
-void lepton_conv_small_channels_avx2(const float *input, long height, long width, long cin, const float *weights,
-                                     long kh, long kw, long cout, const float *bias, int relu, int pool, float *output);
+int lepton_conv_small_channels_avx2(const float *input, long height, long width, long cin, const float *weights,
+                                    long kh, long kw, long cout, const float *bias, int relu, int pool, float *output,
+                                    int32_t *winners);
 
 /// AVX-512 loop for 1 to 4 rows of C (`mr`) by up to 32 columns (`nr`), reading A unpacked (`a[i * lda + p]`) and
 /// `nr` floats of each B row (`b_stride` floats apart) with masked loads, so nothing past the matrices is read.

@@ -25,7 +25,6 @@ extension Convolution {
             poolGeometry.windowHeight == 2 && poolGeometry.windowWidth == 2 && poolGeometry.strideHeight == 2
             && poolGeometry.strideWidth == 2 && poolGeometry.padTop == 0 && poolGeometry.padLeft == 0
             && poolGeometry.padBottom == 0 && poolGeometry.padRight == 0
-        // The direct loop pools in registers and records no winners.
         if winners == nil && pooledTwoByTwo && DirectConvolution.applies(to: geometry) {
             DirectConvolution.run(
                 input: input, weights: weights, bias: bias, output: output, geometry: geometry, activation: activation,
@@ -38,9 +37,20 @@ extension Convolution {
         let convolvedPerImage = image.outputCount
         let pooledPerImage = imagePool.outputCount
         let costPerImage = convolvedPerImage * image.kernelHeight * image.kernelWidth * image.inChannels
+        // Recording winners, the direct loop pools in registers too; an image that produced NaN or infinity is
+        // recomputed by the separate passes below, which propagate NaN as max pooling does.
+        let directWinners = winners != nil && pooledTwoByTwo && DirectConvolution.applies(to: geometry)
         ParallelSplit.forEach(count: geometry.batch, costPerIndex: costPerImage, grain: 1 << 15, pool: pool) { images in
             ScratchPool.withBuffer(atLeast: convolvedPerImage) { convolved in
                 for index in images {
+                    if directWinners, let winners,
+                        DirectConvolution.runPooledRecordingWinners(
+                            image: input + index * inputPerImage, weights: weights, bias: bias,
+                            output: output + index * pooledPerImage, winners: winners + index * pooledPerImage,
+                            geometry: image, activation: activation)
+                    {
+                        continue
+                    }
                     forward(
                         input: input + index * inputPerImage, weights: weights, bias: bias, output: convolved,
                         geometry: image, activation: activation, pool: .singleThreaded)

@@ -10,12 +10,13 @@ import CLeptonKernels
 /// and whole blocks of 16 output channels; other layers (and CPUs without AVX2) use im2col and GEMM. The loop
 /// follows the GEMM tile's instruction set (``TileKernel/best``), so `LEPTON_SGEMM_KERNEL=avx2` switches both.
 enum DirectConvolution {
-    /// `(input, height, width, cin, weights, kh, kw, cout, bias, relu, pool, output)`: one image.
+    /// `(input, height, width, cin, weights, kh, kw, cout, bias, relu, pool, output, winners)`: one image; with
+    /// `pool` and `winners`, non-zero when the image produced NaN or infinity.
     typealias Loop =
         @convention(c) (
             UnsafePointer<Float>?, Int, Int, Int, UnsafePointer<Float>?, Int, Int, Int, UnsafePointer<Float>?, Int32,
-            Int32, UnsafeMutablePointer<Float>?
-        ) -> Void
+            Int32, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Int32>?
+        ) -> Int32
 
     /// Every loop the running CPU can execute, by instruction-set name, fastest first.
     static let supportedLoops: [(name: String, loop: Loop)] = {
@@ -50,11 +51,27 @@ enum DirectConvolution {
         guard let loop = Self.loop else { preconditionFailure("DirectConvolution.run without a loop for this CPU") }
         ParallelSplit.forEach(count: g.batch, costPerIndex: costPerImage, grain: 1 << 15, pool: pool) { images in
             for image in images {
-                loop(
+                _ = loop(
                     input + image * inputPerImage, g.height, g.width, g.inChannels, weights, g.kernelHeight,
                     g.kernelWidth, g.outChannels, bias, activation == .relu ? 1 : 0, pooled ? 1 : 0,
-                    output + image * outputPerImage)
+                    output + image * outputPerImage, nil)
             }
         }
+    }
+
+    /// Convolves one image with 2×2 max pooling fused, recording each pooled value's winner (its offset within the
+    /// image's unpooled output, the first of equal values winning).
+    ///
+    /// - Returns: `false` when the image produced NaN or infinity: its pooled values and winners are then not those of
+    ///   max pooling (which propagates NaN), and the caller must recompute it by separate passes.
+    static func runPooledRecordingWinners(
+        image input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>, geometry g: Conv2DGeometry,
+        activation: EpilogueActivation
+    ) -> Bool {
+        guard let loop = Self.loop else { preconditionFailure("DirectConvolution without a loop for this CPU") }
+        return loop(
+            input, g.height, g.width, g.inChannels, weights, g.kernelHeight, g.kernelWidth, g.outChannels, bias,
+            activation == .relu ? 1 : 0, 1, output, winners) == 0
     }
 }
