@@ -66,8 +66,9 @@ static inline void finish(VEC v0, VEC v1, VEC b0, VEC b1, int relu, float *out, 
     v0 = ADD(v0, b0);
     v1 = ADD(v1, b1);
     if (relu) {
-        v0 = MAX(v0, ZERO());
-        v1 = MAX(v1, ZERO());
+        // MAX(0, v): max_ps returns its second operand when one is NaN, so NaN stays NaN, as the Swift ReLU gives.
+        v0 = MAX(ZERO(), v0);
+        v1 = MAX(ZERO(), v1);
     }
     STORE_EDGE(full0, out, m0, v0);
     STORE_EDGE(full1, out + LANES, m1, v1);

@@ -96,8 +96,9 @@ static inline void finish(IVEC s0, IVEC s1, const IVEC c[2], const VEC scale[2],
     VEC v0 = ADD(MUL(TO_FLOAT_I(SUB_I(s0, c[0])), scale[0]), bias[0]);
     VEC v1 = ADD(MUL(TO_FLOAT_I(SUB_I(s1, c[1])), scale[1]), bias[1]);
     if (relu) {
-        v0 = MAX(v0, ZERO());
-        v1 = MAX(v1, ZERO());
+        // MAX(0, v): NaN (a NaN scale) stays NaN, as the Swift ReLU gives.
+        v0 = MAX(ZERO(), v0);
+        v1 = MAX(ZERO(), v1);
     }
     STORE(out, m0, v0);
     STORE(out + LANES, m1, v1);

@@ -39,7 +39,8 @@ static inline void avx2_rows(const int MR, long groups, const int8_t *a, long ld
             __m256 value = _mm256_cvtepi32_ps(acc[i][v]);
             value = _mm256_mul_ps(value, _mm256_mul_ps(_mm256_loadu_ps(col_scale + 8 * v), rowScale));
             if (bias) value = _mm256_add_ps(value, _mm256_loadu_ps(bias + 8 * v));
-            if (relu) value = _mm256_max_ps(value, _mm256_setzero_ps());
+            // NaN stays NaN: max_ps returns its second operand when one is NaN.
+            if (relu) value = _mm256_max_ps(_mm256_setzero_ps(), value);
             _mm256_storeu_ps(row + 8 * v, value);
         }
         float *out = c + i * ldc;

@@ -71,8 +71,9 @@ static inline void vnni_rows(const int MR, const int U, long groups, const int8_
         v0 = _mm512_add_ps(_mm512_mul_ps(v0, _mm512_mul_ps(scale0, rowScale)), bias0);
         v1 = _mm512_add_ps(_mm512_mul_ps(v1, _mm512_mul_ps(scale1, rowScale)), bias1);
         if (relu) {
-            v0 = _mm512_max_ps(v0, _mm512_setzero_ps());
-            v1 = _mm512_max_ps(v1, _mm512_setzero_ps());
+            // NaN stays NaN: max_ps returns its second operand when one is NaN.
+            v0 = _mm512_max_ps(_mm512_setzero_ps(), v0);
+            v1 = _mm512_max_ps(_mm512_setzero_ps(), v1);
         }
         _mm512_mask_storeu_ps(c + i * ldc, mask0, v0);
         _mm512_mask_storeu_ps(c + i * ldc + 16, mask1, v1);

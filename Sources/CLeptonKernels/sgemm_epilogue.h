@@ -48,8 +48,10 @@ static inline void lepton_store_row(float *out, long i, VEC s0, VEC s1, const Le
         v1 = ADD(v1, rowBias);
     }
     if (ep->relu) {
-        v0 = MAX(v0, ZERO());
-        v1 = MAX(v1, ZERO());
+        // ReLU as MAX(0, v): max_ps returns its second operand when one is NaN, so NaN stays NaN (as the Swift loops
+        // and PyTorch's relu give), where MAX(v, 0) would make it 0.
+        v0 = MAX(ZERO(), v0);
+        v1 = MAX(ZERO(), v1);
     }
     STORE_EDGE(e->full, out, e->mask0, v0);
     STORE_EDGE(e->full, out + LANES, e->mask1, v1);

@@ -20,7 +20,7 @@ static inline VEC finish(VEC acc, const float *old, MASK mask, const LeptonEpilo
     }
     value = ADD(value, bias);
     if (ep->relu) {
-        value = MAX(value, ZERO());
+        value = MAX(ZERO(), value);  // NaN stays NaN: max_ps returns its second operand when one is NaN
     }
     return value;
 }

@@ -267,7 +267,29 @@ struct DirectConvolutionTests {
             let difference = maxAbsDifference(Array(actual[0..<expected.count]), expected)
             #expect(difference < 1e-5, "\(name) cin \(inChannels) cout \(outChannels) pooled \(pooled)")
             #expect(actual[expected.count] == 12345, "\(name): wrote past the output")
-            guard pooled else { continue }
+            if !pooled {
+                // A NaN pixel makes NaN of every output that reads it, through the fused ReLU too.
+                var image = input
+                image[(4 * g.width + 3) * inChannels] = .nan
+                var output = [Float](repeating: 0, count: g.outputCount)
+                output.withUnsafeMutableBufferPointer { out in
+                    _ = loop(
+                        image, g.height, g.width, inChannels, weights, g.kernelHeight, g.kernelWidth, outChannels,
+                        bias, 1, 0, out.baseAddress!, nil)
+                }
+                for row in 0..<g.outHeight {
+                    for column in 0..<g.outWidth {
+                        let reads =
+                            (row...(row + g.kernelHeight - 1)).contains(4)
+                            && (column...(column + g.kernelWidth - 1)).contains(3)
+                        let start = (row * g.outWidth + column) * outChannels
+                        let values = output[start..<(start + outChannels)]
+                        let expected = reads ? values.allSatisfy { $0.isNaN } : values.allSatisfy { $0 >= 0 }
+                        #expect(expected, "\(name): output (\(row), \(column)) with a NaN pixel at (4, 3)")
+                    }
+                }
+                continue
+            }
             // Recording winners: the same values bit for bit, and each positive value's winner is a cell of its window
             // holding it (a window rectified to 0 routes no gradient, so its winner is free).
             for special in [Float(0), .nan, .infinity] {

@@ -124,6 +124,35 @@ struct GEMMTests {
         }
     }
 
+    @Test("a fused relu propagates NaN, as the element-wise relu does", arguments: TileKernel.supported.map(\.name))
+    func reluPropagatesNaN(kernelName: String) {
+        let kernel = TileKernel.supported.first { $0.name == kernelName }!
+        var random = TestRandom(seed: 2100)
+        // Enough rows and columns for whole tiles and edges; rows 3 and 11 of A hold a NaN.
+        let (m, n, k) = (13, 40, 20)
+        var a = random.floats(m * k)
+        a[3 * k + 7] = .nan
+        a[11 * k] = .nan
+        let b = random.floats(k * n)
+        var c = [Float](repeating: 0, count: m * n)
+        c.withUnsafeMutableBufferPointer { output in
+            GEMMDriver(
+                .none, .none, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: output.baseAddress!,
+                ldc: n, epilogue: GEMMEpilogue(bias: nil, biasAxis: .perColumn, activation: .relu), kernel: kernel
+            ).run(pool: ThreadPool(threadCount: 1))
+        }
+        for row in 0..<m {
+            let values = c[(row * n)..<((row + 1) * n)]
+            let allNaN = values.allSatisfy { $0.isNaN }
+            let rectified = values.allSatisfy { $0 >= 0 }
+            if row == 3 || row == 11 {
+                #expect(allNaN, "\(kernelName): row \(row) should be NaN")
+            } else {
+                #expect(rectified, "\(kernelName): row \(row) should be rectified and finite")
+            }
+        }
+    }
+
     @Test("empty and degenerate sizes")
     func degenerate() {
         let pool = ThreadPool(threadCount: 2)
