@@ -3,7 +3,8 @@
 // registers, `sgemm_tile_avx512.c`: 12 x 32 in ZMM registers): the depth loop over MR rows of A times 2·LANES
 // columns of B held in 2·MR accumulators, the tile with the shared epilogue (`sgemm_epilogue.h`), and the exported
 // tile that reads A where it is stored (row-major, any leading dimension) instead of packed, for products with few
-// columns (dense layers, convolutions), where packing A would cost as much as using it.
+// columns (dense layers, convolutions), where packing A would cost as much as using it. With TILE_PREFETCH_STEPS
+// defined, the tile prefetches its rows of C before the depth loop and B's row that many depth steps ahead.
 
 #include "CLeptonKernels.h"
 
@@ -23,6 +24,9 @@ static inline void tile_accumulate(long kc, const float *const a_row[MR], long a
     for (long p = 0; p < kc; p++) {
         const VEC b0 = LOADU(b);
         const VEC b1 = LOADU(b + LANES);
+#ifdef TILE_PREFETCH_STEPS
+        _mm_prefetch((const char *)(b + TILE_PREFETCH_STEPS * b_stride), _MM_HINT_T0);
+#endif
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR; i++) {
             const VEC ai = BROADCAST(a_row[i] + p * a_step);
@@ -38,6 +42,13 @@ TARGET __attribute__((always_inline))
 static inline void tile(long kc, const float *const a_row[MR], long a_step, const float *b, long b_stride, float *c,
                         long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue) {
     VEC acc0[MR], acc1[MR];
+#ifdef TILE_PREFETCH_STEPS
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 2 * LANES - 1), _MM_HINT_T0);
+    }
+#endif
     tile_accumulate(kc, a_row, a_step, b, b_stride, acc0, acc1);
     const LeptonEpilogueVectors e = lepton_epilogue_vectors(nr, epilogue);
 #pragma clang loop unroll(full)

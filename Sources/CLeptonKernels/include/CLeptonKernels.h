@@ -70,6 +70,16 @@ void lepton_sgemm_tile_avx2_6x16_rows(long kc, const float *a, long lda, const f
 void lepton_sgemm_rows_avx2(long kc, long mr, const float *a, long lda, const float *b, long b_stride, float *c,
                             long ldc, long nr, const LeptonTileEpilogue *epilogue);
 
+/// Packs `rows` rows of an untransposed A with AVX2 into panels of `mr` rows: row `r` at `a + r * lda`, contiguous
+/// along the depth, becomes `out[(r / mr) * mr * kc + p * mr + r % mr]` for depth steps `p` < `kc`; the last panel is
+/// padded with zero rows.
+void lepton_sgemm_pack_rows_avx2(long rows, long kc, const float *a, long lda, long mr, float *out);
+
+/// Packs `kc` rows of `columns` columns of an untransposed B with AVX2 into panels of `nr` columns (a multiple of 8):
+/// `b[p * ldb + j]` becomes `out[(j / nr) * nr * kc + p * nr + j % nr]`; the last panel is padded with zero columns
+/// and nothing past column `columns` is read.
+void lepton_sgemm_pack_columns_avx2(long kc, long columns, const float *b, long ldb, long nr, float *out);
+
 /// AVX-512 tile of 12 rows by 32 columns reading A in place, row `i` at `a + i * lda` (rows past `mr` are not read).
 void lepton_sgemm_tile_avx512_12x32_rows(long kc, const float *a, long lda, const float *b, long b_stride, float *c,
                                          long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue);

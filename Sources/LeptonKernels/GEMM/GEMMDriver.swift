@@ -130,17 +130,17 @@ struct GEMMDriver {
                     let depth = depthStart..<min(depthStart + kc, k)
                     let isFirst = depthStart == 0
                     let isLast = depth.upperBound == k
-                    Packing.packA(a, rows: blockRows, depth: depth, mr: mr, into: packedA)
+                    Packing.packA(a, rows: blockRows, depth: depth, kernel: kernel, into: packedA)
                     for columnBlock in stride(from: columns.lowerBound, to: columns.upperBound, by: nc) {
                         let blockColumns = columnBlock..<min(columnBlock + nc, columns.upperBound)
                         let fullWidth = blockColumns.count / nr * nr
                         if readsBInPlace {
                             if fullWidth < blockColumns.count {
                                 let ragged = (blockColumns.lowerBound + fullWidth)..<blockColumns.upperBound
-                                Packing.packB(b, depth: depth, columns: ragged, nr: nr, into: packedB)
+                                Packing.packB(b, depth: depth, columns: ragged, kernel: kernel, into: packedB)
                             }
                         } else {
-                            Packing.packB(b, depth: depth, columns: blockColumns, nr: nr, into: packedB)
+                            Packing.packB(b, depth: depth, columns: blockColumns, kernel: kernel, into: packedB)
                         }
                         for sliverRow in stride(from: 0, to: blockRows.count, by: mr) {
                             let row = blockRows.lowerBound + sliverRow
@@ -210,7 +210,7 @@ struct GEMMDriver {
                 let bSliver: UnsafePointer<Float>
                 let bStride: Int
                 if let packed {
-                    Packing.packB(b, depth: 0..<k, columns: column..<(column + width), nr: nr, into: packed.pointer)
+                    Packing.packB(b, depth: 0..<k, columns: column..<(column + width), kernel: kernel, into: packed.pointer)
                     bSliver = UnsafePointer(packed.pointer)
                     bStride = nr
                 } else {

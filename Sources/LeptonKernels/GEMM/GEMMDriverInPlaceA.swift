@@ -24,16 +24,16 @@ extension GEMMDriver {
                 let isFirst = depthStart == 0
                 let isLast = depth.upperBound == k
                 if !readsBInPlace {
-                    Packing.packB(b, depth: depth, columns: columns, nr: nr, into: packedB)
+                    Packing.packB(b, depth: depth, columns: columns, kernel: kernel, into: packedB)
                 } else if fullWidth < columns.count {
                     let ragged = (columns.lowerBound + fullWidth)..<columns.upperBound
-                    Packing.packB(b, depth: depth, columns: ragged, nr: nr, into: packedB + fullWidth * depth.count)
+                    Packing.packB(b, depth: depth, columns: ragged, kernel: kernel, into: packedB + fullWidth * depth.count)
                 }
                 for row in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
                     let height = Swift.min(mr, rows.upperBound - row)
                     let transposedFull = a.transpose == .transposed && height == mr
                     if a.transpose == .transposed && !transposedFull {
-                        Packing.packA(a, rows: row..<(row + height), depth: depth, mr: mr, into: raggedA)
+                        Packing.packA(a, rows: row..<(row + height), depth: depth, kernel: kernel, into: raggedA)
                     }
                     for sliverColumn in stride(from: 0, to: columns.count, by: nr) {
                         let column = columns.lowerBound + sliverColumn

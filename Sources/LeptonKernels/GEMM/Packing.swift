@@ -4,22 +4,39 @@
 /// row), rows past the edge filled with zeros. A block of op(B) becomes column panels of `nr` columns: for
 /// each panel, `kc` rows of `nr` floats, columns past the edge filled with zeros.
 enum Packing {
-    /// Packs rows `rows` and depth `depth` of op(A) into `destination`.
+    /// Packs rows `rows` and depth `depth` of op(A) into `destination`, in panels of the kernel's `mr` rows; an
+    /// untransposed A goes through the kernel's vector packing loop when it has one.
     static func packA(
-        _ operand: MatrixOperand, rows: Range<Int>, depth: Range<Int>, mr: Int,
+        _ operand: MatrixOperand, rows: Range<Int>, depth: Range<Int>, kernel: TileKernel,
         into destination: UnsafeMutablePointer<Float>
     ) {
+        let mr = kernel.mr
+        if operand.transpose == .none, let loops = kernel.packingLoops {
+            let ld = operand.leadingDimension
+            loops.rows(
+                rows.count, depth.count, operand.pointer + rows.lowerBound * ld + depth.lowerBound, ld, mr, destination)
+            return
+        }
         // Row i of A is contiguous along the depth unless A is stored transposed.
         packPanels(
             operand, lines: rows, depth: depth, panelWidth: mr, linesAlongDepth: operand.transpose == .none,
             into: destination)
     }
 
-    /// Packs depth `depth` and columns `columns` of op(B) into `destination`.
+    /// Packs depth `depth` and columns `columns` of op(B) into `destination`, in panels of the kernel's `nr` columns;
+    /// an untransposed B goes through the kernel's vector packing loop when it has one.
     static func packB(
-        _ operand: MatrixOperand, depth: Range<Int>, columns: Range<Int>, nr: Int,
+        _ operand: MatrixOperand, depth: Range<Int>, columns: Range<Int>, kernel: TileKernel,
         into destination: UnsafeMutablePointer<Float>
     ) {
+        let nr = kernel.nr
+        if operand.transpose == .none, let loops = kernel.packingLoops {
+            let ld = operand.leadingDimension
+            loops.columns(
+                depth.count, columns.count, operand.pointer + depth.lowerBound * ld + columns.lowerBound, ld, nr,
+                destination)
+            return
+        }
         // Column j of op(B) is contiguous along the depth only when B is stored transposed.
         packPanels(
             operand, lines: columns, depth: depth, panelWidth: nr, linesAlongDepth: operand.transpose != .none,

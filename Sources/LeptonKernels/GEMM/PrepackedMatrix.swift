@@ -55,7 +55,7 @@ package struct PrepackedMatrix {
         panels = UnsafePointer(storage)
         guard k > 0, n > 0 else { return }
         let operand = MatrixOperand(pointer: b, leadingDimension: ldb, transpose: transB)
-        Packing.packB(operand, depth: 0..<k, columns: 0..<n, nr: kernel.nr, into: storage)
+        Packing.packB(operand, depth: 0..<k, columns: 0..<n, kernel: kernel, into: storage)
     }
 
     /// The first packed row of depth `depth` of the panel holding column `column` (a multiple of `nr`).

@@ -44,6 +44,22 @@ struct TileKernel: Sendable {
     var fewRowsLoop: FewRowsLoop? = nil
     /// A full-height tile loop that reads an untransposed A in place (no packing), if the instruction set has one.
     var rowsLoop: RowsLoop? = nil
+    /// Vector loops that pack an untransposed A and an untransposed B (see ``PackingLoops``), if the instruction
+    /// set has them; otherwise ``Packing`` copies in Swift.
+    var packingLoops: PackingLoops? = nil
+
+    /// The packing loops of an instruction set.
+    struct PackingLoops: Sendable {
+        /// `(rows, kc, a, lda, mr, out)`: row r at `a + r·lda`, contiguous along the depth, goes to panel r / mr,
+        /// slot `p·mr + r % mr` for depth steps p < `kc`; the last panel is padded with zero rows.
+        let rows: @convention(c) (Int, Int, UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<Float>?) -> Void
+        /// `(kc, columns, b, ldb, nr, out)`: `b[p·ldb + j]` goes to panel j / nr, slot `p·nr + j % nr`; the last
+        /// panel is padded with zero columns.
+        let columns: @convention(c) (Int, Int, UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<Float>?) -> Void
+
+        /// The AVX2 loops (which AVX-512 CPUs run too).
+        static let avx2 = PackingLoops(rows: lepton_sgemm_pack_rows_avx2, columns: lepton_sgemm_pack_columns_avx2)
+    }
 
     typealias FewRowsLoop =
         @convention(c) (
@@ -56,10 +72,12 @@ struct TileKernel: Sendable {
 
     static let avx512 = TileKernel(
         name: "avx512", mr: 12, nr: 32, kc: 256, mc: 2400, nc: 512, loop: lepton_sgemm_tile_avx512_12x32,
-        fewRowsLoop: lepton_sgemm_rows_avx512, rowsLoop: lepton_sgemm_tile_avx512_12x32_rows)
+        fewRowsLoop: lepton_sgemm_rows_avx512, rowsLoop: lepton_sgemm_tile_avx512_12x32_rows,
+        packingLoops: .avx2)
     static let avx2 = TileKernel(
         name: "avx2", mr: 6, nr: 16, kc: 256, mc: 1200, nc: 384, loop: lepton_sgemm_tile_avx2_6x16,
-        fewRowsLoop: lepton_sgemm_rows_avx2, rowsLoop: lepton_sgemm_tile_avx2_6x16_rows)
+        fewRowsLoop: lepton_sgemm_rows_avx2, rowsLoop: lepton_sgemm_tile_avx2_6x16_rows,
+        packingLoops: .avx2)
     static let portable = TileKernel(
         name: "portable", mr: 4, nr: 8, kc: 256, mc: 512, nc: 256, loop: portableTile4x8)
 
