@@ -210,7 +210,8 @@ struct GEMMDriver {
                 let bSliver: UnsafePointer<Float>
                 let bStride: Int
                 if let packed {
-                    Packing.packB(b, depth: 0..<k, columns: column..<(column + width), kernel: kernel, into: packed.pointer)
+                    Packing.packB(
+                        b, depth: 0..<k, columns: column..<(column + width), kernel: kernel, into: packed.pointer)
                     bSliver = UnsafePointer(packed.pointer)
                     bStride = nr
                 } else {

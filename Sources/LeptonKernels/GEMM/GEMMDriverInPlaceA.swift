@@ -27,7 +27,8 @@ extension GEMMDriver {
                     Packing.packB(b, depth: depth, columns: columns, kernel: kernel, into: packedB)
                 } else if fullWidth < columns.count {
                     let ragged = (columns.lowerBound + fullWidth)..<columns.upperBound
-                    Packing.packB(b, depth: depth, columns: ragged, kernel: kernel, into: packedB + fullWidth * depth.count)
+                    Packing.packB(
+                        b, depth: depth, columns: ragged, kernel: kernel, into: packedB + fullWidth * depth.count)
                 }
                 for row in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
                     let height = Swift.min(mr, rows.upperBound - row)

@@ -82,7 +82,8 @@ private struct PrepackedProduct {
                 let aSliver = a + row * lda + depth.lowerBound
                 let fewRows = height <= TileKernel.fewRowsLimit ? kernel.fewRowsLoop : nil
                 if let packedA, fewRows == nil {
-                    Packing.packA(operandA, rows: row..<(row + height), depth: depth, kernel: kernel, into: packedA.pointer)
+                    Packing.packA(
+                        operandA, rows: row..<(row + height), depth: depth, kernel: kernel, into: packedA.pointer)
                 }
                 for column in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
                     let width = Swift.min(nr, columns.upperBound - column)
