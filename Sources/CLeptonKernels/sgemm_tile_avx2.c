@@ -4,8 +4,9 @@
 
 #define VECTOR_BITS 256
 #define MR 6
-// Prefetching: at n = 2048, 0.945 of OpenBLAS-Haswell's speed with it and 0.931 without (1 thread), 0.950 and
-// 0.917 at 2 threads (3 alternating rounds); no difference at n = 256 and 1024.
+// Prefetching B (and C, which both tiles prefetch): at n = 2048, 0.945 of OpenBLAS-Haswell's speed with it and 0.931
+// without (1 thread), 0.950 and 0.917 at 2 threads (3 alternating rounds); no difference at n = 256 and 1024. The
+// AVX-512 tile gained nothing from prefetching B.
 #define TILE_PREFETCH_STEPS 8
 #define ROWS_FUNCTION lepton_sgemm_tile_avx2_6x16_rows
 #include "sgemm_tile_body.h"

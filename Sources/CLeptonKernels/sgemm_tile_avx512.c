@@ -32,6 +32,7 @@ void lepton_sgemm_tile_avx512_12x32(long kc, const float *a, long a_step, const 
     const float *a_row[MR];
     for (int i = 0; i < MR; i++) a_row[i] = a + i;
     VEC acc0[MR], acc1[MR];
+    prefetch_tile_of_c(c, ldc);
     tile_accumulate(kc, a_row, a_step, b, b_stride, acc0, acc1);
     const LeptonEpilogueVectors e = lepton_epilogue_vectors(nr, epilogue);
 #pragma clang loop unroll(full)

@@ -4,7 +4,7 @@
 // columns of B held in 2·MR accumulators, the tile with the shared epilogue (`sgemm_epilogue.h`), and the exported
 // tile that reads A where it is stored (row-major, any leading dimension) instead of packed, for products with few
 // columns (dense layers, convolutions), where packing A would cost as much as using it. With TILE_PREFETCH_STEPS
-// defined, the tile prefetches its rows of C before the depth loop and B's row that many depth steps ahead.
+// defined, the depth loop prefetches B's row that many depth steps ahead.
 
 #include "CLeptonKernels.h"
 
@@ -37,18 +37,24 @@ static inline void tile_accumulate(long kc, const float *const a_row[MR], long a
     }
 }
 
+/// Prefetches the tile's MR rows of 2·LANES floats of C, which the epilogue reads and writes after the depth loop:
+/// when C is larger than the caches, the rows would otherwise miss there (1–2% at n = 1024 and 2048).
+TARGET __attribute__((always_inline))
+static inline void prefetch_tile_of_c(const float *c, long ldc) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 2 * LANES; j += 16) _mm_prefetch((const char *)(c + i * ldc + j), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 2 * LANES - 1), _MM_HINT_T0);
+    }
+}
+
 /// The tile with the shared epilogue; only its first `mr` rows and `nr` columns are stored.
 TARGET __attribute__((always_inline))
 static inline void tile(long kc, const float *const a_row[MR], long a_step, const float *b, long b_stride, float *c,
                         long ldc, long mr, long nr, const LeptonTileEpilogue *epilogue) {
     VEC acc0[MR], acc1[MR];
-#ifdef TILE_PREFETCH_STEPS
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) {
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + i * ldc + 2 * LANES - 1), _MM_HINT_T0);
-    }
-#endif
+    prefetch_tile_of_c(c, ldc);
     tile_accumulate(kc, a_row, a_step, b, b_stride, acc0, acc1);
     const LeptonEpilogueVectors e = lepton_epilogue_vectors(nr, epilogue);
 #pragma clang loop unroll(full)
