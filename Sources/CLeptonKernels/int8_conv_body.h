@@ -15,7 +15,8 @@
 // row meet zero weights. Output channels go in blocks of 2·LANES (two registers), four output positions at a time
 // (four columns of a row, or with `pool` the 2×2 window of one pooled output, whose int32 sums are reduced with max
 // before the epilogue: the epilogue is monotone, so this equals pooling its results). The epilogue converts the
-// exact int32 sum to float, multiplies by `input scale · channel scale`, adds the bias and applies ReLU.
+// exact int32 sum to float, multiplies by `input scale · channel scale`, adds the bias and applies ReLU. An image
+// holding NaN or infinity gives NaN outputs.
 
 #include "CLeptonKernels.h"
 
@@ -54,21 +55,30 @@ static float largest_magnitude(const float *x, long count) {
     return result;
 }
 
-/// Quantises `count` floats to bytes (codes for the loop: see ZERO_CODE).
+/// Quantises `count` floats to bytes (codes for the loop: see ZERO_CODE); returns whether all of them were finite.
 INT8_TARGET
-static void quantize_line(const float *x, long count, float inverse, uint8_t *q) {
+static int quantize_line(const float *x, long count, float inverse, uint8_t *q) {
     const VEC scale = SET1(inverse);
     const IVEC low = SETI(-127), high = SETI(127);
+    VEC poison = ZERO();  // x · 0 summed: NaN exactly when some x is NaN or infinite
     long j = 0;
     for (; j + LANES <= count; j += LANES) {
-        const IVEC codes = MIN_I(MAX_I(ROUND_I(MUL(LOADU(x + j), scale)), low), high);
+        const VEC v = LOADU(x + j);
+        poison = ADD(poison, MUL(v, ZERO()));
+        const IVEC codes = MIN_I(MAX_I(ROUND_I(MUL(v, scale)), low), high);
         QUANTIZE_BYTES(q + j, codes);
     }
+    float lanes[LANES];
+    STOREU(lanes, poison);
+    float tail = 0;
+    for (int l = 0; l < LANES; l++) tail += lanes[l];
     for (; j < count; j++) {
+        tail += x[j] * 0.0f;
         int code = _mm_cvtss_si32(_mm_set_ss(x[j] * inverse));  // the vector loop's rounding (MXCSR: to even)
         code = code < -127 ? -127 : (code > 127 ? 127 : code);
         q[j] = (uint8_t)((uint8_t)(int8_t)code ^ (uint8_t)ZERO_CODE);
     }
+    return tail == tail;
 }
 
 /// Accumulates four output positions (window origins `p[0..3]` in the padded image) for two vectors of channels.
@@ -116,10 +126,14 @@ void FUNCTION(const LeptonInt8Convolution *conv, const float *image, float input
     }
     const float inverse = 1.0f / scale;
     __builtin_memset(scratch, ZERO_CODE, (size_t)(conv->padded_height * line + 64));
+    int finite = 1;
     for (long r = 0; r < conv->height; r++) {
-        quantize_line(image + r * row_bytes, row_bytes, inverse,
-                      scratch + ((r + conv->pad_top) * wp + conv->pad_left) * cin);
+        finite &= quantize_line(image + r * row_bytes, row_bytes, inverse,
+                                scratch + ((r + conv->pad_top) * wp + conv->pad_left) * cin);
     }
+    // NaN or infinity cannot be quantised: every output of the image becomes NaN (a NaN scale), as in the float
+    // convolution's outputs that read it, rather than a finite answer computed from clamped codes.
+    if (!finite) scale = __builtin_nanf("");
 
     const long groups = conv->segment / 4, depth = conv->kh * conv->segment;
     const long rows = conv->pool ? conv->out_height / 2 : conv->out_height;

@@ -177,17 +177,65 @@ private func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         #expect(packed.columnScales[0] == tiny / 127 && packed.columnScales[1] == 1 / 127)
     }
 
-    /// The portable loop gives garbage for rows holding infinity or NaN, as the vector loops do, but never traps.
-    @Test func thePortableQuantiserDoesNotTrapOnNonFiniteActivations() {
-        let values: [Float] = [.infinity, 1, .nan, 2]
-        var output = [Int8](repeating: 99, count: 8)
-        var scales = [Float](repeating: 0, count: 2)
-        values.withUnsafeBufferPointer { source in
-            QuantizedGEMM.quantizeRows(
-                source.baseAddress!, rows: 2, columns: 2, sourceStride: 2, into: &output, destinationStride: 4,
-                scales: &scales, kernel: .portable)
+    /// int8 codes cannot hold NaN or infinity: a row holding one gets a NaN scale (so every product read from it is
+    /// NaN, as in float), whatever the kernel and whether the scale is calibrated; other rows keep finite scales, rows
+    /// of huge finite values included (their sum overflows; their products with 0 do not).
+    @Test(arguments: Int8Kernel.available)
+    func aRowHoldingNaNOrInfinityGetsANaNScale(kernel: Int8Kernel) {
+        let columns = 37  // vector blocks and a scalar tail on every kernel
+        let specials: [Float?] = [nil, .nan, .infinity, -.infinity, nil]
+        var values: [Float] = []
+        for (row, special) in specials.enumerated() {
+            var line = (0..<columns).map { Float($0 % 7) - 3 }
+            if row == 4 { line = [Float](repeating: 3e38, count: columns) }
+            // The special value at the start, in the middle and in the tail, on different rows.
+            if let special { line[[0, 20, 36][row % 3]] = special }
+            values += line
         }
-        #expect(output[2..<4] == [0, 0] && output[6..<8] == [0, 0])
+        for fixedScale in [nil, Float(3) / 127] {
+            var codes = [Int8](repeating: 99, count: specials.count * 40)
+            var scales = [Float](repeating: 0, count: specials.count)
+            values.withUnsafeBufferPointer { source in
+                QuantizedGEMM.quantizeRows(
+                    source.baseAddress!, rows: specials.count, columns: columns, sourceStride: columns, into: &codes,
+                    destinationStride: 40, scales: &scales, fixedScale: fixedScale, kernel: kernel)
+            }
+            let label = "\(kernel) \(String(describing: fixedScale))"
+            #expect(scales.map(\.isNaN) == [false, true, true, true, false], "\(label): \(scales)")
+            #expect(scales[0] == (fixedScale ?? Float(3) / 127) && scales[4].isFinite, "\(label)")
+            #expect(
+                (0..<specials.count).allSatisfy { codes[$0 * 40 + columns..<$0 * 40 + 40] == [0, 0, 0] }, "\(label)")
+        }
+    }
+
+    /// A float model gives NaN or infinity where an input holds one; its int8 form must not answer those images with
+    /// finite numbers. With dynamic and calibrated scales, on every kernel, the images holding NaN or infinity give
+    /// NaN everywhere and the other images of the batch are answered as on their own.
+    @Test(arguments: Int8Kernel.available)
+    func anImageHoldingNaNOrInfinityGivesNaNOutputs(kernel: Int8Kernel) throws {
+        let model = Sequential(inputShape: [8, 8, 2], seed: 5) {
+            Conv2D(filters: 16, kernelSize: 3, padding: .same, activation: .relu)
+            MaxPool2D(poolSize: 2)
+            Flatten()
+            Dense(units: 12, activation: .relu)
+            Dense(units: 3)
+        }
+        let clean = randomTensor([4, 8, 8, 2], seed: 9)
+        var values = clean.scalars
+        values[1 * 128 + 37] = .nan
+        values[2 * 128 + 100] = .infinity
+        let inputs = Tensor(values, shape: clean.shape)
+        let floatOutputs = try model.predict(inputs, checkFinite: false).scalars
+        #expect((3..<6).allSatisfy { floatOutputs[$0].isNaN } && !floatOutputs[0..<3].contains { $0.isNaN })
+        let calibration = try QuantizationCalibration(model: model, batches: [clean])
+        for calibrated in [nil, calibration] {
+            let quantized = try QuantizedModel(model, kernel: kernel, calibration: calibrated)
+            let outputs = quantized(inputs).scalars
+            let label = "\(kernel) calibrated \(calibrated != nil)"
+            #expect(outputs[3..<9].allSatisfy { $0.isNaN }, "\(label): \(outputs[3..<9])")
+            let alone = quantized(Tensor(Array(values[0..<128]) + Array(values[384..<512]), shape: [2, 8, 8, 2]))
+            #expect(Array(outputs[0..<3]) + Array(outputs[9..<12]) == alone.scalars, "\(label)")
+        }
     }
 
     @Test func anInt8ModelFollowsTheFloatModelClosely() throws {

@@ -40,7 +40,8 @@ package enum QuantizedGEMM {
     /// scale per row: `q = round(x / scale)` (to nearest, ties to even), `scale = max |x| / 127` (1 for an all-zero
     /// row) — or, with a calibrated `fixedScale`, `q = round(x · (1 / fixedScale))` clamped to ±127 for every row.
     /// Writes row `r` at `destination + r·destinationStride`, zero-padded to `destinationStride`, and its scale to
-    /// `scales[r]`. The values must be finite.
+    /// `scales[r]`. A row holding NaN or infinity gets a NaN scale, so that every product read from it is NaN (int8
+    /// codes cannot hold those values; a finite answer from them would be silently wrong).
     package static func quantizeRows(
         _ source: UnsafePointer<Float>, rows: Int, columns: Int, sourceStride: Int,
         into destination: UnsafeMutablePointer<Int8>, destinationStride: Int, scales: UnsafeMutablePointer<Float>,
@@ -62,11 +63,13 @@ package enum QuantizedGEMM {
                 if fixed <= 0 { for index in 0..<columns { largest = max(largest, abs(input[index])) } }
                 scales[row] = fixed > 0 ? fixed : largest > 0 ? largest / 127 : 1
                 let inverse = fixed > 0 ? 1 / fixed : largest > 0 ? 127 / largest : 0
+                var finite = true
                 for index in 0..<columns {
-                    // Non-finite activations give garbage, as in the vector loops, but never a trap.
+                    finite = finite && input[index].isFinite
                     let scaled = (input[index] * inverse).rounded(.toNearestOrEven)
                     output[index] = scaled.isFinite ? Int8(max(-127, min(127, scaled))) : 0
                 }
+                if !finite { scales[row] = .nan }
                 (output + columns).update(repeating: 0, count: destinationStride - columns)
             }
         }
