@@ -73,15 +73,7 @@ struct SolverInternalsTests {
             let point = (0..<objective.parameterCount).map { _ in generator.nextNormalPair().0 }
             var gradient = [Double](repeating: 0, count: point.count)
             _ = objective.evaluate(point, gradient: &gradient)
-            var scratch = gradient
-            let numeric = point.indices.map { index -> Double in
-                var plus = point
-                var minus = point
-                plus[index] += 1e-6
-                minus[index] -= 1e-6
-                return (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch))
-                    / 2e-6
-            }
+            let numeric = Self.centralDifferences(of: objective, at: point)
             expectClose(gradient, numeric, tolerance: 1e-7, "gradient with \(classes) classes")
         }
     }
@@ -117,6 +109,74 @@ struct SolverInternalsTests {
         expectClose(value, reference / 5000 + 0.005 * penalty, tolerance: 1e-12, "value")
         for index in 0..<(3 * columns) { referenceGradient[index] += 0.01 * point[index] }
         expectClose(gradient, referenceGradient, tolerance: 1e-12, "gradient")
+    }
+
+    /// The objective's gradient at `point` by central differences of step 1e-6.
+    static func centralDifferences(of objective: LogisticObjective, at point: [Double]) -> [Double] {
+        var scratch = point
+        return point.indices.map { index -> Double in
+            var plus = point
+            var minus = point
+            plus[index] += 1e-6
+            minus[index] -= 1e-6
+            return (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch)) / 2e-6
+        }
+    }
+
+    /// A matrix whose entries are zero with probability `zeroShare`, otherwise standard normal.
+    static func sparseMatrix(rows: Int, columns: Int, zeroShare: Double, seed: UInt64) -> FeatureMatrix {
+        var generator = RandomGenerator(seed: seed)
+        let values = (0..<(rows * columns)).map { _ -> Float in
+            let value = Float(generator.nextNormalPair().0)
+            return Double(generator.nextUnitFloat()) < zeroShare ? 0 : value
+        }
+        return FeatureMatrix(rows: rows, columns: columns, values: values)
+    }
+
+    @Test("mostly-zero features are read through their nonzero entries, with the dense pass's value and gradient")
+    func sparseObjective() {
+        #expect(SparseFeatureRows(Self.randomMatrix(rows: 50, columns: 20, seed: 2)) == nil)
+        // 5,000 rows: two chunks, run on the thread pool.
+        for (rows, classes, intercept) in [(5000, 3, true), (5000, 2, true), (300, 4, false), (301, 2, false)] {
+            let features = Self.sparseMatrix(rows: rows, columns: 57, zeroShare: 0.95, seed: UInt64(rows + classes))
+            let arguments = (
+                labels: (0..<rows).map { ($0 * 7) % classes }, weights: (0..<rows).map { 0.5 + Double($0 % 3) }
+            )
+            let sparse = LogisticObjective(
+                features: features, classIndices: arguments.labels, sampleWeights: arguments.weights,
+                classCount: classes, fitIntercept: intercept, l2Strength: 0.02)
+            let dense = LogisticObjective(
+                features: features, classIndices: arguments.labels, sampleWeights: arguments.weights,
+                classCount: classes, fitIntercept: intercept, l2Strength: 0.02, readsSparseRows: false)
+            #expect(sparse.sparseRows != nil && dense.sparseRows == nil)
+            var generator = RandomGenerator(seed: 3)
+            let point = (0..<sparse.parameterCount).map { _ in 0.3 * generator.nextNormalPair().0 }
+            var sparseGradient = [Double](repeating: .nan, count: point.count)
+            var denseGradient = [Double](repeating: .nan, count: point.count)
+            let sparseValue = sparse.evaluate(point, gradient: &sparseGradient)
+            let denseValue = dense.evaluate(point, gradient: &denseGradient)
+            let label = "\(rows) rows, \(classes) classes, intercept \(intercept)"
+            expectClose(sparseValue, denseValue, tolerance: 1e-12, "value, \(label)")
+            expectClose(sparseGradient, denseGradient, tolerance: 1e-12, "gradient, \(label)")
+        }
+    }
+
+    @Test("the sparse pass's gradient matches central differences (binary and multinomial)")
+    func sparseGradient() {
+        let features = Self.sparseMatrix(rows: 60, columns: 30, zeroShare: 0.92, seed: 6)
+        for classes in [2, 3] {
+            let objective = LogisticObjective(
+                features: features, classIndices: (0..<60).map { ($0 * 5) % classes },
+                sampleWeights: (0..<60).map { 0.5 + Double($0 % 4) }, classCount: classes, fitIntercept: true,
+                l2Strength: 0.05)
+            #expect(objective.sparseRows != nil)
+            var generator = RandomGenerator(seed: 7)
+            let point = (0..<objective.parameterCount).map { _ in generator.nextNormalPair().0 }
+            var gradient = [Double](repeating: .nan, count: point.count)
+            _ = objective.evaluate(point, gradient: &gradient)
+            let numeric = Self.centralDifferences(of: objective, at: point)
+            expectClose(gradient, numeric, tolerance: 1e-7, "sparse gradient with \(classes) classes")
+        }
     }
 
     @Test("L-BFGS minimises the Rosenbrock function; OWL-QN solves a one-dimensional lasso in closed form")

@@ -7,7 +7,9 @@ import LeptonKernels
 /// Binary problems have one coefficient vector (class 1 against class 0) and the loss `log(1 + e^z) − y·z`;
 /// multinomial problems have one per class and the loss `log Σ_k e^{z_k} − z_y`. Parameters are the coefficients
 /// (row-major, one row per class) followed by the intercepts. Value and gradient come from one pass over the rows,
-/// split into fixed chunks (so results do not depend on the number of threads) run on the thread pool.
+/// split into fixed chunks (so results do not depend on the number of threads) run on the thread pool. Features
+/// that are mostly zeros (TF-IDF, bag of words, one-hot columns) are read through their nonzero entries
+/// (``SparseFeatureRows``), so that a pass costs in proportion to the nonzeros rather than to rows × columns.
 struct LogisticObjective {
     /// Features.
     let features: FeatureMatrix
@@ -21,6 +23,32 @@ struct LogisticObjective {
     let fitIntercept: Bool
     /// The L2 strength λ on the coefficients.
     let l2Strength: Double
+    /// The nonzero entries of each row, when few enough of the features are nonzero to be worth reading so.
+    let sparseRows: SparseFeatureRows?
+
+    /// The objective of `features` labelled `classIndices`.
+    ///
+    /// - Parameters:
+    ///   - features: The validated features.
+    ///   - classIndices: The class index of each row.
+    ///   - sampleWeights: The weight of each row, or `nil` for all 1.
+    ///   - classCount: The number of classes.
+    ///   - fitIntercept: Whether intercepts are parameters.
+    ///   - l2Strength: The L2 strength λ on the coefficients.
+    ///   - readsSparseRows: Whether mostly-zero features are read through their nonzero entries (tests compare
+    ///     both ways).
+    init(
+        features: FeatureMatrix, classIndices: [Int], sampleWeights: [Double]?, classCount: Int, fitIntercept: Bool,
+        l2Strength: Double, readsSparseRows: Bool = true
+    ) {
+        self.features = features
+        self.classIndices = classIndices
+        self.sampleWeights = sampleWeights
+        self.classCount = classCount
+        self.fitIntercept = fitIntercept
+        self.l2Strength = l2Strength
+        sparseRows = readsSparseRows ? SparseFeatureRows(features) : nil
+    }
 
     /// Rows per chunk of the parallel pass.
     private static let chunkRows = 4096
@@ -45,6 +73,26 @@ struct LogisticObjective {
         var partialGradients = [Double](repeating: 0, count: chunks * width)
         var partialLosses = [Double](repeating: 0, count: chunks)
         let intercepts = fitIntercept ? Array(parameters[(k * d)...]) : [Double](repeating: 0, count: k)
+        if let sparseRows {
+            let transposed = Self.transposedCoefficients(parameters, outputs: k, columns: d)
+            partialGradients.withUnsafeMutableBufferPointer { gradients in
+                partialLosses.withUnsafeMutableBufferPointer { losses in
+                    guard let g = gradients.baseAddress, let l = losses.baseAddress else { return }
+                    let body = { (chunk: Int) in
+                        let rows = (chunk * Self.chunkRows)..<Swift.min(n, (chunk + 1) * Self.chunkRows)
+                        l[chunk] = accumulate(
+                            rows: rows, sparseRows, transposedCoefficients: transposed, intercepts: intercepts,
+                            gradient: g + chunk * width)
+                    }
+                    if sparseRows.values.count * k >= 200_000 {
+                        ThreadPool.shared.parallelFor(chunks, body)
+                    } else {
+                        for chunk in 0..<chunks { body(chunk) }
+                    }
+                }
+            }
+            return finish(parameters, partialLosses, partialGradients, width: width, gradient: &gradient)
+        }
         features.withValues { x in
             parameters.withUnsafeBufferPointer { weights in
                 partialGradients.withUnsafeMutableBufferPointer { gradients in
@@ -105,28 +153,36 @@ struct LogisticObjective {
         var scores = [Double](repeating: 0, count: k)
         for row in rows {
             let features = x + row * d
-            let weight = sampleWeights?[row] ?? 1
-            let label = classIndices[row]
-            var largest = -Double.infinity
             for output in 0..<k {
                 scores[output] = VectorKernels.dot(features, weights + output * d, count: d) + intercepts[output]
-                largest = Swift.max(largest, scores[output])
             }
-            let labelScore = scores[label] - largest
-            var sum = 0.0
+            loss += multinomialTerms(row, scores: &scores)
             for output in 0..<k {
-                scores[output] = Foundation.exp(scores[output] - largest)
-                sum += scores[output]
-            }
-            // loss = log Σ_k e^{z_k} − z_y, computed relative to the largest score.
-            loss += weight * (Foundation.log(sum) - labelScore)
-            for output in 0..<k {
-                let derivative = weight * (scores[output] / sum - (output == label ? 1 : 0))
-                VectorKernels.axpy(derivative, features, gradient + output * (d + 1), count: d)
-                gradient[output * (d + 1) + d] += derivative
+                VectorKernels.axpy(scores[output], features, gradient + output * (d + 1), count: d)
+                gradient[output * (d + 1) + d] += scores[output]
             }
         }
         return loss
+    }
+
+    /// One row's weighted multinomial loss `log Σ_k e^{z_k} − z_y` (computed relative to the largest score); turns
+    /// `scores` (the z) into the loss's derivatives with respect to them, `weight · (softmax(z) − onehot(y))`.
+    @inline(__always)
+    func multinomialTerms(_ row: Int, scores: inout [Double]) -> Double {
+        let weight = sampleWeights?[row] ?? 1
+        let label = classIndices[row]
+        var largest = -Double.infinity
+        for score in scores { largest = Swift.max(largest, score) }
+        let labelScore = scores[label] - largest
+        var sum = 0.0
+        for output in scores.indices {
+            scores[output] = Foundation.exp(scores[output] - largest)
+            sum += scores[output]
+        }
+        for output in scores.indices {
+            scores[output] = weight * (scores[output] / sum - (output == label ? 1 : 0))
+        }
+        return weight * (Foundation.log(sum) - labelScore)
     }
 
     /// The binary case, four rows at a time: `loss = log(1 + e^z) − y·z`, `∂loss/∂z = σ(z) − y`.
@@ -163,7 +219,7 @@ struct LogisticObjective {
 
     /// One row's weighted loss and derivative at score `z`, without overflow for large |z|.
     @inline(__always)
-    private func binaryTerms(_ row: Int, _ z: Double) -> (loss: Double, derivative: Double) {
+    func binaryTerms(_ row: Int, _ z: Double) -> (loss: Double, derivative: Double) {
         let y: Double = classIndices[row] == 1 ? 1 : 0
         let weight = sampleWeights?[row] ?? 1
         let e = Foundation.exp(-Swift.abs(z))

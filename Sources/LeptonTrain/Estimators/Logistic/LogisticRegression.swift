@@ -11,7 +11,9 @@ import LeptonTensor
 /// `C·Σsᵢ`, stopping — as scikit-learn's `lbfgs` solver — when no gradient entry exceeds ``tolerance`` in absolute
 /// value. With an L1 part it is OWL-QN, the orthant-wise extension of L-BFGS, which steps within the orthant of the
 /// current point and stops on the pseudo-gradient. Two classes give one coefficient vector (favouring
-/// `classes[1]`); more give one per class with softmax probabilities.
+/// `classes[1]`); more give one per class with softmax probabilities. Features of which at most a tenth are
+/// nonzero (TF-IDF, bag of words, one-hot columns) are read through their nonzero entries, so fitting text features
+/// costs in proportion to the words present rather than to the vocabulary.
 public struct LogisticRegression: ProbabilisticClassifier, MarginClassifier, Codable, Sendable {
     /// The penalty on the coefficients.
     public enum Penalty: Sendable, Hashable, Codable {
