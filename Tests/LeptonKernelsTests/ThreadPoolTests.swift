@@ -38,6 +38,25 @@ struct ThreadPoolTests {
         #expect(ranTogether)
     }
 
+    @Test("an idle worker stops polling and sleeps as soon as a caller runs a loop on its own thread")
+    func idleWorkerYieldsItsCoreToAnInlineCaller() {
+        // A poll of 100 s: without the rule, the worker would still be polling when the deadline below passes.
+        let pool = ThreadPool(threadCount: 2, idlePollNanoseconds: 100_000_000_000)
+        pool.parallelFor(2) { _ in }  // starts the worker, which then polls for the next loop
+        var asleep = false
+        // A single-piece loop runs inline: the caller counts as occupying a core.
+        pool.parallelFor(1) { _ in
+            let deadline = Date().addingTimeInterval(10)
+            while pool.workersAsleep == 0 && Date() < deadline { sched_yield() }
+            asleep = pool.workersAsleep == 1
+        }
+        #expect(asleep)
+        // The sleeping worker is woken for the next parallel loop.
+        let ran = Atomic<Int>(0)
+        pool.parallelFor(8) { _ in ran.wrappingAdd(1, ordering: .relaxed) }
+        #expect(ran.load(ordering: .relaxed) == 8)
+    }
+
     @Test("a loop runs on its caller's thread alone while another caller occupies a core inline")
     func concurrentCallersShareTheCores() {
         let pool = ThreadPool(threadCount: 2)

@@ -91,6 +91,9 @@ unsigned int lepton_flush_denormals_begin(void);
 /// Restores the state returned by ``lepton_flush_denormals_begin``.
 void lepton_flush_denormals_end(unsigned int previous);
 
+/// Tells the processor that the caller is in a busy-wait loop (`pause` on x86-64, `yield` on AArch64).
+void lepton_spin_pause(void);
+
 /// AVX-512 direct convolution of one NHWC image with few input channels (stride 1, no padding, HWIO weights),
 /// bias and ReLU fused, and with `pool` set, 2×2 max pooling (stride 2, floor) fused too. `output` receives
 /// `[outHeight, outWidth, cout]` (halved, rounded down, when pooling). With `pool` and `winners` (else null), each

@@ -1,3 +1,4 @@
+import CLeptonKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -35,17 +36,17 @@ package final class ThreadPool: Sendable {
 
     private let requestedThreads: Atomic<Int>
     private let busy = Atomic<Bool>(false)
-    /// Callers currently running a loop on their own thread: each occupies a core the pool cannot use.
-    private let inlineCallers = Atomic<Int>(0)
     private let coordinator: Coordinator
 
     /// Creates a pool that runs loops on `threadCount` threads (the caller included).
     ///
-    /// - Parameter threadCount: The number of threads a loop may use, at least 1.
-    package init(threadCount: Int) {
+    /// - Parameters:
+    ///   - threadCount: The number of threads a loop may use, at least 1.
+    ///   - idlePollNanoseconds: How long an idle worker polls for the next loop before it sleeps (1 ms by default).
+    package init(threadCount: Int, idlePollNanoseconds: UInt64 = 1_000_000) {
         precondition(threadCount >= 1, "ThreadPool needs at least one thread, got \(threadCount)")
         requestedThreads = Atomic(threadCount)
-        coordinator = Coordinator()
+        coordinator = Coordinator(idlePollNanoseconds: idlePollNanoseconds)
     }
 
     deinit {
@@ -76,11 +77,11 @@ package final class ThreadPool: Sendable {
     ///   - count: The number of pieces.
     ///   - body: The work of one piece, given its index.
     package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        let threads = min(threadCount - inlineCallers.load(ordering: .relaxed), count)
+        let threads = min(threadCount - coordinator.inlineCallers.load(ordering: .relaxed), count)
         guard threads > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
-            inlineCallers.wrappingAdd(1, ordering: .relaxed)
-            defer { inlineCallers.wrappingSubtract(1, ordering: .relaxed) }
+            coordinator.inlineCallers.wrappingAdd(1, ordering: .relaxed)
+            defer { coordinator.inlineCallers.wrappingSubtract(1, ordering: .relaxed) }
             DenormalFlushing.run {
                 for index in 0..<count { body(index) }
             }
@@ -94,7 +95,10 @@ package final class ThreadPool: Sendable {
     }
 
     /// The number of callers running a loop on their own thread right now (for tests of the sharing rule).
-    package var callersRunningInline: Int { inlineCallers.load(ordering: .relaxed) }
+    package var callersRunningInline: Int { coordinator.inlineCallers.load(ordering: .relaxed) }
+
+    /// The number of workers asleep, waiting for a loop (for tests of the polling rule).
+    package var workersAsleep: Int { coordinator.sleepingWorkers.load(ordering: .relaxed) }
 }
 
 /// One parallel loop: its body, the next unclaimed piece, and how many helpers finished their share.
@@ -134,9 +138,15 @@ private final class ParallelJob: @unchecked Sendable {
 ///
 /// Each published job gets a new generation number. A worker waits until the generation differs from the
 /// last one it saw, then reads the job and the generation together under the lock, so it runs each job at
-/// most once and never misses one it is needed for (the caller waits for those). Workers spin for a short
-/// while before they sleep on a condition variable, so loops that follow each other closely (the layers of
-/// one training step) do not pay for a wake-up each time.
+/// most once and never misses one it is needed for (the caller waits for those).
+///
+/// An idle worker polls for the next job (1 ms by default) before it sleeps on a condition variable, so loops
+/// that follow each other closely (the layers of one training step, with the caller's serial work between them)
+/// do not pay for a wake-up each time: waking a sleeping thread costs a system call and, on a virtual machine, an
+/// interrupt to an idle virtual CPU. OpenMP runtimes and OpenBLAS poll for the same reason. With a poll of a few
+/// microseconds (20,000 loads, as before 2026-12-08) the MLP training step of `lepton-bench mlp-train` ran no
+/// faster on 2 threads than on 1 on a 2-vCPU Intel Xeon VM. A worker stops polling at once while a caller runs a
+/// loop on its own thread (concurrent requests of a server), since that caller needs the core.
 private final class Coordinator: Sendable {
     private struct State {
         var workers = 0
@@ -146,8 +156,16 @@ private final class Coordinator: Sendable {
 
     private let state = PthreadMutex(State())
     private let generation = Atomic<Int>(0)
+    /// Callers currently running a loop on their own thread (``ThreadPool/parallelFor(_:_:)``'s sharing rule): each
+    /// occupies a core, so an idle worker stops polling as soon as there is one and leaves the core to it.
+    let inlineCallers = Atomic<Int>(0)
     private let wakeUp = ConditionSignal()
-    private let spinIterations = 20_000
+    /// Workers asleep on the condition variable.
+    let sleepingWorkers = Atomic<Int>(0)
+    /// How long an idle worker polls for the next job before it sleeps.
+    private let idlePollNanoseconds: UInt64
+
+    init(idlePollNanoseconds: UInt64) { self.idlePollNanoseconds = idlePollNanoseconds }
 
     func run(_ job: ParallelJob) {
         state.withLock { state in
@@ -179,6 +197,13 @@ private final class Coordinator: Sendable {
         wakeUp.broadcast()
     }
 
+    /// The monotonic clock in nanoseconds.
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
     private func startWorker(index: Int, seen: Int) {
         let thread = WorkerThread { [self] in self.workerLoop(index: index, seen: seen) }
         thread.start()
@@ -189,10 +214,18 @@ private final class Coordinator: Sendable {
         var seen = initiallySeen
         while true {
             var spins = 0
+            var idleSince: UInt64 = 0
             while generation.load(ordering: .acquiring) == seen {
+                lepton_spin_pause()
                 spins += 1
-                if spins >= spinIterations {
+                guard spins % 64 == 0 else { continue }
+                let now = Self.monotonicNanoseconds()
+                if idleSince == 0 {
+                    idleSince = now
+                } else if now &- idleSince >= idlePollNanoseconds || inlineCallers.load(ordering: .relaxed) > 0 {
+                    sleepingWorkers.wrappingAdd(1, ordering: .relaxed)
                     wakeUp.wait { self.generation.load(ordering: .acquiring) != seen }
+                    sleepingWorkers.wrappingSubtract(1, ordering: .relaxed)
                 }
             }
             let (job, current, stop) = state.withLock { state in
