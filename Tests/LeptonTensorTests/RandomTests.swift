@@ -16,6 +16,28 @@ struct RandomTests {
         #expect(restored?.next() == parent.next())
     }
 
+    @Test("the stream is xoshiro256** seeded by SplitMix64 (values from an independent Python implementation)")
+    func referenceStream() {
+        // Python: four SplitMix64 outputs from seed 7 as the state, then xoshiro256**'s `rotl(s1 * 5, 7) * 9`.
+        var generator = RandomGenerator(seed: 7)
+        #expect(
+            (0..<3).map { _ in generator.next() } == [
+                12_923_355_070_828_475_994, 5_142_052_590_334_782_674, 15_488_392_906_492_639_638,
+            ])
+    }
+
+    @Test("a stored state of the wrong length or all zeros is refused with a decoding error")
+    func malformedStateIsRefused() throws {
+        for json in [#"{"state":[1,2]}"#, #"{"state":[0,0,0,0]}"#, #"{"state":[1,2,3,4,5]}"#, #"{"state":"x"}"#] {
+            #expect(throws: DecodingError.self, "\(json)") {
+                try JSONDecoder().decode(RandomGenerator.self, from: Data(json.utf8))
+            }
+        }
+        let written = try JSONEncoder().encode(RandomGenerator(seed: 1))
+        let object = try JSONSerialization.jsonObject(with: written) as? [String: [UInt64]]
+        #expect(object?["state"]?.count == 4)
+    }
+
     @Test("uniform and normal samples have the right moments")
     func moments() {
         var generator = RandomGenerator(seed: 11)
