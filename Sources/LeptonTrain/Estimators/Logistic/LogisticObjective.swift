@@ -68,52 +68,58 @@ struct LogisticObjective {
     /// The objective at `parameters`; writes its gradient.
     func evaluate(_ parameters: [Double], gradient: inout [Double]) -> Double {
         let (n, d, k) = (features.rows, features.columns, outputs)
-        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
         let width = k * (d + 1)
-        var partialGradients = [Double](repeating: 0, count: chunks * width)
-        var partialLosses = [Double](repeating: 0, count: chunks)
         let intercepts = fitIntercept ? Array(parameters[(k * d)...]) : [Double](repeating: 0, count: k)
+        let partials: (losses: [Double], gradients: [Double])
         if let sparseRows {
             let transposed = Self.transposedCoefficients(parameters, outputs: k, columns: d)
-            partialGradients.withUnsafeMutableBufferPointer { gradients in
-                partialLosses.withUnsafeMutableBufferPointer { losses in
-                    guard let g = gradients.baseAddress, let l = losses.baseAddress else { return }
-                    let body = { (chunk: Int) in
-                        let rows = (chunk * Self.chunkRows)..<Swift.min(n, (chunk + 1) * Self.chunkRows)
-                        l[chunk] = accumulate(
-                            rows: rows, sparseRows, transposedCoefficients: transposed, intercepts: intercepts,
-                            gradient: g + chunk * width)
-                    }
-                    if sparseRows.values.count * k >= 200_000 {
-                        ThreadPool.shared.parallelFor(chunks, body)
-                    } else {
-                        for chunk in 0..<chunks { body(chunk) }
-                    }
-                }
+            partials = chunkSums(width: width, worthThreads: sparseRows.values.count * k >= 200_000) { rows, chunk in
+                accumulate(
+                    rows: rows, sparseRows, transposedCoefficients: transposed, intercepts: intercepts, gradient: chunk)
             }
-            return finish(parameters, partialLosses, partialGradients, width: width, gradient: &gradient)
-        }
-        features.withValues { x in
-            parameters.withUnsafeBufferPointer { weights in
-                partialGradients.withUnsafeMutableBufferPointer { gradients in
-                    partialLosses.withUnsafeMutableBufferPointer { losses in
-                        guard let w = weights.baseAddress, let g = gradients.baseAddress, let l = losses.baseAddress
-                        else { return }
-                        let body = { (chunk: Int) in
-                            let rows = (chunk * Self.chunkRows)..<Swift.min(n, (chunk + 1) * Self.chunkRows)
-                            l[chunk] = accumulate(
-                                rows: rows, x: x, weights: w, intercepts: intercepts, gradient: g + chunk * width)
-                        }
-                        if n * d >= 200_000 {
-                            ThreadPool.shared.parallelFor(chunks, body)
-                        } else {
-                            for chunk in 0..<chunks { body(chunk) }
-                        }
+        } else {
+            partials = features.withValues { x in
+                parameters.withUnsafeBufferPointer { weights in
+                    chunkSums(width: width, worthThreads: n * d >= 200_000) { rows, chunk in
+                        guard let w = weights.baseAddress else { return 0 }
+                        return accumulate(rows: rows, x: x, weights: w, intercepts: intercepts, gradient: chunk)
                     }
                 }
             }
         }
-        return finish(parameters, partialLosses, partialGradients, width: width, gradient: &gradient)
+        return finish(parameters, partials.losses, partials.gradients, width: width, gradient: &gradient)
+    }
+
+    /// Runs `accumulate` over the rows in fixed chunks of ``chunkRows`` (on the thread pool when `worthThreads`),
+    /// each adding into its own `width` gradient entries, so that the result does not depend on the thread count.
+    ///
+    /// - Parameters:
+    ///   - width: The gradient entries of one chunk.
+    ///   - worthThreads: Whether the pass is large enough to split over threads.
+    ///   - accumulate: A chunk's weighted loss, given its rows and its zeroed gradient.
+    /// - Returns: Each chunk's loss, and the chunks' gradients one after the other.
+    private func chunkSums(
+        width: Int, worthThreads: Bool, _ accumulate: (Range<Int>, UnsafeMutablePointer<Double>) -> Double
+    ) -> (losses: [Double], gradients: [Double]) {
+        let n = features.rows
+        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
+        var gradients = [Double](repeating: 0, count: chunks * width)
+        var losses = [Double](repeating: 0, count: chunks)
+        gradients.withUnsafeMutableBufferPointer { gradientBuffer in
+            losses.withUnsafeMutableBufferPointer { lossBuffer in
+                guard let g = gradientBuffer.baseAddress, let l = lossBuffer.baseAddress else { return }
+                func body(_ chunk: Int) {
+                    let rows = (chunk * Self.chunkRows)..<Swift.min(n, (chunk + 1) * Self.chunkRows)
+                    l[chunk] = accumulate(rows, g + chunk * width)
+                }
+                if worthThreads {
+                    ThreadPool.shared.parallelFor(chunks, body)
+                } else {
+                    for chunk in 0..<chunks { body(chunk) }
+                }
+            }
+        }
+        return (losses, gradients)
     }
 
     /// Sums the chunks in order, scales by 1/S and adds the penalty.
